@@ -1,0 +1,5 @@
+"""Run the CLI as ``python -m quizcards``."""
+
+from quizcards.cli import main
+
+main()

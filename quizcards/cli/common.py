@@ -1,0 +1,144 @@
+"""What every command shares: settings, the clock, the store, and errors turned into exit codes."""
+
+from __future__ import annotations
+
+import functools
+import os
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, ParamSpec, TypeVar
+
+import typer
+
+from quizcards.errors import QuizError
+from quizcards.terminal import clean
+
+if TYPE_CHECKING:
+    from quizcards.store import Mode, Store
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+DB_FILENAME = "quizcards.db"
+DEFAULT_NEW_PER_DAY = 10
+
+
+@dataclass(frozen=True, slots=True)
+class Settings:
+    """Where the database is, and whether that is the default location."""
+
+    db_path: Path
+    db_is_default: bool
+
+    @classmethod
+    def resolve(cls, db: Path | None) -> Settings:
+        if db is not None:
+            return cls(db.expanduser(), db_is_default=False)
+        from platformdirs import user_data_path
+
+        return cls(user_data_path("quizcards", appauthor=False) / DB_FILENAME, db_is_default=True)
+
+
+def clock() -> datetime:
+    """The one place quizcards reads the clock (QUIZCARDS_NOW fixes it, for tests)."""
+    fixed = os.environ.get("QUIZCARDS_NOW")
+    if fixed:
+        try:
+            moment = datetime.fromisoformat(fixed)
+        except ValueError:
+            raise QuizError(f"QUIZCARDS_NOW={fixed!r} is not an ISO 8601 date and time.") from None
+        return moment if moment.tzinfo else moment.astimezone()
+    return datetime.now(UTC)
+
+
+def local_day(moment: datetime) -> date:
+    """The learner's calendar day for a moment."""
+    return moment.astimezone().date()
+
+
+def settings_of(ctx: typer.Context) -> Settings:
+    settings = ctx.find_root().obj
+    if not isinstance(settings, Settings):  # a command invoked without the app's callback
+        settings = Settings.resolve(None)
+    return settings
+
+
+def open_store(ctx: typer.Context, *, mode: Mode, create: bool = False) -> Store:
+    """Open the configured database; only the default location gets its folder created."""
+    from quizcards.store import Store
+
+    settings = settings_of(ctx)
+    return Store.open(
+        settings.db_path,
+        mode=mode,
+        create=create,
+        create_folder=create and settings.db_is_default,
+    )
+
+
+def report_error(error: QuizError) -> None:
+    from quizcards.deck import DeckError
+
+    if isinstance(error, DeckError):
+        for problem in error.problems:
+            typer.echo(clean(str(problem)), err=True)
+        files = len({p.path for p in error.problems})
+        count = len(error.problems)
+        typer.echo(
+            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
+            "nothing was changed.",
+            err=True,
+        )
+    else:
+        typer.echo(f"Error: {clean(str(error))}", err=True)
+
+
+def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
+    """Domain errors become a message on stderr and exit code 1; bugs keep their traceback."""
+
+    @functools.wraps(function)
+    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
+        try:
+            return function(*args, **kwargs)
+        except QuizError as error:
+            report_error(error)
+            raise typer.Exit(code=error.exit_code) from None
+        except KeyboardInterrupt:
+            typer.echo("", err=True)
+            raise typer.Exit(code=130) from None
+
+    return wrapper
+
+
+def config_path() -> Path:
+    explicit = os.environ.get("QUIZCARDS_CONFIG")
+    if explicit:
+        return Path(explicit).expanduser()
+    from platformdirs import user_config_path
+
+    return user_config_path("quizcards", appauthor=False) / "config.toml"
+
+
+def new_cards_per_day() -> int:
+    """The daily new-card limit: `new_per_day` in the config file, else 10."""
+    path = config_path()
+    if not path.is_file():
+        return DEFAULT_NEW_PER_DAY
+    import tomllib
+
+    try:
+        with path.open("rb") as handle:
+            config = tomllib.load(handle)
+    except (OSError, tomllib.TOMLDecodeError) as error:
+        raise QuizError(f"{path}: cannot read the config file: {error}.") from None
+    value = config.get("new_per_day", DEFAULT_NEW_PER_DAY)
+    if isinstance(value, bool) or not isinstance(value, int) or value < 0:
+        raise QuizError(f"{path}: new_per_day must be a whole number of 0 or more, not {value!r}.")
+    return value
+
+
+def stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()

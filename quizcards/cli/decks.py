@@ -1,0 +1,104 @@
+"""`quiz import` and `quiz decks`: loading deck files into the store, and listing decks."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from quizcards.cli.common import clock, handle_errors, local_day, open_store, settings_of
+from quizcards.terminal import json_text
+
+if TYPE_CHECKING:
+    from quizcards.deck import Deck, Problem
+    from quizcards.importing import DeckPlan
+    from quizcards.store import Store
+
+
+def plan_imports(store: Store | None, decks: tuple[Deck, ...]) -> list[DeckPlan]:
+    """Each deck compared with what the store holds (an absent store holds nothing)."""
+    from quizcards.importing import plan_deck_import
+
+    if store is None:
+        return [plan_deck_import(deck, None, {}) for deck in decks]
+    return [plan_deck_import(deck, store.stored_deck(deck.slug), store.stored_cards(deck.slug)) for deck in decks]
+
+
+def print_warnings(problems: tuple[Problem, ...]) -> None:
+    from quizcards.terminal import clean
+
+    for problem in problems:
+        typer.echo(clean(problem.with_level()), err=True)
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("import")
+    @handle_errors
+    def import_decks(
+        ctx: typer.Context,
+        paths: Annotated[
+            list[Path],
+            typer.Argument(help="Deck files, or folders searched for *.yaml and *.yml.", show_default=False),
+        ],
+        dry_run: Annotated[
+            bool, typer.Option("--dry-run", help="Show what would change without writing anything.")
+        ] = False,
+    ) -> None:
+        """Import YAML decks; re-importing an edited deck keeps every card's history."""
+        from quizcards.deck import DeckError
+        from quizcards.render import import_table, make_console
+        from quizcards.sources import load_deck_paths
+
+        result = load_deck_paths(paths)
+        print_warnings(result.warnings)
+        if result.errors:
+            raise DeckError(list(result.errors))
+        settings = settings_of(ctx)
+        if dry_run:
+            store = open_store(ctx, mode="read") if settings.db_path.exists() else None
+        else:
+            store = open_store(ctx, mode="write", create=True)
+        try:
+            plans = plan_imports(store, result.decks)
+            if store is not None and not dry_run:
+                store.apply_import(plans, clock())
+        finally:
+            if store is not None:
+                store.close()
+        make_console().print(import_table(plans, dry_run=dry_run))
+
+    @app.command("decks")
+    @handle_errors
+    def list_decks(
+        ctx: typer.Context,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    ) -> None:
+        """List the imported decks with their card counts."""
+        today = local_day(clock())
+        with open_store(ctx, mode="read") as store:
+            summaries = store.deck_summaries(today)
+        if as_json:
+            typer.echo(
+                json_text(
+                    [
+                        {
+                            "deck": s.slug,
+                            "title": s.title,
+                            "cards": s.cards,
+                            "new": s.new,
+                            "due": s.due,
+                            "retired": s.retired,
+                        }
+                        for s in summaries
+                    ]
+                )
+            )
+            return
+        from quizcards.render import decks_table, make_console
+
+        console = make_console()
+        if not summaries:
+            console.print("No decks yet. Import one with: quiz import PATH")
+            return
+        console.print(decks_table(summaries))

@@ -1,0 +1,244 @@
+"""`quiz review`: the daily session in the terminal."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from quizcards.cli.common import (
+    clock,
+    handle_errors,
+    local_day,
+    new_cards_per_day,
+    open_store,
+    settings_of,
+)
+from quizcards.errors import NotATerminalError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizcards.session import QueueEntry, Session, SessionFilter, StudyCard
+    from quizcards.store import Store
+    from quizcards.terminal import KeyReader
+
+GRADE_KEYS = "012345"
+
+
+class Quit(Exception):
+    """The learner asked to stop (q, Ctrl-C or Ctrl-D)."""
+
+
+def register(app: typer.Typer) -> None:
+    @app.command("review")
+    @handle_errors
+    def review(
+        ctx: typer.Context,
+        deck: Annotated[str | None, typer.Option("--deck", "-d", help="Only cards of this deck.")] = None,
+        tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
+        new: Annotated[
+            int | None,
+            typer.Option("--new", min=0, help="New cards allowed today (default: config, else 10).", show_default=False),
+        ] = None,
+        limit: Annotated[
+            int | None, typer.Option("--limit", min=1, help="At most this many cards.", show_default=False)
+        ] = None,
+    ) -> None:
+        """Review what is due today: explain each card, reveal the answer, grade yourself 0-5."""
+        from quizcards.terminal import is_interactive
+
+        if not is_interactive():
+            raise NotATerminalError(
+                "quiz review is interactive and needs a terminal; standard input or output is not one."
+            )
+        run_review(ctx, deck=deck, tag=tag, new=new, limit=limit)
+
+
+def run_review(
+    ctx: typer.Context, *, deck: str | None, tag: str | None, new: int | None, limit: int | None
+) -> None:
+    from quizcards.render import make_console
+    from quizcards.session import Session, SessionFilter, build_queue, new_card_allowance
+
+    console = make_console()
+    settings = settings_of(ctx)
+    daily_new = new if new is not None else new_cards_per_day()
+    first_run = settings.db_is_default and not settings.db_path.exists()
+    store = open_store(ctx, mode="write", create=first_run)
+    try:
+        if settings.db_is_default and store.card_count() == 0:
+            _import_bundled(store, console)
+        today = local_day(clock())
+        if deck is not None and not store.deck_exists(deck):
+            from quizcards.errors import QuizError
+
+            raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
+        selection = SessionFilter(deck=deck, tag=tag)
+        allowance = new_card_allowance(daily_new, store.introduced_count(today))
+        queue = build_queue(
+            store.due_card_ids(today, selection),
+            store.new_card_ids(today, selection, allowance),
+            store.redrill_card_ids(today, selection),
+            limit,
+        )
+        if not queue:
+            from quizcards.render import nothing_due
+
+            console.print(nothing_due(store.outlook(today, selection), today))
+            return
+        if not store.has_backup(today.strftime("%Y%m%d")):
+            store.backup_automatically("daily", stamp=today.strftime("%Y%m%d") + "-000000")
+        session = Session(queue)
+        try:
+            _drive(session, store, console, today)
+        except Quit:
+            console.print()
+        _finish(session, store, console, selection)
+    finally:
+        store.close()
+
+
+def _import_bundled(store: Store, console: Console) -> None:
+    from quizcards.cli.decks import plan_imports
+    from quizcards.deck import DeckError
+    from quizcards.sources import bundled_decks_dir, load_deck_paths
+
+    result = load_deck_paths([bundled_decks_dir()])
+    if result.errors:
+        raise DeckError(list(result.errors))
+    plans = plan_imports(store, result.decks)
+    store.apply_import(plans, clock())
+    cards = sum(len(plan.added) for plan in plans)
+    console.print(
+        f"First run: created {store.path} and imported the {len(plans)} bundled decks ({cards} cards).",
+        style="dim",
+    )
+
+
+def _finish(session: Session, store: Store, console: Console, selection: SessionFilter) -> None:
+    from quizcards.render import summary
+
+    today = local_day(clock())
+    console.print(summary(session.tally, store.outlook(today, selection), today))
+
+
+def _drive(session: Session, store: Store, console: Console, today: date) -> None:
+    from quizcards import render
+    from quizcards.scheduler import parse_grade
+    from quizcards.terminal import single_keys
+
+    while (entry := session.current) is not None:
+        card = store.study_card(entry.pk)
+        console.print()
+        console.rule(render.session_header(card, session.position + 1, session.remaining()))
+        console.print(render.question_panel(card, entry.reason))
+        started = time.monotonic()
+        explanation = _read_explanation(console, list(card.hints))
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        with single_keys() as keys:
+            _reveal(console, store, card, explanation)
+            action = _read_action(keys, console, can_undo=session.position > 0)
+        if action == "q":
+            raise Quit
+        if action == "u":
+            review_id = session.undo()
+            if review_id is not None:
+                store.undo_review(review_id)
+                console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
+            continue
+        if action == "s":
+            _bury(session, store, entry, today)
+            console.print("  buried until tomorrow.", style="dim")
+            continue
+        grade = parse_grade(int(action))
+        recorded = store.record_grade(
+            entry.pk,
+            grade,
+            reviewed_at=clock(),
+            reviewed_on=today,
+            explanation=explanation,
+            duration_ms=elapsed_ms,
+        )
+        session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
+        console.print(render.graded(recorded))
+
+
+def _bury(session: Session, store: Store, entry: QueueEntry, today: date) -> None:
+    session.bury()
+    store.bury(entry.pk, today)
+
+
+def _read_explanation(console: Console, hints: list[str]) -> str:
+    """Lines typed by the learner until an empty line; 'h' alone shows the next hint."""
+    from quizcards import render
+
+    _enable_line_editing()
+    shown = 0
+    console.print(render.input_instructions(len(hints)))
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("> " if not lines else "  ")
+        except (EOFError, KeyboardInterrupt):
+            raise Quit from None
+        if line.strip().lower() == "h":
+            if shown < len(hints):
+                console.print(render.hint(shown + 1, hints[shown]))
+                shown += 1
+            else:
+                console.print("  (no more hints)", style="dim")
+            continue
+        if not line.strip():
+            return "\n".join(lines).strip()
+        lines.append(line.rstrip())
+
+
+def _reveal(console: Console, store: Store, card: StudyCard, explanation: str) -> None:
+    from quizcards import render
+    from quizcards.session import covered_points
+
+    console.print(render.answer_panel(card))
+    checklist = render.points_checklist(covered_points(card.points, explanation), typed=bool(explanation))
+    if checklist is not None:
+        console.print(checklist)
+    past = store.last_explanation(card.pk)
+    if past is not None:
+        console.print(render.previous_explanation(past))
+    console.print(render.grade_legend())
+
+
+def _read_action(keys: KeyReader, console: Console, *, can_undo: bool) -> str:
+    """A grade 0-5, or u / s / q; Ctrl-C and Ctrl-D quit."""
+    while True:
+        try:
+            key = keys.read()
+        except KeyboardInterrupt:
+            return "q"
+        if key in ("", "\x03", "\x04"):
+            return "q"
+        key = key.lower()
+        if key in GRADE_KEYS or key in ("s", "q"):
+            return key
+        if key == "u":
+            if can_undo:
+                return key
+            console.print("  nothing to undo yet.", style="dim")
+
+
+_line_editing_ready = False
+
+
+def _enable_line_editing() -> None:
+    """Load readline so input() edits by whole characters (Korean backspace deletes one syllable)."""
+    global _line_editing_ready
+    if _line_editing_ready:
+        return
+    _line_editing_ready = True
+    try:
+        import readline  # noqa: F401
+    except ImportError:  # pragma: no cover - Windows without pyreadline
+        pass
+

@@ -1,0 +1,29 @@
+"""The family of errors a user can cause; each message is a finished sentence."""
+
+from __future__ import annotations
+
+
+class QuizError(Exception):
+    """An error caused by input or environment, not by a bug: shown without a traceback."""
+
+    exit_code = 1
+
+
+class InvalidGradeError(QuizError, ValueError):
+    """A grade that is not an integer from 0 to 5."""
+
+
+class StoreError(QuizError):
+    """The database cannot be opened, read or written."""
+
+
+class DatabaseNotFoundError(StoreError):
+    """A command that only reads was pointed at a database that does not exist."""
+
+
+class DatabaseLockedError(StoreError):
+    """Another process held the database longer than the busy timeout."""
+
+
+class NotATerminalError(QuizError):
+    """An interactive command was run without a terminal."""

@@ -1,0 +1,111 @@
+"""The schema's history, append-only: one named function per change.
+
+Migrations are registered with sqlite-utils' own ``Migrations`` (each runs in
+its own transaction together with the record that it ran). sqlite-utils is
+imported only when a migration has to run, so opening an up-to-date database
+stays cheap; ``NAMES`` lets the store check that without importing it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+    from sqlite_utils.migrations import Migrations
+
+MIGRATION_SET = "quizcards"
+
+
+def m001_initial(db: Database) -> None:
+    """Decks, cards with their current schedule, and the append-only review log."""
+    db.execute(
+        """
+        CREATE TABLE decks (
+            slug TEXT PRIMARY KEY,
+            title TEXT NOT NULL,
+            description TEXT NOT NULL DEFAULT '',
+            tags TEXT NOT NULL DEFAULT '[]',
+            source_path TEXT,
+            position INTEGER NOT NULL,
+            imported_at TEXT NOT NULL
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE cards (
+            id INTEGER PRIMARY KEY,
+            deck TEXT NOT NULL REFERENCES decks(slug),
+            card_id TEXT NOT NULL,
+            position INTEGER NOT NULL,
+            question TEXT NOT NULL,
+            answer TEXT NOT NULL,
+            points TEXT NOT NULL DEFAULT '[]',
+            hints TEXT NOT NULL DEFAULT '[]',
+            tags TEXT NOT NULL DEFAULT '[]',
+            source TEXT,
+            id_generated INTEGER NOT NULL DEFAULT 0,
+            content_hash TEXT NOT NULL,
+            retired INTEGER NOT NULL DEFAULT 0,
+            added_at TEXT NOT NULL,
+            updated_at TEXT NOT NULL,
+            repetitions INTEGER NOT NULL DEFAULT 0,
+            interval_days INTEGER NOT NULL DEFAULT 0,
+            easiness_hundredths INTEGER NOT NULL DEFAULT 250,
+            due_on TEXT,
+            lapses INTEGER NOT NULL DEFAULT 0,
+            reviews INTEGER NOT NULL DEFAULT 0,
+            last_reviewed_on TEXT,
+            introduced_on TEXT,
+            buried_on TEXT,
+            UNIQUE (deck, card_id)
+        )
+        """
+    )
+    db.execute(
+        """
+        CREATE TABLE reviews (
+            id INTEGER PRIMARY KEY,
+            card INTEGER NOT NULL REFERENCES cards(id),
+            reviewed_at TEXT NOT NULL,
+            reviewed_on TEXT NOT NULL,
+            grade INTEGER NOT NULL CHECK (grade BETWEEN 0 AND 5),
+            kind TEXT NOT NULL CHECK (kind IN ('scheduled', 'redrill')),
+            explanation TEXT NOT NULL DEFAULT '',
+            duration_ms INTEGER NOT NULL DEFAULT 0,
+            scheduler TEXT NOT NULL,
+            repetitions_before INTEGER NOT NULL,
+            interval_before INTEGER NOT NULL,
+            easiness_before INTEGER NOT NULL,
+            due_before TEXT,
+            repetitions_after INTEGER NOT NULL,
+            interval_after INTEGER NOT NULL,
+            easiness_after INTEGER NOT NULL,
+            due_after TEXT
+        )
+        """
+    )
+    # The session's queries: due cards by date, new cards in deck order,
+    # a card's history, and a day's reviews.
+    db.execute("CREATE INDEX cards_due ON cards (retired, due_on)")
+    db.execute("CREATE INDEX cards_deck_position ON cards (deck, position)")
+    db.execute("CREATE INDEX reviews_card ON reviews (card, id)")
+    db.execute("CREATE INDEX reviews_day ON reviews (reviewed_on)")
+
+
+MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
+    ("m001_initial", m001_initial),
+)
+NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
+
+
+def migration_set() -> Migrations:
+    """The registered sqlite-utils migration set (imports sqlite-utils)."""
+    from sqlite_utils.migrations import Migrations
+
+    migrations = Migrations(MIGRATION_SET)
+    for name, function in MIGRATIONS:
+        migrations(name=name)(function)
+    return migrations

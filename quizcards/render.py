@@ -1,0 +1,204 @@
+"""Rich renderables for every command: returns them, never prints.
+
+All text that comes from a deck or from the learner goes through ``text`` or
+``markdown`` here, which strip terminal control characters and never parse Rich
+markup: a deck that says ``[red]`` shows ``[red]``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from datetime import date
+
+from rich import box
+from rich.console import Console, Group, RenderableType
+from rich.markdown import Markdown
+from rich.panel import Panel
+from rich.table import Table
+from rich.text import Text
+
+from quizcards.importing import DeckPlan
+from quizcards.scheduler import Grade
+from quizcards.session import PastExplanation, Remaining, StudyCard, Tally
+from quizcards.store import DeckSummary, Outlook, RecordedReview
+from quizcards.terminal import clean, clean_line
+
+GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """The one console setup: no markup, emoji codes or auto-highlighting of plain strings."""
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def text(value: str, style: str = "") -> Text:
+    """Untrusted text as a literal Text."""
+    return Text(clean(value), style=style)
+
+
+def line(value: str, style: str = "") -> Text:
+    return Text(clean_line(value), style=style)
+
+
+def markdown(value: str) -> Markdown:
+    """Untrusted Markdown: rendered, but with links shown as text, not as terminal hyperlinks."""
+    return Markdown(clean(value), code_theme="monokai", hyperlinks=False)
+
+
+# ---- import and decks ----------------------------------------------------
+
+
+def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
+    title = "Import (dry run: nothing written)" if dry_run else "Import"
+    table = Table(title=title, box=box.SIMPLE_HEAVY)
+    table.add_column("deck")
+    for name in ("added", "updated", "unchanged", "retired", "restored"):
+        table.add_column(name, justify="right")
+    for plan in plans:
+        table.add_row(
+            line(plan.deck.slug, "bold"),
+            str(len(plan.added)),
+            str(len(plan.updated)),
+            str(plan.unchanged),
+            str(len(plan.retired)),
+            str(len(plan.restored)),
+        )
+    return table
+
+
+def decks_table(summaries: Iterable[DeckSummary]) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY)
+    table.add_column("deck", style="bold")
+    table.add_column("title")
+    for name in ("cards", "new", "due", "retired"):
+        table.add_column(name, justify="right")
+    for summary in summaries:
+        table.add_row(
+            line(summary.slug),
+            line(summary.title),
+            str(summary.cards),
+            str(summary.new),
+            Text(str(summary.due), style="bold green" if summary.due else ""),
+            str(summary.retired),
+        )
+    return table
+
+
+# ---- the review session --------------------------------------------------
+
+
+def session_header(card: StudyCard, position: int, remaining: Remaining) -> Text:
+    header = Text()
+    header.append(clean_line(card.deck_title), style="bold cyan")
+    header.append(f"  ·  card {position} of {position - 1 + remaining.total}", style="bold")
+    header.append(
+        f"  ·  due {remaining.due} · new {remaining.new} · re-drill {remaining.redrill}",
+        style="dim",
+    )
+    return header
+
+
+def question_panel(card: StudyCard, reason: str) -> Panel:
+    label = {"due": "review", "new": "new card", "redrill": "re-drill"}.get(reason, reason)
+    subtitle = Text(f"{label} · {clean_line(card.card_id)}", style="dim")
+    return Panel(text(card.question, "bold"), title="Question", subtitle=subtitle, padding=(1, 2))
+
+
+def input_instructions(hints_left: int) -> Text:
+    message = "Explain it in your own words; an empty line ends. Enter alone: answer in your head."
+    if hints_left:
+        message += f" 'h' alone: a hint ({hints_left} left)."
+    return Text(message, style="dim")
+
+
+def hint(number: int, value: str) -> Text:
+    return Text.assemble(("Hint " + str(number) + ": ", "yellow bold"), text(value, "yellow"))
+
+
+def answer_panel(card: StudyCard) -> Panel:
+    parts: list[RenderableType] = [markdown(card.answer)]
+    if card.source:
+        parts.append(Text.assemble(("Source: ", "dim bold"), text(card.source, "dim")))
+    return Panel(Group(*parts), title="Model answer", border_style="green", padding=(0, 1))
+
+
+def points_checklist(marks: Sequence[tuple[str, bool]], *, typed: bool) -> Text | None:
+    if not marks:
+        return None
+    out = Text()
+    heading = "Key points (✓ found in your explanation):" if typed else "Key points:"
+    out.append(heading + "\n", style="bold")
+    for point, covered in marks:
+        if not typed:
+            out.append("  • ", style="cyan")
+            out.append(clean_line(point) + "\n")
+        elif covered:
+            out.append("  ✓ ", style="green bold")
+            out.append(clean_line(point) + "\n", style="green")
+        else:
+            out.append("  ✗ ", style="red bold")
+            out.append(clean_line(point) + "\n")
+    out.rstrip()
+    return out
+
+
+def previous_explanation(past: PastExplanation) -> Panel:
+    title = Text(f"Your last explanation ({past.reviewed_on.isoformat()}, graded {past.grade})", style="dim")
+    return Panel(text(past.explanation), title=title, border_style="dim", padding=(0, 1))
+
+
+def grade_legend() -> Text:
+    out = Text()
+    for grade in Grade:
+        out.append(f" {int(grade)} ", style=f"reverse {GRADE_STYLES[int(grade)]}")
+        out.append(f" {grade.label}   ")
+    out.append("\n u undo · s bury until tomorrow · q quit", style="dim")
+    return out
+
+
+def graded(recorded: RecordedReview) -> Text:
+    if recorded.kind == "redrill":
+        return Text("  → re-drill logged; the schedule is unchanged", style="dim")
+    days = recorded.after.interval_days
+    due_on = recorded.after.due_on.isoformat() if recorded.after.due_on else "?"
+    plural = "s" if days != 1 else ""
+    return Text(f"  → next review in {days} day{plural} ({due_on})", style="dim")
+
+
+def nothing_due(outlook: Outlook, today: date) -> Text:
+    out = Text("Nothing is due today.", style="bold")
+    if outlook.next_due_on is not None:
+        days = (outlook.next_due_on - today).days
+        out.append(
+            f" Next: {outlook.next_due_count} card{'s' if outlook.next_due_count != 1 else ''} "
+            f"on {outlook.next_due_on.isoformat()} (in {days} day{'s' if days != 1 else ''})."
+        )
+    if outlook.new_waiting:
+        out.append(
+            f" {outlook.new_waiting} new card{'s' if outlook.new_waiting != 1 else ''} "
+            "waiting (today's new-card limit is reached)."
+        )
+    elif outlook.next_due_on is None:
+        out.append(" No cards are scheduled; import a deck with quiz import.")
+    return out
+
+
+def summary(tally: Tally, outlook: Outlook, today: date) -> Panel:
+    minutes, seconds = divmod(round(tally.milliseconds / 1000), 60)
+    rows = Table.grid(padding=(0, 2))
+    rows.add_column(style="bold")
+    rows.add_column()
+    rows.add_row("cards reviewed", str(len(tally.cards)))
+    rows.add_row("grades given", str(tally.graded))
+    share = tally.pass_share
+    rows.add_row("graded 3 or better", "–" if share is None else f"{share:.0%}")
+    rows.add_row("re-drills", str(tally.redrills))
+    rows.add_row("time spent", f"{minutes} min {seconds:02d} s")
+    if outlook.next_due_on is not None:
+        rows.add_row(
+            "next due",
+            f"{outlook.next_due_count} on {outlook.next_due_on.isoformat()}",
+        )
+    if outlook.new_waiting:
+        rows.add_row("new cards waiting", str(outlook.new_waiting))
+    return Panel(rows, title="Session summary", border_style="cyan", expand=False)

@@ -1,0 +1,130 @@
+"""Finding and reading deck files on disk: paths in, parsed decks or problems out."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizcards.deck import MAX_FILE_BYTES, Deck, DeckError, Problem, parse_deck
+
+DECK_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True, slots=True)
+class LoadResult:
+    """Every deck that loaded, and every problem found, across all files."""
+
+    decks: tuple[Deck, ...]
+    problems: tuple[Problem, ...]
+
+    @property
+    def errors(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level == "error")
+
+    @property
+    def warnings(self) -> tuple[Problem, ...]:
+        return tuple(p for p in self.problems if p.level == "warning")
+
+
+def bundled_decks_dir() -> Path:
+    """The decks shipped with quizcards (in the wheel, or the source checkout)."""
+    here = Path(__file__).resolve().parent
+    installed = here / "decks"
+    if installed.is_dir():
+        return installed
+    return here.parent / "decks"
+
+
+def find_deck_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Expand files and folders (recursively) into deck files, sorted per folder."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    seen: set[Path] = set()
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix.lower() in DECK_SUFFIXES
+                and p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
+            if not found:
+                problems.append(
+                    Problem(str(path), None, None, "the folder holds no .yaml or .yml deck files.")
+                )
+            candidates = found
+        elif path.is_file():
+            candidates = [path]
+        elif path.exists():
+            problems.append(Problem(str(path), None, None, "is not a regular file or folder."))
+            continue
+        else:
+            problems.append(Problem(str(path), None, None, "no such file or folder."))
+            continue
+        for candidate in candidates:
+            key = candidate.resolve()
+            if key not in seen:
+                seen.add(key)
+                files.append(candidate)
+    return files, problems
+
+
+def read_deck_file(path: Path) -> Deck:
+    """Read and parse one deck file; raise DeckError with every problem in it."""
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise DeckError(
+                [
+                    Problem(
+                        str(path),
+                        None,
+                        None,
+                        f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes.",
+                    )
+                ]
+            )
+        with path.open("rb") as handle:
+            data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as error:
+        reason = error.strerror or str(error)
+        raise DeckError([Problem(str(path), None, None, f"cannot read the file: {reason}.")]) from None
+    return parse_deck(data, str(path), default_slug=path.stem)
+
+
+def load_deck_paths(paths: list[Path]) -> LoadResult:
+    """Load every deck under the given paths; all problems of all files are collected."""
+    files, problems = find_deck_files(paths)
+    decks: list[Deck] = []
+    first_file: dict[str, str] = {}
+    for path in files:
+        try:
+            deck = read_deck_file(path)
+        except DeckError as error:
+            problems.extend(error.problems)
+            continue
+        problems.extend(deck.warnings)
+        if deck.slug in first_file:
+            problems.append(
+                Problem(
+                    str(path),
+                    None,
+                    None,
+                    f"the deck name '{deck.slug}' is already used by {first_file[deck.slug]}; "
+                    "set a different 'deck:' in one of them.",
+                )
+            )
+            continue
+        first_file[deck.slug] = str(path)
+        decks.append(deck)
+    return LoadResult(tuple(decks), tuple(problems))
+
+
+def display_path(path: Path) -> str:
+    """A path as the user would recognise it: relative to the working folder if below it."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:  # pragma: no cover - another drive on Windows
+        return str(path)

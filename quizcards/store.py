@@ -1,0 +1,714 @@
+"""The only module that speaks SQL: the SQLite store, rows <-> dataclasses.
+
+Opening a store checks the file really is a quizcards database, refuses one
+written by a newer quizcards, backs up an older one and applies the pending
+migrations (through sqlite-utils' ``Migrations``). Every write is one
+``BEGIN IMMEDIATE`` transaction, so a killed process leaves either all of a
+grade or an import, or none of it. The hot path that starts a review uses the
+standard library's ``sqlite3`` only; sqlite-utils is imported when a
+migration or a bulk write needs it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal
+
+from quizcards import migrations
+from quizcards.errors import DatabaseLockedError, DatabaseNotFoundError, StoreError
+from quizcards.importing import DeckPlan, StoredCard, StoredDeck
+from quizcards.scheduler import Grade, Schedule, replay
+from quizcards.session import (
+    PastExplanation,
+    ReviewKind,
+    SessionFilter,
+    StudyCard,
+    grade_effect,
+)
+
+if TYPE_CHECKING:
+    from sqlite_utils import Database
+
+SQLITE_HEADER = b"SQLite format 3\x00"
+BUSY_TIMEOUT_SECONDS = 5.0
+BACKUPS_KEPT = 7
+SCHEDULER_NAME = "sm2"
+Mode = Literal["read", "write"]
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """One deck's counts for `quiz decks`."""
+
+    slug: str
+    title: str
+    cards: int
+    new: int
+    due: int
+    retired: int
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedReview:
+    """A grade as it was logged: its row id, whether it was a re-drill, the schedules."""
+
+    review_id: int
+    kind: ReviewKind
+    before: Schedule
+    after: Schedule
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What is waiting after today: the next due date and the new cards left."""
+
+    next_due_on: date | None
+    next_due_count: int
+    new_waiting: int
+
+
+def _writable(path: Path) -> bool:
+    """Writable by us, judged by the mode bits too: root ignores them, quizcards does not."""
+    return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _day(value: str | None) -> date | None:
+    return date.fromisoformat(value) if value else None
+
+
+def _iso(value: date | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def utc_timestamp(moment: datetime) -> str:
+    """ISO 8601 UTC with a Z, to the millisecond: sortable as text."""
+    from datetime import UTC
+
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z"
+
+
+def _describe(error: sqlite3.Error, path: Path | None) -> StoreError:
+    """A sqlite3 error as a sentence naming the database."""
+    where = str(path) if path else "the database"
+    text = str(error)
+    lowered = text.lower()
+    if "locked" in lowered or "busy" in lowered:
+        return DatabaseLockedError(
+            f"{where} is locked by another quizcards process; waited "
+            f"{BUSY_TIMEOUT_SECONDS:g} seconds. Try again when it has finished."
+        )
+    if "disk is full" in lowered or "database or disk is full" in lowered:
+        return StoreError(f"{where}: the disk is full; nothing was changed. Free some space and try again.")
+    if "readonly" in lowered or "read-only" in lowered:
+        return StoreError(f"{where} is read-only; nothing was changed.")
+    if "not a database" in lowered or "malformed" in lowered:
+        return StoreError(
+            f"{where} is damaged or is not a quizcards database ({text}). Restore it from a backup."
+        )
+    if "unable to open" in lowered:
+        return StoreError(f"cannot open {where}: {text}.")
+    return StoreError(f"{where}: {text}.")
+
+
+class Store:
+    """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""
+
+    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+        self.conn = conn
+        self.path = path
+        self._db: Database | None = None
+
+    # ---- opening -------------------------------------------------------
+
+    @classmethod
+    def open(
+        cls,
+        path: Path,
+        *,
+        mode: Mode = "write",
+        create: bool = False,
+        create_folder: bool = False,
+    ) -> Store:
+        """Open (and, if allowed, create) the database at path, upgrading it if needed."""
+        if not path.exists():
+            if not create:
+                raise DatabaseNotFoundError(
+                    f"no database at {path}; import a deck first (quiz import) or check --db."
+                )
+            if not path.parent.is_dir():
+                if not create_folder:
+                    raise StoreError(f"cannot create {path}: the folder {path.parent} does not exist.")
+                try:
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as error:
+                    raise StoreError(f"cannot create the folder {path.parent}: {error.strerror}.") from None
+        elif not path.is_file():
+            raise StoreError(f"{path} is not a file.")
+        else:
+            cls._check_header(path)
+        read_only = path.exists() and not _writable(path)
+        if read_only and mode == "write":
+            raise StoreError(f"{path} is read-only; quizcards needs to write to it.")
+        if mode == "write" and not _writable(path.parent):
+            raise StoreError(
+                f"the folder {path.parent} is read-only; SQLite needs to write its journal there."
+            )
+        try:
+            if read_only:
+                conn = sqlite3.connect(
+                    f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+                )
+            else:
+                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+        except sqlite3.Error as error:
+            raise _describe(error, path) from None
+        store = cls(conn, path)
+        try:
+            store._configure(wal=not read_only)
+            store._migrate(read_only=read_only)
+        except BaseException:
+            conn.close()
+            raise
+        return store
+
+    @classmethod
+    def memory(cls) -> Store:
+        """A fresh in-memory store, fully migrated (for tests)."""
+        store = cls(sqlite3.connect(":memory:", isolation_level=None), None)
+        store._configure(wal=False)
+        store._migrate(read_only=False)
+        return store
+
+    @staticmethod
+    def _check_header(path: Path) -> None:
+        try:
+            with path.open("rb") as handle:
+                header = handle.read(len(SQLITE_HEADER))
+        except OSError as error:
+            raise StoreError(f"cannot read {path}: {error.strerror}.") from None
+        if header and header != SQLITE_HEADER:
+            raise StoreError(f"{path} is not a quizcards database (it is not an SQLite file).")
+
+    def _configure(self, *, wal: bool) -> None:
+        try:
+            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            self.conn.execute("PRAGMA foreign_keys = ON")
+            if wal:
+                self.conn.execute("PRAGMA journal_mode = WAL")
+                self.conn.execute("PRAGMA synchronous = NORMAL")
+        except sqlite3.Error as error:
+            raise _describe(error, self.path) from None
+
+    def _migrate(self, *, read_only: bool) -> None:
+        try:
+            tables = {
+                row[0]
+                for row in self.conn.execute(
+                    "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+                )
+            }
+            applied: list[str] = []
+            if "_sqlite_migrations" in tables:
+                applied = [
+                    row[0]
+                    for row in self.conn.execute(
+                        "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                        [migrations.MIGRATION_SET],
+                    )
+                ]
+        except sqlite3.Error as error:
+            raise _describe(error, self.path) from None
+        unknown = [name for name in applied if name not in migrations.NAMES]
+        if unknown:
+            raise StoreError(
+                f"{self.path} was written by a newer version of quizcards (it has the migration "
+                f"'{unknown[0]}', which this version does not know). Upgrade quizcards to use it."
+            )
+        if not applied and tables - {"_sqlite_migrations"}:
+            raise StoreError(f"{self.path} is an SQLite database, but not a quizcards database.")
+        pending = [name for name in migrations.NAMES if name not in applied]
+        if not pending:
+            return
+        if read_only:
+            raise StoreError(f"{self.path} needs upgrading to this version of quizcards, but it is read-only.")
+        if applied and self.path is not None:
+            self.backup_automatically(f"before-{pending[0]}")
+        try:
+            migrations.migration_set().apply(self.db)
+        except sqlite3.Error as error:
+            raise _describe(error, self.path) from None
+
+    @property
+    def db(self) -> Database:
+        """The sqlite-utils view of the connection (imported on first use)."""
+        if self._db is None:
+            from sqlite_utils import Database
+
+            self._db = Database(self.conn, execute_plugins=False)
+        return self._db
+
+    def close(self) -> None:
+        self.conn.close()
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextlib.contextmanager
+    def _transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction; taken eagerly so a busy database waits, then says so."""
+        try:
+            self.conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as error:
+            raise _describe(error, self.path) from None
+        try:
+            yield self.conn
+            self.conn.execute("COMMIT")
+        except sqlite3.Error as error:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise _describe(error, self.path) from None
+        except BaseException:
+            if self.conn.in_transaction:
+                self.conn.execute("ROLLBACK")
+            raise
+
+    def _query(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> list[sqlite3.Row]:
+        try:
+            cursor = self.conn.execute(sql, parameters)
+            cursor.row_factory = sqlite3.Row
+            return cursor.fetchall()
+        except sqlite3.Error as error:
+            raise _describe(error, self.path) from None
+
+    # ---- backups -------------------------------------------------------
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the live database, through SQLite's online backup API."""
+        if target.exists():
+            raise StoreError(f"{target} already exists; choose another name for the backup.")
+        if not target.parent.is_dir():
+            raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist.")
+        partial = target.with_name(target.name + ".partial")
+        try:
+            destination = sqlite3.connect(partial)
+            try:
+                self.conn.backup(destination)
+            finally:
+                destination.close()
+            partial.replace(target)
+        except sqlite3.Error as error:
+            partial.unlink(missing_ok=True)
+            raise _describe(error, target) from None
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the backup {target}: {error.strerror}.") from None
+
+    def backups_dir(self) -> Path:
+        assert self.path is not None
+        return self.path.parent / "backups"
+
+    def backup_automatically(self, reason: str, *, stamp: str | None = None) -> Path | None:
+        """Keep a copy in the backups folder beside the database, keeping the last few."""
+        if self.path is None:
+            return None
+        folder = self.backups_dir()
+        folder.mkdir(exist_ok=True)
+        from datetime import UTC
+
+        stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        target = folder / f"{self.path.stem}-{stamp}-{reason}.db"
+        if target.exists():
+            return target
+        self.backup_to(target)
+        kept = sorted(folder.glob(f"{self.path.stem}-*.db"))
+        for old in kept[:-BACKUPS_KEPT]:
+            old.unlink(missing_ok=True)
+        return target
+
+    def has_backup(self, fragment: str) -> bool:
+        if self.path is None:
+            return True
+        folder = self.backups_dir()
+        return folder.is_dir() and any(folder.glob(f"{self.path.stem}-*{fragment}*.db"))
+
+    # ---- import --------------------------------------------------------
+
+    def stored_deck(self, slug: str) -> StoredDeck | None:
+        rows = self._query(
+            "SELECT title, description, tags, source_path FROM decks WHERE slug = ?", [slug]
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return StoredDeck(row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"])
+
+    def stored_cards(self, slug: str) -> dict[str, StoredCard]:
+        rows = self.conn.execute(
+            "SELECT card_id, id, content_hash, position, retired FROM cards WHERE deck = ?", [slug]
+        ).fetchall()
+        return {
+            card_id: StoredCard(pk, content_hash, position, bool(retired))
+            for card_id, pk, content_hash, position, retired in rows
+        }
+
+    def apply_import(self, plans: Iterable[DeckPlan], now: datetime) -> None:
+        """Write every plan in one transaction: all decks change, or none do."""
+        stamp = utc_timestamp(now)
+        with self._transaction() as conn:
+            next_position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM decks").fetchone()[0]
+            for plan in plans:
+                if not plan.changes_anything:
+                    continue
+                deck = plan.deck
+                deck_fields = [deck.title, deck.description, json.dumps(deck.tags, ensure_ascii=False), deck.path]
+                if plan.is_new_deck:
+                    conn.execute(
+                        "INSERT INTO decks (title, description, tags, source_path, slug, position, imported_at) "
+                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        [*deck_fields, deck.slug, next_position, stamp],
+                    )
+                    next_position += 1
+                else:
+                    conn.execute(
+                        "UPDATE decks SET title = ?, description = ?, tags = ?, source_path = ?, "
+                        "imported_at = ? WHERE slug = ?",
+                        [*deck_fields, stamp, deck.slug],
+                    )
+                conn.executemany(
+                    "INSERT INTO cards (deck, card_id, position, question, answer, points, hints, tags, "
+                    "source, id_generated, content_hash, added_at, updated_at) "
+                    "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (
+                        [
+                            deck.slug,
+                            change.card.id,
+                            *_card_fields(change),
+                            stamp,
+                            stamp,
+                        ]
+                        for change in plan.added
+                    ),
+                )
+                conn.executemany(
+                    "UPDATE cards SET position = ?, question = ?, answer = ?, points = ?, hints = ?, "
+                    "tags = ?, source = ?, id_generated = ?, content_hash = ?, retired = 0, "
+                    "updated_at = ? WHERE id = ?",
+                    ([*_card_fields(change), stamp, change.pk] for change in (*plan.updated, *plan.restored)),
+                )
+                conn.executemany(
+                    "UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?",
+                    ([stamp, pk] for pk in plan.retired),
+                )
+
+    # ---- decks ---------------------------------------------------------
+
+    def deck_summaries(self, today: date) -> list[DeckSummary]:
+        rows = self._query(
+            """
+            SELECT d.slug, d.title,
+                   count(c.id) FILTER (WHERE c.retired = 0) AS cards,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NULL) AS new,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on <= :today) AS due,
+                   count(c.id) FILTER (WHERE c.retired = 1) AS retired
+            FROM decks d LEFT JOIN cards c ON c.deck = d.slug
+            GROUP BY d.slug ORDER BY d.position
+            """,
+            {"today": today.isoformat()},
+        )
+        return [DeckSummary(**dict(row)) for row in rows]
+
+    def deck_exists(self, slug: str) -> bool:
+        return bool(self._query("SELECT 1 FROM decks WHERE slug = ?", [slug]))
+
+    def card_count(self) -> int:
+        return int(self._query("SELECT count(*) FROM cards")[0][0])
+
+    # ---- the session ---------------------------------------------------
+
+    def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
+        clauses = ["c.retired = 0"]
+        parameters: dict[str, Any] = {}
+        if selection.deck is not None:
+            clauses.append("c.deck = :deck")
+            parameters["deck"] = selection.deck
+        if selection.tag is not None:
+            clauses.append(
+                "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = :tag) OR "
+                "EXISTS (SELECT 1 FROM decks t, json_each(t.tags) WHERE t.slug = c.deck AND value = :tag))"
+            )
+            parameters["tag"] = selection.tag
+        return " AND ".join(clauses), parameters
+
+    def due_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
+        where, parameters = self._filter_sql(selection)
+        rows = self.conn.execute(
+            f"""
+            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck
+            WHERE {where} AND c.due_on IS NOT NULL AND c.due_on <= :today
+              AND (c.buried_on IS NULL OR c.buried_on <> :today)
+            ORDER BY c.due_on, d.position, c.position
+            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            {**parameters, "today": today.isoformat()},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def new_card_ids(self, today: date, selection: SessionFilter, limit: int) -> list[int]:
+        if limit <= 0:
+            return []
+        where, parameters = self._filter_sql(selection)
+        rows = self.conn.execute(
+            f"""
+            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck
+            WHERE {where} AND c.due_on IS NULL
+              AND (c.buried_on IS NULL OR c.buried_on <> :today)
+            ORDER BY d.position, c.position LIMIT :limit
+            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            {**parameters, "today": today.isoformat(), "limit": limit},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def redrill_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
+        """Cards whose latest grade today was below 4: SM-2 step 7 owes them a repeat."""
+        where, parameters = self._filter_sql(selection)
+        rows = self.conn.execute(
+            f"""
+            SELECT c.id FROM reviews r JOIN cards c ON c.id = r.card
+            WHERE r.reviewed_on = :today AND {where}
+              AND (c.buried_on IS NULL OR c.buried_on <> :today)
+              AND r.id = (SELECT max(id) FROM reviews WHERE card = r.card)
+              AND r.grade < 4
+            ORDER BY r.id
+            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            {**parameters, "today": today.isoformat()},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def introduced_count(self, today: date) -> int:
+        """New cards first graded today, across the whole collection."""
+        return int(
+            self.conn.execute(
+                "SELECT count(*) FROM cards WHERE introduced_on = ?", [today.isoformat()]
+            ).fetchone()[0]
+        )
+
+    def outlook(self, today: date, selection: SessionFilter) -> Outlook:
+        where, parameters = self._filter_sql(selection)
+        row = self.conn.execute(
+            f"""
+            SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
+                   count(*) FILTER (WHERE c.due_on IS NULL)
+            FROM cards c WHERE {where}
+            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            {**parameters, "today": today.isoformat()},
+        ).fetchone()
+        next_due = _day(row[0])
+        next_count = 0
+        if next_due is not None:
+            next_count = self.conn.execute(
+                f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",  # noqa: S608
+                {**parameters, "day": row[0]},
+            ).fetchone()[0]
+        return Outlook(next_due, int(next_count), int(row[1]))
+
+    def study_card(self, pk: int) -> StudyCard:
+        rows = self._query(
+            """
+            SELECT c.*, d.title AS deck_title FROM cards c JOIN decks d ON d.slug = c.deck
+            WHERE c.id = ?
+            """,
+            [pk],
+        )
+        if not rows:
+            raise StoreError(f"card {pk} is no longer in the database.")
+        return _study_card(rows[0])
+
+    def last_explanation(self, pk: int, before_review: int | None = None) -> PastExplanation | None:
+        """The learner's most recent typed explanation of a card, with its grade."""
+        rows = self._query(
+            """
+            SELECT explanation, grade, reviewed_on FROM reviews
+            WHERE card = ? AND explanation <> '' AND id < ?
+            ORDER BY id DESC LIMIT 1
+            """,
+            [pk, before_review if before_review is not None else 2**62],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return PastExplanation(row["explanation"], row["grade"], date.fromisoformat(row["reviewed_on"]))
+
+    def record_grade(
+        self,
+        pk: int,
+        grade: Grade,
+        *,
+        reviewed_at: datetime,
+        reviewed_on: date,
+        explanation: str,
+        duration_ms: int,
+    ) -> RecordedReview:
+        """Log one grade and move the card's schedule, in one transaction."""
+        with self._transaction() as conn:
+            row = conn.execute(_SCHEDULE_SELECT + " WHERE id = ?", [pk]).fetchone()
+            if row is None:
+                raise StoreError(f"card {pk} is no longer in the database.")
+            before = _schedule(row)
+            kind, after = grade_effect(before, grade, reviewed_on)
+            cursor = conn.execute(
+                """
+                INSERT INTO reviews (card, reviewed_at, reviewed_on, grade, kind, explanation,
+                    duration_ms, scheduler, repetitions_before, interval_before, easiness_before,
+                    due_before, repetitions_after, interval_after, easiness_after, due_after)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+                [
+                    pk,
+                    utc_timestamp(reviewed_at),
+                    reviewed_on.isoformat(),
+                    int(grade),
+                    kind,
+                    explanation,
+                    max(0, duration_ms),
+                    SCHEDULER_NAME,
+                    before.repetitions,
+                    before.interval_days,
+                    before.easiness_hundredths,
+                    _iso(before.due_on),
+                    after.repetitions,
+                    after.interval_days,
+                    after.easiness_hundredths,
+                    _iso(after.due_on),
+                ],
+            )
+            review_id = int(cursor.lastrowid or 0)
+            if kind == "scheduled":
+                introduced = reviewed_on if before.is_new else None
+                self._write_schedule(conn, pk, after, introduced_on=introduced, keep_introduced=not before.is_new)
+        return RecordedReview(review_id, kind, before, after)
+
+    def undo_review(self, review_id: int) -> Schedule:
+        """Delete one logged grade and rebuild its card's schedule from the rest of the log."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT card FROM reviews WHERE id = ?", [review_id]).fetchone()
+            if row is None:
+                raise StoreError(f"review {review_id} is not in the log; it cannot be undone.")
+            pk = row[0]
+            conn.execute("DELETE FROM reviews WHERE id = ?", [review_id])
+            schedule, introduced = self._rebuilt(conn, pk)
+            self._write_schedule(conn, pk, schedule, introduced_on=introduced)
+        return schedule
+
+    def bury(self, pk: int, today: date) -> None:
+        with self._transaction() as conn:
+            conn.execute("UPDATE cards SET buried_on = ? WHERE id = ?", [today.isoformat(), pk])
+
+    def rebuilt_schedule(self, pk: int) -> Schedule:
+        """A card's schedule replayed from its review log (the source of truth)."""
+        return self._rebuilt(self.conn, pk)[0]
+
+    @staticmethod
+    def _rebuilt(conn: sqlite3.Connection, pk: int) -> tuple[Schedule, date | None]:
+        rows = conn.execute(
+            "SELECT grade, reviewed_on FROM reviews WHERE card = ? AND kind = 'scheduled' ORDER BY id",
+            [pk],
+        ).fetchall()
+        history = [(grade, date.fromisoformat(day)) for grade, day in rows]
+        introduced = history[0][1] if history else None
+        return replay(history), introduced
+
+    @staticmethod
+    def _write_schedule(
+        conn: sqlite3.Connection,
+        pk: int,
+        schedule: Schedule,
+        *,
+        introduced_on: date | None,
+        keep_introduced: bool = False,
+    ) -> None:
+        conn.execute(
+            """
+            UPDATE cards SET repetitions = ?, interval_days = ?, easiness_hundredths = ?, due_on = ?,
+                lapses = ?, reviews = ?, last_reviewed_on = ?,
+                introduced_on = CASE WHEN ? THEN introduced_on ELSE ? END
+            WHERE id = ?
+            """,
+            [
+                schedule.repetitions,
+                schedule.interval_days,
+                schedule.easiness_hundredths,
+                _iso(schedule.due_on),
+                schedule.lapses,
+                schedule.reviews,
+                _iso(schedule.last_reviewed_on),
+                keep_introduced,
+                _iso(introduced_on),
+                pk,
+            ],
+        )
+
+
+_SCHEDULE_SELECT = (
+    "SELECT repetitions, interval_days, easiness_hundredths, due_on, lapses, reviews, "
+    "last_reviewed_on FROM cards"
+)
+
+
+def _schedule(row: Sequence[Any]) -> Schedule:
+    return Schedule(
+        repetitions=row[0],
+        interval_days=row[1],
+        easiness_hundredths=row[2],
+        due_on=_day(row[3]),
+        lapses=row[4],
+        reviews=row[5],
+        last_reviewed_on=_day(row[6]),
+    )
+
+
+def _study_card(row: sqlite3.Row) -> StudyCard:
+    return StudyCard(
+        pk=row["id"],
+        deck=row["deck"],
+        deck_title=row["deck_title"],
+        card_id=row["card_id"],
+        question=row["question"],
+        answer=row["answer"],
+        points=tuple(json.loads(row["points"])),
+        hints=tuple(json.loads(row["hints"])),
+        tags=tuple(json.loads(row["tags"])),
+        source=row["source"],
+        schedule=Schedule(
+            repetitions=row["repetitions"],
+            interval_days=row["interval_days"],
+            easiness_hundredths=row["easiness_hundredths"],
+            due_on=_day(row["due_on"]),
+            lapses=row["lapses"],
+            reviews=row["reviews"],
+            last_reviewed_on=_day(row["last_reviewed_on"]),
+        ),
+    )
+
+
+def _card_fields(change: Any) -> list[Any]:
+    card = change.card
+    return [
+        change.position,
+        card.question,
+        card.answer,
+        json.dumps(card.points, ensure_ascii=False),
+        json.dumps(card.hints, ensure_ascii=False),
+        json.dumps(card.tags, ensure_ascii=False),
+        card.source,
+        int(card.id_generated),
+        change.content_hash,
+    ]

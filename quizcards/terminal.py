@@ -1,0 +1,86 @@
+"""The terminal's edges: untrusted text made safe to print, and single keys read without loss.
+
+Kept free of rich and typer so that error paths and start-up stay cheap.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from collections.abc import Iterator
+
+# Every C0 control but tab and newline, DEL, and every C1 control (0x80-0x9f):
+# ESC starts CSI/OSC sequences (clear screen, window title, OSC 52 clipboard,
+# OSC 8 hyperlinks) and the C1 forms (CSI 0x9b, OSC 0x9d) do the same on some
+# terminals. Carriage return is removed too, so text cannot overwrite itself.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides can make text read differently from what it is.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text with terminal control characters removed; newlines and tabs kept."""
+    return _BIDI.sub("", _CONTROL.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """Like clean, for one-line contexts: newlines and tabs become spaces."""
+    return clean(text).replace("\n", " ").replace("\t", " ")
+
+
+def is_interactive() -> bool:
+    return sys.stdin.isatty() and sys.stdout.isatty()
+
+
+class KeyReader:
+    """Reads single keys from a terminal in non-canonical mode."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def read(self) -> str:
+        """One key as text ('' at end of input); a multi-byte UTF-8 key is read whole."""
+        first = os.read(self.fd, 1)
+        if not first:
+            return ""
+        lead = first[0]
+        extra = 3 if lead >= 0xF0 else 2 if lead >= 0xE0 else 1 if lead >= 0xC0 else 0
+        data = first + (os.read(self.fd, extra) if extra else b"")
+        return data.decode("utf-8", errors="replace")
+
+
+@contextlib.contextmanager
+def single_keys() -> Iterator[KeyReader]:
+    """Stop echo and line buffering for the block, without discarding keys already typed.
+
+    click's raw mode (behind ``typer.getchar``) switches the terminal with
+    ``TCSAFLUSH``, which throws away input that is waiting: a grade typed while
+    the answer is still being drawn would vanish. ``TCSANOW`` keeps it. Entering
+    this mode *before* drawing also keeps early keys from being echoed.
+    """
+    import termios
+
+    fd = sys.stdin.fileno()
+    saved = termios.tcgetattr(fd)
+    quiet = termios.tcgetattr(fd)
+    quiet[3] &= ~(termios.ICANON | termios.ECHO)
+    quiet[6][termios.VMIN] = 1
+    quiet[6][termios.VTIME] = 0
+    termios.tcsetattr(fd, termios.TCSANOW, quiet)
+    try:
+        yield KeyReader(fd)
+    finally:
+        termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(value: object) -> str:
+    """JSON that keeps non-Latin text readable but escapes what JSON leaves raw (C1, DEL, bidi)."""
+    import json
+
+    encoded = json.dumps(value, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
