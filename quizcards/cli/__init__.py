@@ -47,11 +47,10 @@ def global_options(
     ctx.obj = Settings.resolve(db)
 
 
-from quizcards.cli import decks as _decks  # noqa: E402
-from quizcards.cli import review as _review  # noqa: E402
+from quizcards.cli import authoring, cards, decks, export, maintenance, review, stats  # noqa: E402
 
-_decks.register(app)
-_review.register(app)
+for _module in (decks, review, cards, stats, export, authoring, maintenance):
+    _module.register(app)
 
 
 def main() -> None:

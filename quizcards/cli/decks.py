@@ -47,7 +47,8 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Import YAML decks; re-importing an edited deck keeps every card's history."""
         from quizcards.deck import DeckError
-        from quizcards.render import import_table, make_console
+        from quizcards.render import make_console
+        from quizcards.render.decks import import_table
         from quizcards.sources import load_deck_paths
 
         result = load_deck_paths(paths)
@@ -95,7 +96,8 @@ def register(app: typer.Typer) -> None:
                 )
             )
             return
-        from quizcards.render import decks_table, make_console
+        from quizcards.render import make_console
+        from quizcards.render.decks import decks_table
 
         console = make_console()
         if not summaries:

@@ -85,7 +85,7 @@ def run_review(
             limit,
         )
         if not queue:
-            from quizcards.render import nothing_due
+            from quizcards.render.review import nothing_due
 
             console.print(nothing_due(store.outlook(today, selection), today))
             return
@@ -119,14 +119,14 @@ def _import_bundled(store: Store, console: Console) -> None:
 
 
 def _finish(session: Session, store: Store, console: Console, selection: SessionFilter) -> None:
-    from quizcards.render import summary
+    from quizcards.render.review import summary
 
     today = local_day(clock())
     console.print(summary(session.tally, store.outlook(today, selection), today))
 
 
 def _drive(session: Session, store: Store, console: Console, today: date) -> None:
-    from quizcards import render
+    from quizcards.render import review as render
     from quizcards.scheduler import parse_grade
     from quizcards.terminal import single_keys
 
@@ -173,7 +173,7 @@ def _bury(session: Session, store: Store, entry: QueueEntry, today: date) -> Non
 
 def _read_explanation(console: Console, hints: list[str]) -> str:
     """Lines typed by the learner until an empty line; 'h' alone shows the next hint."""
-    from quizcards import render
+    from quizcards.render import review as render
 
     _enable_line_editing()
     shown = 0
@@ -197,7 +197,7 @@ def _read_explanation(console: Console, hints: list[str]) -> str:
 
 
 def _reveal(console: Console, store: Store, card: StudyCard, explanation: str) -> None:
-    from quizcards import render
+    from quizcards.render import review as render
     from quizcards.session import covered_points
 
     console.print(render.answer_panel(card))

@@ -1,4 +1,4 @@
-"""The only module that speaks SQL: the SQLite store, rows <-> dataclasses.
+"""The store's foundation: opening, migrating, transactions, import and the review session.
 
 Opening a store checks the file really is a quizcards database, refuses one
 written by a newer quizcards, backs up an older one and applies the pending
@@ -19,7 +19,7 @@ from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizcards import migrations
 from quizcards.errors import DatabaseLockedError, DatabaseNotFoundError, StoreError
@@ -117,8 +117,8 @@ def _describe(error: sqlite3.Error, path: Path | None) -> StoreError:
     return StoreError(f"{where}: {text}.")
 
 
-class Store:
-    """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""
+class BaseStore:
+    """Opening, upgrading and writing a quizcards database; ``Store`` adds the query families."""
 
     def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
         self.conn = conn
@@ -135,7 +135,7 @@ class Store:
         mode: Mode = "write",
         create: bool = False,
         create_folder: bool = False,
-    ) -> Store:
+    ) -> Self:
         """Open (and, if allowed, create) the database at path, upgrading it if needed."""
         if not path.exists():
             if not create:
@@ -179,7 +179,7 @@ class Store:
         return store
 
     @classmethod
-    def memory(cls) -> Store:
+    def memory(cls) -> Self:
         """A fresh in-memory store, fully migrated (for tests)."""
         store = cls(sqlite3.connect(":memory:", isolation_level=None), None)
         store._configure(wal=False)
@@ -257,7 +257,7 @@ class Store:
     def close(self) -> None:
         self.conn.close()
 
-    def __enter__(self) -> Store:
+    def __enter__(self) -> Self:
         return self
 
     def __exit__(self, *exc: object) -> None:

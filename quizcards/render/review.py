@@ -1,90 +1,22 @@
-"""Rich renderables for every command: returns them, never prints.
-
-All text that comes from a deck or from the learner goes through ``text`` or
-``markdown`` here, which strip terminal control characters and never parse Rich
-markup: a deck that says ``[red]`` shows ``[red]``.
-"""
+"""Renderables of the review session."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import date
 
-from rich import box
-from rich.console import Console, Group, RenderableType
-from rich.markdown import Markdown
+from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.importing import DeckPlan
+from quizcards.render import markdown, text
 from quizcards.scheduler import Grade
 from quizcards.session import PastExplanation, Remaining, StudyCard, Tally
-from quizcards.store import DeckSummary, Outlook, RecordedReview
-from quizcards.terminal import clean, clean_line
+from quizcards.store import Outlook, RecordedReview
+from quizcards.terminal import clean_line
 
 GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
-
-
-def make_console(*, stderr: bool = False) -> Console:
-    """The one console setup: no markup, emoji codes or auto-highlighting of plain strings."""
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
-
-
-def text(value: str, style: str = "") -> Text:
-    """Untrusted text as a literal Text."""
-    return Text(clean(value), style=style)
-
-
-def line(value: str, style: str = "") -> Text:
-    return Text(clean_line(value), style=style)
-
-
-def markdown(value: str) -> Markdown:
-    """Untrusted Markdown: rendered, but with links shown as text, not as terminal hyperlinks."""
-    return Markdown(clean(value), code_theme="monokai", hyperlinks=False)
-
-
-# ---- import and decks ----------------------------------------------------
-
-
-def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
-    title = "Import (dry run: nothing written)" if dry_run else "Import"
-    table = Table(title=title, box=box.SIMPLE_HEAVY)
-    table.add_column("deck")
-    for name in ("added", "updated", "unchanged", "retired", "restored"):
-        table.add_column(name, justify="right")
-    for plan in plans:
-        table.add_row(
-            line(plan.deck.slug, "bold"),
-            str(len(plan.added)),
-            str(len(plan.updated)),
-            str(plan.unchanged),
-            str(len(plan.retired)),
-            str(len(plan.restored)),
-        )
-    return table
-
-
-def decks_table(summaries: Iterable[DeckSummary]) -> Table:
-    table = Table(box=box.SIMPLE_HEAVY)
-    table.add_column("deck", style="bold")
-    table.add_column("title")
-    for name in ("cards", "new", "due", "retired"):
-        table.add_column(name, justify="right")
-    for summary in summaries:
-        table.add_row(
-            line(summary.slug),
-            line(summary.title),
-            str(summary.cards),
-            str(summary.new),
-            Text(str(summary.due), style="bold green" if summary.due else ""),
-            str(summary.retired),
-        )
-    return table
-
-
-# ---- the review session --------------------------------------------------
 
 
 def session_header(card: StudyCard, position: int, remaining: Remaining) -> Text:

@@ -1,0 +1,36 @@
+"""Rich renderables for every command: returns them, never prints.
+
+All text that comes from a deck or from the learner goes through ``text``,
+``line`` or ``markdown`` here, which strip terminal control characters and never
+parse Rich markup: a deck that says ``[red]`` shows ``[red]``. Table cells and
+titles are always ``Text`` objects, never plain strings (which Rich would parse).
+Each command family has its module beside this one.
+"""
+
+from __future__ import annotations
+
+from rich.console import Console
+from rich.markdown import Markdown
+from rich.text import Text
+
+from quizcards.terminal import clean, clean_line
+
+
+def make_console(*, stderr: bool = False) -> Console:
+    """The one console setup: no markup, emoji codes or auto-highlighting of plain strings."""
+    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+
+
+def text(value: str, style: str = "") -> Text:
+    """Untrusted text as a literal Text."""
+    return Text(clean(value), style=style)
+
+
+def line(value: str, style: str = "") -> Text:
+    """Untrusted text for a one-line place (a cell, a title): newlines become spaces."""
+    return Text(clean_line(value), style=style)
+
+
+def markdown(value: str) -> Markdown:
+    """Untrusted Markdown: rendered, but with links shown as text, not as terminal hyperlinks."""
+    return Markdown(clean(value), code_theme="monokai", hyperlinks=False)

@@ -1,0 +1,49 @@
+"""Renderables of `quiz import` and `quiz decks`."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+from rich import box
+from rich.table import Table
+from rich.text import Text
+
+from quizcards.importing import DeckPlan
+from quizcards.render import line
+from quizcards.store import DeckSummary
+
+
+def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
+    title = "Import (dry run: nothing written)" if dry_run else "Import"
+    table = Table(title=title, box=box.SIMPLE_HEAVY)
+    table.add_column("deck")
+    for name in ("added", "updated", "unchanged", "retired", "restored"):
+        table.add_column(name, justify="right")
+    for plan in plans:
+        table.add_row(
+            line(plan.deck.slug, "bold"),
+            str(len(plan.added)),
+            str(len(plan.updated)),
+            str(plan.unchanged),
+            str(len(plan.retired)),
+            str(len(plan.restored)),
+        )
+    return table
+
+
+def decks_table(summaries: Iterable[DeckSummary]) -> Table:
+    table = Table(box=box.SIMPLE_HEAVY)
+    table.add_column("deck", style="bold")
+    table.add_column("title")
+    for name in ("cards", "new", "due", "retired"):
+        table.add_column(name, justify="right")
+    for summary in summaries:
+        table.add_row(
+            line(summary.slug),
+            line(summary.title),
+            str(summary.cards),
+            str(summary.new),
+            Text(str(summary.due), style="bold green" if summary.due else ""),
+            str(summary.retired),
+        )
+    return table
