@@ -457,7 +457,7 @@ class BaseStore:
             WHERE {where} AND c.due_on IS NOT NULL AND c.due_on <= :today
               AND (c.buried_on IS NULL OR c.buried_on <> :today)
             ORDER BY c.due_on, d.position, c.position
-            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchall()
         return [row[0] for row in rows]
@@ -472,7 +472,7 @@ class BaseStore:
             WHERE {where} AND c.due_on IS NULL
               AND (c.buried_on IS NULL OR c.buried_on <> :today)
             ORDER BY d.position, c.position LIMIT :limit
-            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat(), "limit": limit},
         ).fetchall()
         return [row[0] for row in rows]
@@ -488,7 +488,7 @@ class BaseStore:
               AND r.id = (SELECT max(id) FROM reviews WHERE card = r.card)
               AND r.grade < 4
             ORDER BY r.id
-            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchall()
         return [row[0] for row in rows]
@@ -508,14 +508,14 @@ class BaseStore:
             SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
                    count(*) FILTER (WHERE c.due_on IS NULL)
             FROM cards c WHERE {where}
-            """,  # noqa: S608 - the clauses are fixed text; values are parameters
+            """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchone()
         next_due = _day(row[0])
         next_count = 0
         if next_due is not None:
             next_count = self.conn.execute(
-                f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",  # noqa: S608
+                f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",
                 {**parameters, "day": row[0]},
             ).fetchone()[0]
         return Outlook(next_due, int(next_count), int(row[1]))
