@@ -506,15 +506,16 @@ class _Walker:
 
     def card(self, node: Node, number: int) -> Card | None:
         what = f"card {number}"
+        written_id = _peek_id(node)
+        if written_id is not None:
+            what = f"card '{_clean(written_id)}'"
         entries = self.mapping(node, what, CARD_KEYS)
         if entries is None:
             return None
         errors_before = len(self.problems)
         card_id: str | None = None
         if "id" in entries:
-            card_id = self.name(entries["id"][1], f"the id of {what}")
-            if card_id is not None:
-                what = f"card '{card_id}'"
+            card_id = self.name(entries["id"][1], f"the id of card {number}")
         question = answer = None
         if "q" not in entries:
             self.error(node, f"{what} has no question ('q').")
@@ -556,6 +557,16 @@ class _Walker:
             id_generated=generated,
             line=node.start_mark.line + 1,
         )
+
+
+def _peek_id(node: Node) -> str | None:
+    """The card's id as written, if it is a valid one, to name the card in messages."""
+    if not isinstance(node, MappingNode):
+        return None
+    for key, value in node.value:
+        if isinstance(key, ScalarNode) and key.value == "id" and isinstance(value, ScalarNode):
+            return value.value if is_valid_name(value.value) else None
+    return None
 
 
 def _position(problem: Problem) -> tuple[int, int]:

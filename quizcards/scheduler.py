@@ -166,7 +166,7 @@ def review(schedule: Schedule, grade: Grade | int, reviewed_on: date) -> Schedul
         repetitions=repetitions,
         interval_days=interval_days,
         easiness_hundredths=_updated_easiness_hundredths(schedule.easiness_hundredths, quality),
-        due_on=reviewed_on + timedelta(days=interval_days),
+        due_on=_due_on(reviewed_on, interval_days),
         lapses=lapses,
         reviews=schedule.reviews + 1,
         last_reviewed_on=reviewed_on,
@@ -179,6 +179,14 @@ def replay(reviews: Iterable[tuple[int, date]], start: Schedule = NEW) -> Schedu
     for grade, reviewed_on in reviews:
         schedule = review(schedule, grade, reviewed_on)
     return schedule
+
+
+def _due_on(reviewed_on: date, interval_days: int) -> date:
+    # Fifteen perfect reviews in a row give intervals of millions of days; the
+    # interval stays exact, and the calendar simply ends at the last date it has.
+    if interval_days >= (date.max - reviewed_on).days:
+        return date.max
+    return reviewed_on + timedelta(days=interval_days)
 
 
 def _next_interval_days(schedule: Schedule) -> int:
