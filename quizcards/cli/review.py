@@ -21,6 +21,7 @@ from quizcards.errors import NotATerminalError
 if TYPE_CHECKING:
     from rich.console import Console
 
+    from quizcards.deck import Deck
     from quizcards.session import QueueEntry, Session, SessionFilter, StudyCard
     from quizcards.store import Store
     from quizcards.terminal import KeyReader
@@ -67,10 +68,12 @@ def run_review(
     settings = settings_of(ctx)
     daily_new = new if new is not None else new_cards_per_day()
     first_run = settings.db_is_default and not settings.db_path.exists()
+    # Load the bundled decks before creating anything, so a failure leaves no empty database.
+    bundled = _load_bundled() if first_run else None
     store = open_store(ctx, mode="write", create=first_run)
     try:
         if settings.db_is_default and store.card_count() == 0:
-            _import_bundled(store, console)
+            _import_bundled(store, console, bundled or _load_bundled())
         today = local_day(clock())
         if deck is not None and not store.deck_exists(deck):
             from quizcards.errors import QuizError
@@ -101,15 +104,20 @@ def run_review(
         store.close()
 
 
-def _import_bundled(store: Store, console: Console) -> None:
-    from quizcards.cli.decks import plan_imports
+def _load_bundled() -> tuple[Deck, ...]:
     from quizcards.deck import DeckError
     from quizcards.sources import bundled_decks_dir, load_deck_paths
 
     result = load_deck_paths([bundled_decks_dir()])
     if result.errors:
         raise DeckError(list(result.errors))
-    plans = plan_imports(store, result.decks)
+    return result.decks
+
+
+def _import_bundled(store: Store, console: Console, decks: tuple[Deck, ...]) -> None:
+    from quizcards.cli.decks import plan_imports
+
+    plans = plan_imports(store, decks)
     store.apply_import(plans, clock())
     cards = sum(len(plan.added) for plan in plans)
     console.print(

@@ -1,0 +1,200 @@
+"""`quiz review` as a person uses it: the installed command in a real pseudo-terminal."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import sqlite3
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+
+import pexpect
+import pytest
+from click.testing import Result
+
+from quizcards.store import Store
+from tests.conftest import SMALL_DECK
+
+pytestmark = pytest.mark.slow
+
+QUIZ = Path(sys.executable).with_name("quiz")
+LEGEND = "u undo"
+
+
+def styled(*parts: str) -> str:
+    """A regex for text whose parts may be separated by terminal style codes."""
+    return r"(?:\x1b\[[0-9;]*m)*".join(re.escape(part) for part in parts)
+
+
+def spawn(db: Path | None, now: str, *args: str, home: Path | None = None) -> pexpect.spawn:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZCARDS_", "COLUMNS", "NO_COLOR"))}
+    env.update({"QUIZCARDS_NOW": now, "TZ": "UTC", "TERM": "xterm-256color", "NO_COLOR": "1", "LANG": "C.UTF-8"})
+    if home is not None:
+        env.update({"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "cfg")})
+    argv = (["--db", str(db)] if db else []) + ["review", *args]
+    child = pexpect.spawn(str(QUIZ), argv, env=env, encoding="utf-8", timeout=20, dimensions=(50, 110))
+    return child
+
+
+@pytest.fixture
+def deck_db(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Path:
+    assert quiz("import", write_deck("attention.yaml", SMALL_DECK)).exit_code == 0
+    return db_path
+
+
+@pytest.fixture
+def children() -> Iterator[list[pexpect.spawn]]:
+    spawned: list[pexpect.spawn] = []
+    yield spawned
+    for child in spawned:
+        if child.isalive():
+            child.kill(signal.SIGKILL)
+
+
+def log(db: Path) -> list[tuple[str, int, str, str]]:
+    with sqlite3.connect(db) as conn:
+        return conn.execute(
+            "SELECT c.card_id, r.grade, r.kind, r.explanation FROM reviews r JOIN cards c ON c.id = r.card "
+            "ORDER BY r.id"
+        ).fetchall()
+
+
+def answer(child: pexpect.spawn, question: str, typed: str, key: str) -> None:
+    child.expect_exact(question)
+    child.expect_exact("> ")
+    for line in typed.splitlines():
+        child.send(line + "\r")
+    # The grade goes with the empty line, before the answer is drawn: it must not be lost.
+    child.send("\r" + key)
+    child.expect_exact(LEGEND)
+
+
+def test_answer_grade_undo_quit_and_come_back(deck_db: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    child.expect_exact("card 1 of 3")
+    answer(child, "What do Query, Key and Value mean", "the query is matched to keys\nand a weighted sum", "5")
+    child.expect_exact("next review in 1 day (2026-03-11)")
+    answer(child, "Why divide by the square root", "", "3")
+    child.expect_exact("next review in 1 day")
+    child.expect_exact("card 3 of 4")  # a re-drill of the card graded 3 is owed
+    child.expect_exact("What did attention fix")
+    child.expect_exact("> ")
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("u")  # undo the 3: that card comes back now
+    child.expect_exact("undid the last grade")
+    answer(child, "Why divide by the square root", "variance grows", "4")
+    child.expect_exact("What did attention fix")
+    child.expect_exact("> ")
+    child.send("q\r\r")  # a "q" typed as text is text; q quits at the grade prompt
+    child.expect_exact(LEGEND)
+    child.send("q")
+    child.expect_exact("Session summary")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert log(deck_db) == [
+        ("qkv", 5, "scheduled", "the query is matched to keys\nand a weighted sum"),
+        ("scale", 4, "scheduled", "variance grows"),
+    ]
+
+    # Later the same day: nothing is due, one new card left within today's limit.
+    child = spawn(deck_db, "2026-03-10T18:00:00+00:00")
+    children.append(child)
+    child.expect_exact("card 1 of 1")
+    child.expect_exact("What did attention fix")
+    child.expect_exact("> ")
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("q")
+    child.expect(pexpect.EOF)
+
+    # The next day: both reviewed cards are due (deck order breaks the tie), then the new one.
+    child = spawn(deck_db, "2026-03-11T09:00:00+00:00")
+    children.append(child)
+    child.expect_exact("card 1 of 3")
+    child.expect_exact("What do Query, Key and Value mean")
+    child.expect_exact("> ")
+    child.send("\r")
+    child.expect_exact("Your last explanation (2026-03-10, graded 5)")
+    child.expect_exact(LEGEND)
+    child.send("\x03")  # Ctrl-C quits cleanly
+    child.expect(pexpect.EOF)
+    child.close()
+    assert "Traceback" not in (child.before or "")
+
+
+def test_hints_and_key_points(deck_db: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    child.expect_exact("> ")
+    child.send("h\r")
+    child.expect(styled("Hint 1: ", "Think of a dictionary lookup."))
+    child.send("h\r")
+    child.expect_exact("(no more hints)")
+    child.send("a WEIGHTED SUM of values\r\r")
+    child.expect_exact("Key points (✓ found in your explanation):")
+    child.expect(styled("✗ ", "query"))
+    child.expect(styled("✓ ", "weighted sum"))
+    child.send("s")  # bury: not graded
+    child.expect_exact("buried until tomorrow")
+    child.expect_exact("Why divide by the square root")
+    child.sendcontrol("d")  # Ctrl-D while typing quits cleanly
+    child.expect_exact("Session summary")
+    child.expect(pexpect.EOF)
+    assert log(deck_db) == []
+
+
+def test_sigkill_mid_session_keeps_every_grade_given(deck_db: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    answer(child, "What do Query, Key and Value mean", "", "4")
+    answer(child, "Why divide by the square root", "typed text", "2")
+    child.expect_exact("next review in 1 day")
+    child.expect_exact("What did attention fix")
+    child.expect_exact("> ")
+    child.send("half an explana")
+    child.kill(signal.SIGKILL)
+    child.close()
+    assert log(deck_db) == [("qkv", 4, "scheduled", ""), ("scale", 2, "scheduled", "typed text")]
+    with sqlite3.connect(deck_db) as conn:
+        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    with Store.open(deck_db) as store:
+        for pk in (1, 2, 3):
+            assert store.study_card(pk).schedule == store.rebuilt_schedule(pk)
+
+
+def test_nothing_due_says_when_the_next_card_is(
+    deck_db: Path, children: list[pexpect.spawn]
+) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--new", "0")
+    children.append(child)
+    child.expect_exact("Nothing is due today.")
+    child.expect_exact("3 new cards waiting")
+    child.expect(pexpect.EOF)
+
+
+def test_first_run_creates_the_default_database_and_imports_the_bundled_decks(
+    tmp_path: Path, children: list[pexpect.spawn]
+) -> None:
+    home = tmp_path / "home"
+    child = spawn(None, "2026-03-10T09:00:00+00:00", home=home)
+    children.append(child)
+    child.expect(r"First run: created (\S+) and imported the (\d+) bundled decks \((\d+) cards\)\.")
+    assert int(child.match.group(2)) >= 1
+    child.expect_exact("card 1 of 10")  # the default daily limit of new cards
+    child.expect_exact("> ")
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("q")
+    child.expect(pexpect.EOF)
+    assert list((home / "data" / "quizcards").glob("quizcards.db"))
+
+
+def test_review_without_a_terminal_exits_with_a_message(quiz: Callable[..., Result], deck_db: Path) -> None:
+    result = quiz("review", input="")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("Error: quiz review is interactive and needs a terminal")

@@ -1,0 +1,240 @@
+"""The session without a terminal: queue order, re-drills, bury, undo, and the store behind them."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+from click.testing import Result
+
+from quizcards.scheduler import Grade
+from quizcards.session import (
+    QueueEntry,
+    Session,
+    SessionFilter,
+    build_queue,
+    covered_points,
+    grade_effect,
+    new_card_allowance,
+)
+from quizcards.store import Store
+
+TODAY = date(2026, 3, 10)
+
+
+def at(day: date) -> datetime:
+    return datetime(day.year, day.month, day.day, 12, tzinfo=UTC)
+
+
+# ---- pure session --------------------------------------------------------
+
+
+def test_queue_puts_due_then_new_then_redrills_each_once_and_caps() -> None:
+    queue = build_queue([3, 1], [7, 8], [9, 3])
+    assert queue == [
+        QueueEntry(3, "due"),
+        QueueEntry(1, "due"),
+        QueueEntry(7, "new"),
+        QueueEntry(8, "new"),
+        QueueEntry(9, "redrill"),
+    ]
+    assert build_queue([3, 1], [7, 8], [], limit=3) == queue[:3]
+
+
+def test_new_card_allowance_counts_what_was_introduced_today() -> None:
+    assert new_card_allowance(10, 0) == 10
+    assert new_card_allowance(10, 4) == 6
+    assert new_card_allowance(10, 12) == 0
+
+
+def test_grades_below_four_come_back_until_four_or_five() -> None:
+    session = Session([QueueEntry(1, "due"), QueueEntry(2, "new")])
+    session.record(Grade.DIFFICULT, "scheduled", 101, 1000)
+    assert session.current == QueueEntry(2, "new")
+    assert session.remaining().redrill == 1
+    session.record(Grade.PERFECT, "scheduled", 102, 1000)
+    assert session.current == QueueEntry(1, "redrill")
+    session.record(Grade.FAMILIAR, "redrill", 103, 1000)
+    assert session.current == QueueEntry(1, "redrill")
+    session.record(Grade.HESITANT, "redrill", 104, 1000)
+    assert session.done
+    assert session.tally.graded == 4
+    assert session.tally.redrills == 2
+    assert session.tally.passed == 3
+    assert len(session.tally.cards) == 2
+    assert session.tally.milliseconds == 4000
+
+
+def test_undo_restores_the_queue_and_the_tally() -> None:
+    session = Session([QueueEntry(1, "due"), QueueEntry(2, "new")])
+    session.record(Grade.BLACKOUT, "scheduled", 101, 500)
+    assert session.undo() == 101
+    assert session.current == QueueEntry(1, "due")
+    assert session.remaining().redrill == 0
+    assert session.tally.graded == 0
+    assert session.position == 0
+    assert session.undo() is None
+
+
+def test_bury_removes_every_entry_of_the_card_and_survives_undo() -> None:
+    session = Session([QueueEntry(1, "due"), QueueEntry(2, "due"), QueueEntry(3, "new")])
+    session.record(Grade.PERFECT, "scheduled", 101, 0)
+    session.bury()  # card 2
+    assert session.current == QueueEntry(3, "new")
+    assert session.undo() == 101
+    assert [session.current] == [QueueEntry(1, "due")]
+    session.record(Grade.PERFECT, "scheduled", 105, 0)
+    assert session.current == QueueEntry(3, "new")
+
+
+def test_invalid_grades_are_rejected() -> None:
+    session = Session([QueueEntry(1, "due")])
+    with pytest.raises(ValueError, match="0 to 5"):
+        session.record(7, "scheduled", 1, 0)
+
+
+def test_first_grade_of_the_day_schedules_later_ones_are_redrills() -> None:
+    from quizcards.scheduler import NEW
+
+    kind, after = grade_effect(NEW, 2, TODAY)
+    assert kind == "scheduled"
+    assert after.due_on == TODAY + timedelta(days=1)
+    again, unchanged = grade_effect(after, 5, TODAY)
+    assert again == "redrill"
+    assert unchanged == after
+
+
+@pytest.mark.parametrize(
+    ("points", "typed", "expected"),
+    [
+        (["weighted sum", "Softmax"], "A SOFTMAX over scores", [False, True]),
+        (["가중합", "소프트맥스"], "값들의 가중합을 구합니다", [True, False]),
+        (["query  key"], "the query\nkey match", [True]),
+        (["anything"], "", [False]),
+        (["saturation", "vanishing gradients"], "it saturates and the gradient vanishes", [True, True]),
+        (["layer norm"], "we apply the layer", [False]),
+        (["ReLU", "tanh"], "ReLU6, not sigmoid", [True, False]),
+    ],
+)
+def test_points_are_matched_case_insensitively_in_any_script(
+    points: list[str], typed: str, expected: list[bool]
+) -> None:
+    assert [covered for _, covered in covered_points(points, typed)] == expected
+
+
+# ---- the store behind the session ---------------------------------------
+
+
+@pytest.fixture
+def store(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Store:
+    from tests.conftest import SMALL_DECK
+
+    quiz("import", write_deck("attention.yaml", SMALL_DECK))
+    quiz("import", write_deck("second.yaml", "cards:\n  - {id: s1, q: x, a: y, tags: [special]}\n"))
+    return Store.open(db_path)
+
+
+def pk_of(store: Store, card_id: str) -> int:
+    return next(pk for pk in store.new_card_ids(TODAY, SessionFilter(), 100) + store.due_card_ids(
+        TODAY + timedelta(days=10_000), SessionFilter()) if store.study_card(pk).card_id == card_id)
+
+
+def grade(store: Store, pk: int, value: Grade, day: date, text: str = "") -> object:
+    return store.record_grade(pk, value, reviewed_at=at(day), reviewed_on=day, explanation=text, duration_ms=10)
+
+
+def test_new_cards_in_deck_order_then_limit(store: Store) -> None:
+    ids = [store.study_card(pk).card_id for pk in store.new_card_ids(TODAY, SessionFilter(), 100)]
+    assert ids == ["qkv", "scale", "bottleneck", "s1"]
+    assert len(store.new_card_ids(TODAY, SessionFilter(), 2)) == 2
+    assert store.new_card_ids(TODAY, SessionFilter(), 0) == []
+
+
+def test_deck_and_tag_filters(store: Store) -> None:
+    assert [store.study_card(pk).card_id for pk in store.new_card_ids(TODAY, SessionFilter(deck="second"), 9)] == [
+        "s1"
+    ]
+    tagged = store.new_card_ids(TODAY, SessionFilter(tag="special"), 9)
+    assert [store.study_card(pk).card_id for pk in tagged] == ["s1"]
+    # deck-level tags count for every card of the deck
+    assert len(store.new_card_ids(TODAY, SessionFilter(tag="nlp"), 9)) == 3
+
+
+def test_due_cards_most_overdue_first(store: Store) -> None:
+    qkv, scale, bottleneck = (pk_of(store, c) for c in ("qkv", "scale", "bottleneck"))
+    grade(store, scale, Grade.PERFECT, date(2026, 3, 1))  # due 03-02
+    grade(store, qkv, Grade.PERFECT, date(2026, 3, 5))  # due 03-06
+    grade(store, bottleneck, Grade.PERFECT, date(2026, 3, 10))  # due 03-11
+    assert store.due_card_ids(TODAY, SessionFilter()) == [scale, qkv]
+    assert store.introduced_count(date(2026, 3, 1)) == 1
+    assert store.introduced_count(TODAY) == 1
+
+
+def test_record_and_undo_round_trip_the_card_state(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    first = grade(store, qkv, Grade.PERFECT, date(2026, 3, 1), "my first words")
+    before = store.study_card(qkv).schedule
+    second = grade(store, qkv, Grade.DIFFICULT, date(2026, 3, 2))
+    assert second.kind == "scheduled"  # type: ignore[attr-defined]
+    assert store.study_card(qkv).schedule.interval_days == 6
+    store.undo_review(second.review_id)  # type: ignore[attr-defined]
+    assert store.study_card(qkv).schedule == before
+    store.undo_review(first.review_id)  # type: ignore[attr-defined]
+    assert store.study_card(qkv).schedule.is_new
+    assert store.introduced_count(date(2026, 3, 1)) == 0
+
+
+def test_a_second_grade_the_same_day_is_a_redrill_that_changes_nothing(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    grade(store, qkv, Grade.EASY_ONCE_SEEN, TODAY)
+    after_first = store.study_card(qkv).schedule
+    redrill = grade(store, qkv, Grade.PERFECT, TODAY)
+    assert redrill.kind == "redrill"  # type: ignore[attr-defined]
+    assert store.study_card(qkv).schedule == after_first
+
+
+def test_redrills_owed_today_survive_a_restart(store: Store) -> None:
+    qkv, scale = pk_of(store, "qkv"), pk_of(store, "scale")
+    grade(store, qkv, Grade.DIFFICULT, TODAY)
+    grade(store, scale, Grade.HESITANT, TODAY)
+    assert store.redrill_card_ids(TODAY, SessionFilter()) == [qkv]
+    grade(store, qkv, Grade.HESITANT, TODAY)
+    assert store.redrill_card_ids(TODAY, SessionFilter()) == []
+    assert store.redrill_card_ids(TODAY + timedelta(days=1), SessionFilter()) == []
+
+
+def test_bury_hides_a_card_until_tomorrow(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    store.bury(qkv, TODAY)
+    assert qkv not in store.new_card_ids(TODAY, SessionFilter(), 100)
+    assert qkv in store.new_card_ids(TODAY + timedelta(days=1), SessionFilter(), 100)
+
+
+def test_last_explanation_is_the_latest_typed_one(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    grade(store, qkv, Grade.DIFFICULT, date(2026, 3, 1), "first try")
+    grade(store, qkv, Grade.PERFECT, date(2026, 3, 2), "")
+    past = store.last_explanation(qkv)
+    assert past is not None
+    assert (past.explanation, past.grade, past.reviewed_on) == ("first try", 3, date(2026, 3, 1))
+
+
+def test_outlook_names_the_next_due_day_and_waiting_new_cards(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    grade(store, qkv, Grade.PERFECT, TODAY)
+    outlook = store.outlook(TODAY, SessionFilter())
+    assert outlook.next_due_on == TODAY + timedelta(days=1)
+    assert outlook.next_due_count == 1
+    assert outlook.new_waiting == 3
+
+
+def test_state_always_equals_the_replayed_log(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    day = date(2026, 1, 1)
+    for value in [Grade.PERFECT, Grade.HESITANT, Grade.FAMILIAR, Grade.PERFECT, Grade.DIFFICULT]:
+        grade(store, qkv, value, day)
+        grade(store, qkv, Grade.PERFECT, day)  # a same-day re-drill
+        day = store.study_card(qkv).schedule.due_on or day
+    assert store.study_card(qkv).schedule == store.rebuilt_schedule(qkv)
