@@ -275,6 +275,8 @@ def _yaml_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
         part for part in (error.context, error.problem) if part
     ) or "invalid YAML"
     message = _clean(message)
+    if "mapping values are not allowed" in message:
+        message += " (a value containing ': ' must be quoted, or written as a block with '|')"
     if mark is None:
         return Problem(path, None, None, f"YAML syntax error: {message}.")
     return Problem(path, mark.line + 1, mark.column + 1, f"YAML syntax error: {message}.")

@@ -1,0 +1,54 @@
+"""The built wheel ships the bundled decks: install it in a fresh venv outside the tree and import them."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*argv: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
+    done = subprocess.run(
+        [str(a) for a in argv], cwd=cwd, env=env, capture_output=True, text=True, timeout=600, check=False
+    )
+    assert done.returncode == 0, f"{argv} failed:\n{done.stdout}\n{done.stderr}"
+    return done.stdout
+
+
+def test_wheel_installs_and_imports_its_bundled_decks(tmp_path: Path) -> None:
+    dist = tmp_path / "dist"
+    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", dist, ROOT, cwd=tmp_path)
+    (wheel,) = dist.glob("quizcards-*.whl")
+    import zipfile
+
+    names = zipfile.ZipFile(wheel).namelist()
+    source_decks = sorted(p.relative_to(ROOT / "decks").as_posix() for p in (ROOT / "decks").rglob("*.yaml"))
+    assert source_decks, "the source tree has no bundled decks"
+    shipped = sorted(n.removeprefix("quizcards/decks/") for n in names if n.startswith("quizcards/decks/"))
+    assert shipped == source_decks
+
+    target = tmp_path / "venv"
+    venv.create(target, with_pip=True)
+    python = target / "bin" / "python"
+    run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
+    env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZCARDS_") and k != "PYTHONPATH"}
+    bundled = run(
+        python, "-c", "from quizcards.sources import bundled_decks_dir; print(bundled_decks_dir())", cwd=tmp_path, env=env
+    ).strip()
+    assert Path(bundled).is_relative_to(target), bundled
+    db = tmp_path / "fresh.db"
+    run(target / "bin" / "quiz", "--db", db, "import", bundled, cwd=tmp_path, env=env)
+    decks = json.loads(run(target / "bin" / "quiz", "--db", db, "decks", "--json", cwd=tmp_path, env=env))
+    assert len(decks) == len(source_decks)
+    assert all(deck["cards"] >= 12 for deck in decks)
+    version = run(python, "-m", "quizcards", "--version", cwd=tmp_path, env=env)
+    assert version.startswith("quizcards ")
