@@ -20,7 +20,7 @@ from tests.conftest import SMALL_DECK
 pytestmark = pytest.mark.slow
 
 QUIZ = Path(sys.executable).with_name("quiz")
-LEGEND = "u undo"
+LEGEND = "u undo · s bury"
 
 
 def styled(*parts: str) -> str:

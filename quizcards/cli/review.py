@@ -171,7 +171,7 @@ def _drive(session: Session, store: Store, console: Console, today: date) -> Non
             duration_ms=elapsed_ms,
         )
         session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
-        console.print(render.graded(recorded))
+        console.print(render.graded(recorded, grade))
 
 
 def _bury(session: Session, store: Store, entry: QueueEntry, today: date) -> None:

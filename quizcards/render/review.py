@@ -79,22 +79,34 @@ def previous_explanation(past: PastExplanation) -> Panel:
     return Panel(text(past.explanation), title=title, border_style="dim", padding=(0, 1))
 
 
-def grade_legend() -> Text:
-    out = Text()
-    for grade in Grade:
-        out.append(f" {int(grade)} ", style=f"reverse {GRADE_STYLES[int(grade)]}")
-        out.append(f" {grade.label}   ")
-    out.append("\n u undo · s bury until tomorrow · q quit", style="dim")
-    return out
+def grade_legend() -> Group:
+    # Wrong answers on the left, right ones on the right: fits 80 columns.
+    grid = Table.grid(padding=(0, 4))
+    grid.add_column()
+    grid.add_column()
+    cells = [
+        Text.assemble((f" {int(grade)} ", f"reverse bold {GRADE_STYLES[int(grade)]}"), " ", grade.label)
+        for grade in Grade
+    ]
+    for wrong, right in zip(cells[:3], cells[3:], strict=True):
+        grid.add_row(wrong, right)
+    keys = Text("Grade yourself 0-5 · u undo · s bury until tomorrow · q quit", style="dim")
+    return Group(grid, keys)
 
 
-def graded(recorded: RecordedReview) -> Text:
+def graded(recorded: RecordedReview, grade: Grade) -> Text:
+    out = Text("  → ", style="dim")
+    out.append(f"graded {int(grade)}", style=GRADE_STYLES[int(grade)])
     if recorded.kind == "redrill":
-        return Text("  → re-drill logged; the schedule is unchanged", style="dim")
+        out.append(" · re-drill logged; the schedule is unchanged", style="dim")
+        return out
     days = recorded.after.interval_days
     due_on = recorded.after.due_on.isoformat() if recorded.after.due_on else "?"
     plural = "s" if days != 1 else ""
-    return Text(f"  → next review in {days} day{plural} ({due_on})", style="dim")
+    out.append(f" · next review in {days} day{plural} ({due_on})", style="dim")
+    if grade < Grade.HESITANT:
+        out.append(" · again later today", style="dim")
+    return out
 
 
 def nothing_due(outlook: Outlook, today: date) -> Text:
