@@ -32,7 +32,7 @@ from yaml.resolver import BaseResolver
 from quizcards.errors import QuizError
 
 try:
-    from yaml.cyaml import CParser as _Parser
+    from yaml._yaml import CParser as _Parser
 except ImportError:  # pragma: no cover - PyYAML built without libyaml
     from yaml.composer import Composer
     from yaml.parser import Parser
@@ -47,7 +47,7 @@ except ImportError:  # pragma: no cover - PyYAML built without libyaml
             Composer.__init__(self)
 
 
-class _StringComposer(_Parser, BaseResolver):  # type: ignore[misc,valid-type]
+class _StringComposer(_Parser, BaseResolver):
     """Composes YAML into nodes where every untagged scalar is a string."""
 
     def __init__(self, stream: str) -> None:
@@ -255,7 +255,11 @@ def parse_deck(data: bytes | str, path: str, default_slug: str) -> Deck:
     """Parse and validate one deck file; raise DeckError listing every problem."""
     text = decode_deck_bytes(data, path) if isinstance(data, bytes) else data
     try:
-        root = yaml.compose(text, Loader=_StringComposer)  # noqa: S506 - base resolver, composes only
+        composer = _StringComposer(text)
+        try:
+            root: Node | None = composer.get_single_node()
+        finally:
+            composer.dispose()
     except yaml.MarkedYAMLError as error:
         raise DeckError([_yaml_problem(path, error)]) from None
     except yaml.YAMLError as error:
