@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-from quizcards.deck import Card, Deck
+if TYPE_CHECKING:  # the deck module loads PyYAML, which the review path does not need
+    from quizcards.deck import Card, Deck
 
 
 @dataclass(frozen=True, slots=True)

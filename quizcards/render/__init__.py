@@ -9,9 +9,13 @@ Each command family has its module beside this one.
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from rich.console import Console
-from rich.markdown import Markdown
 from rich.text import Text
+
+if TYPE_CHECKING:
+    from rich.markdown import Markdown
 
 from quizcards.terminal import clean, clean_line
 
@@ -33,4 +37,6 @@ def line(value: str, style: str = "") -> Text:
 
 def markdown(value: str) -> Markdown:
     """Untrusted Markdown: rendered, but with links shown as text, not as terminal hyperlinks."""
+    from rich.markdown import Markdown  # its parser is slow to import; only reveals need it
+
     return Markdown(clean(value), code_theme="monokai", hyperlinks=False)
