@@ -206,7 +206,12 @@ def compose_nodes(text: str) -> Node | None:
     For tools that need the positions of a deck's parts (lint, the id fixer); raises
     ``yaml.YAMLError`` on invalid YAML, so call it on text the loader accepted.
     """
-    return yaml.compose(text, Loader=_StringComposer)  # noqa: S506 - base resolver, composes only
+    composer = _StringComposer(text)
+    try:
+        root: Node | None = composer.get_single_node()
+    finally:
+        composer.dispose()
+    return root
 
 
 def is_valid_name(name: str) -> bool:
@@ -276,11 +281,7 @@ def parse_deck(data: bytes | str, path: str, default_slug: str) -> Deck:
     """Parse and validate one deck file; raise DeckError listing every problem."""
     text = decode_deck_bytes(data, path) if isinstance(data, bytes) else data
     try:
-        composer = _StringComposer(text)
-        try:
-            root: Node | None = composer.get_single_node()
-        finally:
-            composer.dispose()
+        root = compose_nodes(text)
     except yaml.MarkedYAMLError as error:
         raise DeckError([_yaml_problem(path, error)]) from None
     except yaml.reader.ReaderError as error:
