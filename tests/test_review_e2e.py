@@ -183,8 +183,9 @@ def test_first_run_creates_the_default_database_and_imports_the_bundled_decks(
     home = tmp_path / "home"
     child = spawn(None, "2026-03-10T09:00:00+00:00", home=home)
     children.append(child)
-    child.expect(r"First run: created (\S+) and imported the (\d+) bundled decks \((\d+) cards\)\.")
-    assert int(child.match.group(2)) >= 1
+    child.expect_exact("First run: created")
+    child.expect(r"imported\s+the\s+(\d+)\s+bundled\s+decks\s+\((\d+)\s+cards\)")
+    assert int(child.match.group(1)) == len(list(Path(__file__).parents[1].joinpath("decks").rglob("*.yaml")))
     child.expect_exact("card 1 of 10")  # the default daily limit of new cards
     child.expect_exact("> ")
     child.send("\r")
@@ -198,3 +199,39 @@ def test_review_without_a_terminal_exits_with_a_message(quiz: Callable[..., Resu
     result = quiz("review", input="")
     assert result.exit_code == 1
     assert result.stderr.startswith("Error: quiz review is interactive and needs a terminal")
+
+
+def test_backspace_over_korean_deletes_one_whole_character(deck_db: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    child.expect_exact("> ")
+    child.send("쿼리와 키의 유사도")
+    child.send("\x7f\x7f")  # two backspaces: "유사도" loses "사도"
+    child.send("\r\r5")
+    child.expect_exact("next review in 1 day")
+    child.expect_exact("> ")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    assert log(deck_db) == [("qkv", 5, "scheduled", "쿼리와 키의 유")]
+
+
+def test_limit_deck_and_tag_narrow_the_session(
+    quiz: Callable[..., Result], write_deck: Callable[..., Path], deck_db: Path, children: list[pexpect.spawn]
+) -> None:
+    quiz("import", write_deck("other.yaml", "cards:\n  - {id: o1, q: Other question?, a: y, tags: [rare]}\n"))
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--limit", "2")
+    children.append(child)
+    child.expect_exact("card 1 of 2")
+    child.expect_exact("> ")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--tag", "rare")
+    children.append(child)
+    child.expect_exact("card 1 of 1")
+    child.expect_exact("Other question?")
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--deck", "nope")
+    children.append(child)
+    child.expect_exact("Error: there is no deck named 'nope'")
+    child.expect(pexpect.EOF)

@@ -238,3 +238,20 @@ def test_state_always_equals_the_replayed_log(store: Store) -> None:
         grade(store, qkv, Grade.PERFECT, day)  # a same-day re-drill
         day = store.study_card(qkv).schedule.due_on or day
     assert store.study_card(qkv).schedule == store.rebuilt_schedule(qkv)
+
+
+def test_new_per_day_comes_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from quizcards.cli.common import DEFAULT_NEW_PER_DAY, new_cards_per_day
+    from quizcards.errors import QuizError
+
+    config = tmp_path / "config.toml"
+    monkeypatch.setenv("QUIZCARDS_CONFIG", str(config))
+    assert new_cards_per_day() == DEFAULT_NEW_PER_DAY == 10
+    config.write_text("new_per_day = 25\n")
+    assert new_cards_per_day() == 25
+    config.write_text("new_per_day = -1\n")
+    with pytest.raises(QuizError, match="new_per_day must be a whole number"):
+        new_cards_per_day()
+    config.write_text("new_per_day = [\n")
+    with pytest.raises(QuizError, match=str(config)):
+        new_cards_per_day()
