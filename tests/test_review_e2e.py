@@ -184,7 +184,8 @@ def test_first_run_creates_the_default_database_and_imports_the_bundled_decks(
     child = spawn(None, "2026-03-10T09:00:00+00:00", home=home)
     children.append(child)
     child.expect_exact("First run: created")
-    child.expect(r"imported\s+the\s+(\d+)\s+bundled\s+decks\s+\((\d+)\s+cards\)")
+    gap = r"(?:\s|\x1b\[[0-9;]*m)+"  # a line may wrap, with style codes around the break
+    child.expect(gap.join(["imported", "the", r"(\d+)", "bundled", "decks", r"\((\d+)", "cards"]))
     assert int(child.match.group(1)) == len(list(Path(__file__).parents[1].joinpath("decks").rglob("*.yaml")))
     child.expect_exact("card 1 of 10")  # the default daily limit of new cards
     child.expect_exact("> ")
