@@ -2,8 +2,215 @@
 
 from __future__ import annotations
 
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated, TextIO
+
 import typer
+
+from quizcards.cli.common import clock, handle_errors, open_store, settings_of
+from quizcards.errors import QuizError
+
+if TYPE_CHECKING:
+    from quizcards.store import Store
+
+
+class ExportFormat(StrEnum):
+    CSV = "csv"
+    JSONL = "jsonl"
+
+
+FormatOption = Annotated[
+    ExportFormat,
+    typer.Option("--format", "-f", help="csv (with a header row) or jsonl (one JSON object a line)."),
+]
+OutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="Write to this file (replaced when complete) instead of standard output.",
+        show_default=False,
+        dir_okay=False,
+    ),
+]
+DeckOption = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")]
+
+
+def _partial_path(target: Path) -> Path:
+    return target.with_name(f".{target.name}.{os.getpid()}.part")
+
+
+def _check_writable_target(target: Path) -> None:
+    if target.is_dir():
+        raise QuizError(f"cannot write {target}: it is a folder.")
+    if not target.parent.is_dir():
+        raise QuizError(f"cannot write {target}: the folder {target.parent} does not exist.")
+
+
+@contextlib.contextmanager
+def _replaced_when_done(target: Path) -> Iterator[Path]:
+    """A file beside target to write into; it becomes target only if the block succeeds."""
+    _check_writable_target(target)
+    partial = _partial_path(target)
+    try:
+        yield partial
+        os.replace(partial, target)
+    except OSError as error:
+        raise QuizError(f"cannot write {target}: {error.strerror or error}.") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            partial.unlink()
+
+
+@contextlib.contextmanager
+def output_stream(output: Path | None) -> Iterator[tuple[TextIO, bool]]:
+    """UTF-8 text to standard output or to a file; yields (stream, whether it is a terminal)."""
+    if output is None:
+        sys.stdout.flush()
+        import io
+
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            yield stream, sys.stdout.isatty()
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    with _replaced_when_done(output) as partial:
+        try:
+            handle = partial.open("x", encoding="utf-8", newline="")
+        except OSError as error:
+            raise QuizError(f"cannot write {output}: {error.strerror or error}.") from None
+        with handle:
+            yield handle, False
+
+
+def _silence_stdout() -> None:
+    """After a closed pipe (`quiz export reviews | head`), let the interpreter exit quietly."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _refuse_the_database(ctx: typer.Context, target: Path | None) -> None:
+    """An export written over the database (or its journal) would destroy what it exports."""
+    if target is None:
+        return
+    database = settings_of(ctx).db_path.resolve()
+    companions = {database, *(database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal"))}
+    if target.resolve() in companions:
+        raise QuizError(f"{target} is the quizcards database itself; choose another file to export to.")
+
+
+def _require_deck(store: Store, deck: str | None) -> None:
+    if deck is not None and not store.deck_exists(deck):
+        raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
+
+
+def _write_records(
+    kind: str,
+    records: Iterator[dict[str, object]],
+    fields: tuple[str, ...],
+    output_format: ExportFormat,
+    output: Path | None,
+) -> None:
+    from quizcards.export import write_csv, write_jsonl
+    from quizcards.terminal import clean
+
+    try:
+        with output_stream(output) as (stream, terminal):
+            if output_format is ExportFormat.CSV:
+                count = write_csv(records, fields, stream, clean=clean if terminal else None)
+            else:
+                # JSON Lines escapes control characters itself.
+                count = write_jsonl(records, stream)
+    except BrokenPipeError:
+        _silence_stdout()
+        raise typer.Exit(code=0) from None
+    if output is not None:
+        typer.echo(f"Wrote {count} {kind}{'' if count == 1 else 's'} to {clean(str(output))}.", err=True)
+
+
+export_app = typer.Typer(
+    name="export",
+    help="Take your data elsewhere: the review log, the cards, or an Anki package.",
+    no_args_is_help=True,
+)
+
+
+@export_app.command("reviews")
+@handle_errors
+def export_reviews(
+    ctx: typer.Context,
+    output_format: FormatOption = ExportFormat.CSV,
+    output: OutputOption = None,
+    deck: DeckOption = None,
+) -> None:
+    """Export the whole review log, oldest first, streamed row by row (safe for millions of reviews)."""
+    from quizcards.export import REVIEW_FIELDS, review_record
+
+    _refuse_the_database(ctx, output)
+    with open_store(ctx, mode="read") as store:
+        _require_deck(store, deck)
+        records = (review_record(row) for row in store.iter_review_rows(deck))
+        _write_records("review", records, REVIEW_FIELDS, output_format, output)
+
+
+@export_app.command("cards")
+@handle_errors
+def export_cards(
+    ctx: typer.Context,
+    output_format: FormatOption = ExportFormat.CSV,
+    output: OutputOption = None,
+    deck: DeckOption = None,
+) -> None:
+    """Export every card, retired ones included, with its current schedule."""
+    from quizcards.export import CARD_FIELDS, card_record
+
+    _refuse_the_database(ctx, output)
+    with open_store(ctx, mode="read") as store:
+        _require_deck(store, deck)
+        records = (card_record(row) for row in store.iter_card_rows(deck))
+        _write_records("card", records, CARD_FIELDS, output_format, output)
+
+
+@export_app.command("apkg")
+@handle_errors
+def export_apkg(
+    ctx: typer.Context,
+    path: Annotated[
+        Path,
+        typer.Argument(
+            metavar="OUT.apkg", help="The Anki package to write (replaced if it exists).", dir_okay=False
+        ),
+    ],
+    deck: DeckOption = None,
+) -> None:
+    """Write an Anki package: one Anki deck per deck; re-importing it updates notes, never duplicates them."""
+    from quizcards.export import build_apkg
+    from quizcards.terminal import clean
+
+    _refuse_the_database(ctx, path)
+    moment = clock()
+    with open_store(ctx, mode="read") as store:
+        _require_deck(store, deck)
+        decks = store.export_decks(deck)
+        if not decks:
+            raise QuizError("there are no decks to export; import one first (quiz import).")
+        with _replaced_when_done(path) as partial:
+            summary = build_apkg(decks, store.iter_card_rows(deck), partial, timestamp=moment.timestamp())
+    typer.echo(
+        f"Wrote {summary.notes} note{'' if summary.notes == 1 else 's'} in "
+        f"{summary.decks} deck{'' if summary.decks == 1 else 's'} to {clean(str(path))}.",
+        err=True,
+    )
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+    app.add_typer(export_app, name="export")

@@ -2,8 +2,90 @@
 
 from __future__ import annotations
 
+from datetime import date
+from enum import StrEnum
+from typing import Annotated
+
 import typer
+
+from quizcards.cli.common import clock, handle_errors, local_day, open_store
+from quizcards.errors import QuizError
+
+
+class StatsFormat(StrEnum):
+    TABLE = "table"
+    JSON = "json"
+    CSV = "csv"
+    MARKDOWN = "markdown"
+
+
+def parse_day(option: str, value: str | None, today: date) -> date | None:
+    """An ISO date given on the command line, checked against today."""
+    if value is None:
+        return None
+    try:
+        day = date.fromisoformat(value)
+    except ValueError:
+        raise QuizError(f"{option} must be a date like {today.isoformat()}, not {value!r}.") from None
+    if day > today:
+        raise QuizError(f"{option} {day.isoformat()} is after today ({today.isoformat()}).")
+    return day
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("stats")
+    @handle_errors
+    def stats(
+        ctx: typer.Context,
+        deck: Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")] = None,
+        since: Annotated[
+            str | None,
+            typer.Option(
+                "--since",
+                metavar="DATE",
+                help="Count only reviews on or after this date (YYYY-MM-DD) in the review figures.",
+                show_default=False,
+            ),
+        ] = None,
+        output_format: Annotated[
+            StatsFormat,
+            typer.Option("--format", "-f", help="table for people; json, csv or markdown for elsewhere."),
+        ] = StatsFormat.TABLE,
+    ) -> None:
+        """Show progress: cards by state, today's work, streaks, retention, forecast, calendar, leeches."""
+        from quizcards.stats import build_stats
+
+        today = local_day(clock())
+        since_day = parse_day("--since", since, today)
+        with open_store(ctx, mode="read") as store:
+            if deck is not None and not store.deck_exists(deck):
+                raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
+            figures = build_stats(store, today, deck=deck, since=since_day)
+        if output_format is StatsFormat.JSON:
+            from quizcards.stats import stats_json
+            from quizcards.terminal import json_text
+
+            typer.echo(json_text(stats_json(figures)))
+        elif output_format is StatsFormat.CSV:
+            import io
+
+            from quizcards.export import write_csv
+            from quizcards.stats import STATS_CSV_FIELDS, stats_csv_rows
+            from quizcards.terminal import clean
+
+            buffer = io.StringIO(newline="")
+            write_csv(stats_csv_rows(figures), STATS_CSV_FIELDS, buffer, clean=clean)
+            typer.echo(buffer.getvalue(), nl=False)
+        elif output_format is StatsFormat.MARKDOWN:
+            from quizcards.stats import stats_markdown
+            from quizcards.terminal import clean
+
+            typer.echo(clean(stats_markdown(figures)), nl=False)
+        else:
+            from quizcards.render import make_console
+            from quizcards.render.stats import stats_dashboard
+
+            console = make_console()
+            console.print(stats_dashboard(figures, console.width))

@@ -1,9 +1,187 @@
-"""Queries behind `quiz stats`: SQL aggregates over cards and the review log."""
+"""Queries behind `quiz stats`: SQL aggregates over cards and the review log.
+
+Every figure is a ``count``/``sum`` computed by SQLite: the review log is
+never read into Python row by row. The log-side queries are answered from
+the ``reviews_stats`` covering index (see migration m002_stats_indexes), so
+they read the index, not the table with its typed explanations. Every query
+stops at ``until`` (today), so a clock set back never counts tomorrow's reviews.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
 from quizcards.store.base import BaseStore
+
+if TYPE_CHECKING:
+    from quizcards.stats import DeckCounts, Leech, TodayCounts
+
+# quizcards.stats is imported by the queries that need it, not here: every command opens
+# the store, and only `quiz stats` needs the figures' types.
+
+# A fixed clause, so the review queries can be limited to one deck without string-building values.
+_DECK_OF_REVIEW = "(:deck IS NULL OR r.card IN (SELECT id FROM cards WHERE deck = :deck))"
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day is not None else None
 
 
 class StatsQueries(BaseStore):
     """Queries behind `quiz stats`."""
+
+    def deck_counts(self, today: date, deck: str | None) -> list[DeckCounts]:
+        """Each deck's cards by state, in deck order (one deck when deck is given)."""
+        from quizcards.stats import MATURE_INTERVAL_DAYS, DeckCounts
+
+        rows = self._query(
+            """
+            SELECT d.slug, d.title,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NULL),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NOT NULL
+                                       AND c.interval_days < :mature),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NOT NULL
+                                       AND c.interval_days >= :mature),
+                   count(c.id) FILTER (WHERE c.retired = 1),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on <= :today)
+            FROM decks d LEFT JOIN cards c ON c.deck = d.slug
+            WHERE :deck IS NULL OR d.slug = :deck
+            GROUP BY d.slug ORDER BY d.position, d.slug
+            """,
+            {"today": today.isoformat(), "mature": MATURE_INTERVAL_DAYS, "deck": deck},
+        )
+        return [DeckCounts(*row) for row in rows]
+
+    def today_counts(self, today: date, deck: str | None) -> TodayCounts:
+        """Reviews logged today, the distinct cards, the re-drills among them and the time spent."""
+        from quizcards.stats import TodayCounts
+
+        row = self._query(
+            f"""
+            SELECT count(*), count(DISTINCT r.card), count(*) FILTER (WHERE r.kind = 'redrill'),
+                   coalesce(sum(r.duration_ms), 0)
+            FROM reviews r
+            WHERE r.reviewed_on = :today AND {_DECK_OF_REVIEW}
+            """,  # the clause is fixed text; every value is a parameter
+            {"today": today.isoformat(), "deck": deck},
+        )[0]
+        return TodayCounts(*row)
+
+    def review_days(self, until: date, deck: str | None, since: date | None) -> list[date]:
+        """The distinct days with at least one review, oldest first (one row per day, not per review)."""
+        rows = self._query(
+            f"""
+            SELECT DISTINCT r.reviewed_on FROM reviews r
+            WHERE r.reviewed_on <= :until AND r.reviewed_on >= coalesce(:since, '')
+              AND {_DECK_OF_REVIEW}
+            ORDER BY r.reviewed_on
+            """,  # the clause is fixed text; every value is a parameter
+            {"until": until.isoformat(), "since": _iso(since), "deck": deck},
+        )
+        return [date.fromisoformat(row[0]) for row in rows]
+
+    def retention_counts(
+        self, starts: Sequence[date | None], until: date, deck: str | None
+    ) -> list[tuple[int, int]]:
+        """(reviews, passed) of scheduled reviews of learned cards, for each window start..until."""
+        from quizcards.stats import PASSING_GRADE
+
+        if not starts:
+            return []
+        parameters: dict[str, Any] = {
+            "until": until.isoformat(),
+            "deck": deck,
+            "passing": PASSING_GRADE,
+            "first": min((s.isoformat() if s is not None else "") for s in starts),
+        }
+        columns = []
+        for index, start in enumerate(starts):
+            parameters[f"s{index}"] = start.isoformat() if start is not None else ""
+            columns.append(
+                f"count(*) FILTER (WHERE r.reviewed_on >= :s{index}), "
+                f"count(*) FILTER (WHERE r.reviewed_on >= :s{index} AND r.grade >= :passing)"
+            )
+        row = self._query(
+            f"""
+            SELECT {", ".join(columns)} FROM reviews r
+            WHERE r.reviewed_on >= :first AND r.reviewed_on <= :until
+              AND r.kind = 'scheduled' AND r.repetitions_before > 0 AND {_DECK_OF_REVIEW}
+            """,  # the columns and clause are fixed text; every value is a parameter
+            parameters,
+        )[0]
+        return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(len(starts))]
+
+    def due_counts(self, until: date, deck: str | None) -> dict[date, int]:
+        """Active cards per due date up to until, overdue dates included."""
+        rows = self._query(
+            """
+            SELECT c.due_on, count(*) FROM cards c
+            WHERE c.retired = 0 AND c.due_on IS NOT NULL AND c.due_on <= :until
+              AND (:deck IS NULL OR c.deck = :deck)
+            GROUP BY c.due_on
+            """,
+            {"until": until.isoformat(), "deck": deck},
+        )
+        return {date.fromisoformat(row[0]): int(row[1]) for row in rows}
+
+    def daily_review_counts(self, start: date, until: date, deck: str | None) -> dict[date, int]:
+        """Reviews per day from start to until (days without reviews are absent)."""
+        rows = self._query(
+            f"""
+            SELECT r.reviewed_on, count(*) FROM reviews r
+            WHERE r.reviewed_on >= :start AND r.reviewed_on <= :until AND {_DECK_OF_REVIEW}
+            GROUP BY r.reviewed_on
+            """,  # the clause is fixed text; every value is a parameter
+            {"start": start.isoformat(), "until": until.isoformat(), "deck": deck},
+        )
+        return {date.fromisoformat(row[0]): int(row[1]) for row in rows}
+
+    def leeches(self, until: date, deck: str | None, since: date | None, limit: int) -> list[Leech]:
+        """Active cards with the most lapses (then the lowest easiness), at most limit of them.
+
+        Without since, lapses are the card's own count; with since, they are
+        counted in the log: scheduled reviews of a learned card graded below 3.
+        """
+        from quizcards.stats import PASSING_GRADE, Leech
+
+        if since is None:
+            lapses = "SELECT id AS card, lapses FROM cards WHERE lapses > 0"
+        else:
+            lapses = """
+                SELECT r.card, count(*) AS lapses FROM reviews r
+                WHERE r.reviewed_on >= :since AND r.reviewed_on <= :until AND r.kind = 'scheduled'
+                  AND r.repetitions_before > 0 AND r.grade < :passing
+                GROUP BY r.card
+            """
+        rows = self._query(
+            f"""
+            SELECT c.deck, c.card_id, c.question, l.lapses, c.easiness_hundredths, c.reviews,
+                   c.interval_days, c.due_on
+            FROM ({lapses}) l JOIN cards c ON c.id = l.card JOIN decks d ON d.slug = c.deck
+            WHERE c.retired = 0 AND (:deck IS NULL OR c.deck = :deck)
+            ORDER BY l.lapses DESC, c.easiness_hundredths, d.position, c.position
+            LIMIT :limit
+            """,  # the sub-query is one of two fixed texts; every value is a parameter
+            {
+                "since": _iso(since),
+                "until": until.isoformat(),
+                "deck": deck,
+                "passing": PASSING_GRADE,
+                "limit": max(0, limit),
+            },
+        )
+        return [
+            Leech(
+                deck=row[0],
+                card_id=row[1],
+                question=row[2],
+                lapses=int(row[3]),
+                easiness_hundredths=int(row[4]),
+                reviews=int(row[5]),
+                interval_days=int(row[6]),
+                due_on=date.fromisoformat(row[7]) if row[7] else None,
+            )
+            for row in rows
+        ]
