@@ -1,4 +1,4 @@
-"""The layering of STYLE.md, checked: imports point one way, SQL stays in the store, every command has help."""
+"""STYLE.md's layering, checked: imports point one way, SQL stays in the store, commands have help."""
 
 from __future__ import annotations
 
@@ -11,7 +11,18 @@ import typer
 from quizcards.cli import app
 
 PACKAGE = Path(__file__).resolve().parents[1] / "quizcards"
-CORE = {"scheduler", "deck", "session", "importing", "errors", "stats", "export", "authoring", "schema", "sources"}
+CORE = {
+    "scheduler",
+    "deck",
+    "session",
+    "importing",
+    "errors",
+    "stats",
+    "export",
+    "authoring",
+    "schema",
+    "sources",
+}
 FRAMEWORKS = {"typer", "rich", "sqlite_utils", "sqlite3", "click"}
 
 
@@ -33,7 +44,7 @@ def imports_of(path: Path) -> set[str]:
 
 
 def top(name: str) -> str:
-    return name.split(".")[0]
+    return name.split(".", maxsplit=1)[0]
 
 
 def test_the_core_imports_no_framework_and_no_database() -> None:

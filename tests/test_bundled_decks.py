@@ -39,11 +39,13 @@ def test_each_deck_has_at_least_twelve_cards(decks: dict[str, Deck]) -> None:
 
 def test_every_card_is_complete(decks: dict[str, Deck]) -> None:
     for deck in decks.values():
-        assert deck.title and deck.description, deck.slug
+        assert deck.title, deck.slug
+        assert deck.description, deck.slug
         for card in deck.cards:
             where = f"{deck.slug}/{card.id}"
             assert not card.id_generated, f"{where} has no id"
-            assert card.question.strip() and card.answer.strip(), where
+            assert card.question.strip(), where
+            assert card.answer.strip(), where
             assert 2 <= len(card.points) <= 5, where
             assert card.hints, where
             assert card.tags, where

@@ -69,8 +69,18 @@ def test_slug_defaults_to_file_stem() -> None:
 
 @pytest.mark.parametrize(
     ("written", "kept"),
-    [("no", "no"), ("yes", "yes"), ("off", "off"), ("3:30:15", "3:30:15"), ("0755", "0755"),
-     ("2024-02-30", "2024-02-30"), ("1e3", "1e3"), ("null", "null"), ("~", "~"), (".inf", ".inf")],
+    [
+        ("no", "no"),
+        ("yes", "yes"),
+        ("off", "off"),
+        ("3:30:15", "3:30:15"),
+        ("0755", "0755"),
+        ("2024-02-30", "2024-02-30"),
+        ("1e3", "1e3"),
+        ("null", "null"),
+        ("~", "~"),
+        (".inf", ".inf"),
+    ],
 )
 def test_yaml_11_scalars_stay_the_text_the_author_wrote(written: str, kept: str) -> None:
     deck = parse(
@@ -118,7 +128,8 @@ def test_missing_id_is_derived_from_the_question_and_warned() -> None:
     )
     (card,) = deck.cards
     assert card.id == derive_card_id("What is attention?")
-    assert card.id.startswith("q-") and len(card.id) == 14
+    assert card.id.startswith("q-")
+    assert len(card.id) == 14
     assert card.id_generated
     (warning,) = deck.warnings
     assert warning.level == "warning"
@@ -135,8 +146,17 @@ def test_derived_id_is_stable_and_normalised() -> None:
 
 @pytest.mark.parametrize(
     ("key", "expected"),
-    [("question", "q"), ("anwser", "a"), ("answer", "a"), ("hint", "hints"), ("tag", "tags"),
-     ("point", "points"), ("sorce", "source"), ("idd", "id"), ("zzzzzz", None)],
+    [
+        ("question", "q"),
+        ("anwser", "a"),
+        ("answer", "a"),
+        ("hint", "hints"),
+        ("tag", "tags"),
+        ("point", "points"),
+        ("sorce", "source"),
+        ("idd", "id"),
+        ("zzzzzz", None),
+    ],
 )
 def test_unknown_key_suggestions(key: str, expected: str | None) -> None:
     from quizcards.deck import CARD_KEYS
@@ -316,7 +336,10 @@ def test_structural_problems(content: str, expected: str) -> None:
 
 
 def test_bom_and_crlf_load() -> None:
-    data = b"\xef\xbb\xbfdeck: crlf\r\ncards:\r\n  - id: a\r\n    q: x\r\n    a: |\r\n      line one\r\n      line two\r\n"
+    data = (
+        b"\xef\xbb\xbfdeck: crlf\r\ncards:\r\n  - id: a\r\n    q: x\r\n"
+        b"    a: |\r\n      line one\r\n      line two\r\n"
+    )
     deck = parse_deck(data, "crlf.yaml", "crlf")
     assert deck.cards[0].answer == "line one\nline two"
 
@@ -362,7 +385,9 @@ def test_problem_formats() -> None:
 # ---- files and folders ---------------------------------------------------
 
 
-def test_load_paths_collects_every_problem_of_every_file(write_deck: Callable[..., Path], tmp_path: Path) -> None:
+def test_load_paths_collects_every_problem_of_every_file(
+    write_deck: Callable[..., Path], tmp_path: Path
+) -> None:
     good = write_deck("good.yaml", "cards:\n  - {id: a, q: x, a: y}\n")
     write_deck("sub/bad1.yml", "cards:\n  - {id: a, q: x}\n")
     write_deck("sub/bad2.yaml", "cards: [\n")

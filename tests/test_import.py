@@ -81,14 +81,20 @@ def test_edit_updates_in_place_and_keeps_schedule_and_history(
     path = write_deck("attention.yaml", SMALL_DECK)
     quiz("import", path)
     grade(db_path, "attention", "qkv", Grade.PERFECT, date(2026, 3, 9), "my words")
-    schedule_before = rows(db_path, "SELECT id, repetitions, interval_days, due_on FROM cards WHERE card_id='qkv'")
-    write_deck("attention.yaml", SMALL_DECK.replace("What do Query, Key and Value mean", "Explain Q, K and V"))
+    schedule_before = rows(
+        db_path, "SELECT id, repetitions, interval_days, due_on FROM cards WHERE card_id='qkv'"
+    )
+    write_deck(
+        "attention.yaml", SMALL_DECK.replace("What do Query, Key and Value mean", "Explain Q, K and V")
+    )
     result = quiz("import", path)
     assert summary_line(result, "attention") == ["0", "1", "2", "0", "0"]
     assert rows(db_path, "SELECT id, repetitions, interval_days, due_on FROM cards WHERE card_id='qkv'") == (
         schedule_before
     )
-    assert rows(db_path, "SELECT question FROM cards WHERE card_id='qkv'")[0][0].startswith("Explain Q, K and V")
+    assert rows(db_path, "SELECT question FROM cards WHERE card_id='qkv'")[0][0].startswith(
+        "Explain Q, K and V"
+    )
     assert rows(db_path, "SELECT explanation FROM reviews") == [("my words",)]
 
 
@@ -98,7 +104,11 @@ def test_removed_card_is_retired_then_restored_with_its_history(
     path = write_deck("attention.yaml", SMALL_DECK)
     quiz("import", path)
     grade(db_path, "attention", "scale", Grade.HESITANT, date(2026, 3, 9))
-    without = SMALL_DECK.split("  - id: scale")[0] + "  - id: bottleneck" + SMALL_DECK.split("  - id: bottleneck")[1]
+    without = (
+        SMALL_DECK.split("  - id: scale")[0]
+        + "  - id: bottleneck"
+        + SMALL_DECK.split("  - id: bottleneck")[1]
+    )
     write_deck("attention.yaml", without)
     result = quiz("import", path)
     assert summary_line(result, "attention") == ["0", "1", "1", "1", "0"]  # bottleneck moved up one place
@@ -107,7 +117,9 @@ def test_removed_card_is_retired_then_restored_with_its_history(
     write_deck("attention.yaml", SMALL_DECK)
     result = quiz("import", path)
     assert summary_line(result, "attention") == ["0", "1", "1", "0", "1"]
-    assert rows(db_path, "SELECT retired, reviews, interval_days FROM cards WHERE card_id='scale'") == [(0, 1, 1)]
+    assert rows(db_path, "SELECT retired, reviews, interval_days FROM cards WHERE card_id='scale'") == [
+        (0, 1, 1)
+    ]
 
 
 def test_retired_cards_are_never_reviewed(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> None:
@@ -211,14 +223,20 @@ def test_read_commands_never_create_a_database(quiz: Quiz, tmp_path: Path) -> No
     assert not typo.exists()
 
 
-def test_import_into_missing_folder_is_a_clear_error(quiz: Quiz, write_deck: WriteDeck, tmp_path: Path) -> None:
+def test_import_into_missing_folder_is_a_clear_error(
+    quiz: Quiz, write_deck: WriteDeck, tmp_path: Path
+) -> None:
     target = tmp_path / "no" / "such" / "quiz.db"
     result = quiz("import", write_deck("a.yaml", SMALL_DECK), db=target)
     assert result.exit_code == 1
-    assert result.stderr.strip() == f"Error: cannot create {target}: the folder {target.parent} does not exist."
+    assert (
+        result.stderr.strip() == f"Error: cannot create {target}: the folder {target.parent} does not exist."
+    )
 
 
-def test_ids_that_look_like_sql_are_stored_literally(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> None:
+def test_ids_that_look_like_sql_are_stored_literally(
+    quiz: Quiz, write_deck: WriteDeck, db_path: Path
+) -> None:
     deck = """
     deck: select.drop
     cards:

@@ -30,9 +30,13 @@ def styled(*parts: str) -> str:
 
 def spawn(db: Path | None, now: str, *args: str, home: Path | None = None) -> pexpect.spawn:
     env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZCARDS_", "COLUMNS", "NO_COLOR"))}
-    env.update({"QUIZCARDS_NOW": now, "TZ": "UTC", "TERM": "xterm-256color", "NO_COLOR": "1", "LANG": "C.UTF-8"})
+    env.update(
+        {"QUIZCARDS_NOW": now, "TZ": "UTC", "TERM": "xterm-256color", "NO_COLOR": "1", "LANG": "C.UTF-8"}
+    )
     if home is not None:
-        env.update({"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "cfg")})
+        env.update(
+            {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "cfg")}
+        )
     argv = (["--db", str(db)] if db else []) + ["review", *args]
     child = pexpect.spawn(str(QUIZ), argv, env=env, encoding="utf-8", timeout=20, dimensions=(50, 110))
     return child
@@ -75,7 +79,9 @@ def test_answer_grade_undo_quit_and_come_back(deck_db: Path, children: list[pexp
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
     children.append(child)
     child.expect_exact("card 1 of 3")
-    answer(child, "What do Query, Key and Value mean", "the query is matched to keys\nand a weighted sum", "5")
+    answer(
+        child, "What do Query, Key and Value mean", "the query is matched to keys\nand a weighted sum", "5"
+    )
     child.expect_exact("next review in 1 day (2026-03-11)")
     answer(child, "Why divide by the square root", "", "3")
     child.expect_exact("next review in 1 day")
@@ -167,9 +173,7 @@ def test_sigkill_mid_session_keeps_every_grade_given(deck_db: Path, children: li
             assert store.study_card(pk).schedule == store.rebuilt_schedule(pk)
 
 
-def test_nothing_due_says_when_the_next_card_is(
-    deck_db: Path, children: list[pexpect.spawn]
-) -> None:
+def test_nothing_due_says_when_the_next_card_is(deck_db: Path, children: list[pexpect.spawn]) -> None:
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--new", "0")
     children.append(child)
     child.expect_exact("Nothing is due today.")
@@ -202,7 +206,9 @@ def test_review_without_a_terminal_exits_with_a_message(quiz: Callable[..., Resu
     assert result.stderr.startswith("Error: quiz review is interactive and needs a terminal")
 
 
-def test_backspace_over_korean_deletes_one_whole_character(deck_db: Path, children: list[pexpect.spawn]) -> None:
+def test_backspace_over_korean_deletes_one_whole_character(
+    deck_db: Path, children: list[pexpect.spawn]
+) -> None:
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
     children.append(child)
     child.expect_exact("> ")

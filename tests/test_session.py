@@ -137,12 +137,18 @@ def store(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path:
 
 
 def pk_of(store: Store, card_id: str) -> int:
-    return next(pk for pk in store.new_card_ids(TODAY, SessionFilter(), 100) + store.due_card_ids(
-        TODAY + timedelta(days=10_000), SessionFilter()) if store.study_card(pk).card_id == card_id)
+    return next(
+        pk
+        for pk in store.new_card_ids(TODAY, SessionFilter(), 100)
+        + store.due_card_ids(TODAY + timedelta(days=10_000), SessionFilter())
+        if store.study_card(pk).card_id == card_id
+    )
 
 
 def grade(store: Store, pk: int, value: Grade, day: date, text: str = "") -> object:
-    return store.record_grade(pk, value, reviewed_at=at(day), reviewed_on=day, explanation=text, duration_ms=10)
+    return store.record_grade(
+        pk, value, reviewed_at=at(day), reviewed_on=day, explanation=text, duration_ms=10
+    )
 
 
 def test_new_cards_in_deck_order_then_limit(store: Store) -> None:
@@ -153,9 +159,9 @@ def test_new_cards_in_deck_order_then_limit(store: Store) -> None:
 
 
 def test_deck_and_tag_filters(store: Store) -> None:
-    assert [store.study_card(pk).card_id for pk in store.new_card_ids(TODAY, SessionFilter(deck="second"), 9)] == [
-        "s1"
-    ]
+    assert [
+        store.study_card(pk).card_id for pk in store.new_card_ids(TODAY, SessionFilter(deck="second"), 9)
+    ] == ["s1"]
     tagged = store.new_card_ids(TODAY, SessionFilter(tag="special"), 9)
     assert [store.study_card(pk).card_id for pk in tagged] == ["s1"]
     # deck-level tags count for every card of the deck

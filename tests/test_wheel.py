@@ -26,7 +26,18 @@ def run(*argv: str | Path, cwd: Path, env: dict[str, str] | None = None) -> str:
 
 def test_wheel_installs_and_imports_its_bundled_decks(tmp_path: Path) -> None:
     dist = tmp_path / "dist"
-    run(sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-w", dist, ROOT, cwd=tmp_path)
+    run(
+        sys.executable,
+        "-m",
+        "pip",
+        "wheel",
+        "--no-deps",
+        "--no-build-isolation",
+        "-w",
+        dist,
+        ROOT,
+        cwd=tmp_path,
+    )
     (wheel,) = dist.glob("quizcards-*.whl")
     import zipfile
 
@@ -42,7 +53,11 @@ def test_wheel_installs_and_imports_its_bundled_decks(tmp_path: Path) -> None:
     run(python, "-m", "pip", "install", "--quiet", wheel, cwd=tmp_path)
     env = {k: v for k, v in os.environ.items() if not k.startswith("QUIZCARDS_") and k != "PYTHONPATH"}
     bundled = run(
-        python, "-c", "from quizcards.sources import bundled_decks_dir; print(bundled_decks_dir())", cwd=tmp_path, env=env
+        python,
+        "-c",
+        "from quizcards.sources import bundled_decks_dir; print(bundled_decks_dir())",
+        cwd=tmp_path,
+        env=env,
     ).strip()
     assert Path(bundled).is_relative_to(target), bundled
     db = tmp_path / "fresh.db"
