@@ -2,8 +2,120 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+from typing import Annotated
+
 import typer
+
+from quizcards.cli.common import clock, handle_errors, open_store, settings_of
+from quizcards.errors import QuizError
+
+
+def _stamp() -> str:
+    """YYYYMMDD-HHMMSS of now, in local time: the form backup names carry."""
+    return clock().astimezone().strftime("%Y%m%d-%H%M%S")
+
+
+def _free_name(folder: Path, stem: str) -> Path:
+    """folder/stem.db, or stem-2.db, stem-3.db... if an earlier backup has that name."""
+    candidate = folder / f"{stem}.db"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}.db"
+        number += 1
+    return candidate
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("check")
+    @handle_errors
+    def check(
+        ctx: typer.Context,
+        repair: Annotated[
+            bool,
+            typer.Option(
+                "--repair",
+                help="Rewrite each drifted card from its review log (a backup is taken first).",
+            ),
+        ] = False,
+    ) -> None:
+        """Check the database: SQLite's integrity check, and every card's schedule against its review log.
+
+        Exits with 1 when a problem is found and left in place.
+        """
+        from quizcards.render import make_console
+        from quizcards.render.maintenance import checking, integrity_lines, repaired_line, schedule_lines
+
+        console = make_console()
+        with open_store(ctx, mode="write" if repair else "read") as store:
+            console.print(checking(settings_of(ctx).db_path), soft_wrap=True)
+            problems = store.integrity_problems()
+            console.print(integrity_lines(problems))
+            if problems:
+                raise QuizError(
+                    f"{store.path} is damaged; restore the latest good copy from {store.backups_dir()} "
+                    "(see `quiz backup --help`). Nothing was repaired."
+                )
+            report = store.check_schedules()
+            repaired: int | None = None
+            backup: Path | None = None
+            if repair and report.drifts:
+                backup = store.backup_automatically("before-repair", stamp=_stamp())
+                repaired = store.repair_schedules(drift.pk for drift in report.drifts)
+            console.print(schedule_lines(report, repaired=repaired))
+        if repaired is not None:
+            console.print(repaired_line(repaired, backup), soft_wrap=True)
+        elif report.drifts:
+            console.print("Run quiz check --repair to rewrite them from the log (a backup is taken first).")
+        if report.unreadable:
+            count = len(report.unreadable)
+            which = "1 card has a review log" if count == 1 else f"{count} cards have review logs"
+            raise QuizError(f"{which} that cannot be replayed; restore the database from a backup.")
+        if report.drifts and repaired is None:
+            raise typer.Exit(code=1)
+
+    @app.command("backup")
+    @handle_errors
+    def backup(
+        ctx: typer.Context,
+        path: Annotated[
+            Path | None,
+            typer.Argument(
+                help="Where to write the copy: a new file, or a folder to put it in "
+                "(default: the backups folder beside the database).",
+                show_default=False,
+            ),
+        ] = None,
+    ) -> None:
+        """Copy the database safely, even while it is in use (SQLite's online backup), and verify the copy.
+
+        To restore one: stop quiz, move the database (and any -wal and -shm file) aside, copy the backup in.
+        """
+        from quizcards.render import make_console
+        from quizcards.render.maintenance import backed_up
+
+        settings = settings_of(ctx)
+        with open_store(ctx, mode="read") as store:
+            stem = f"{settings.db_path.stem}-{_stamp()}"
+            if path is None:
+                folder = store.backups_dir()
+                try:
+                    folder.mkdir(exist_ok=True)
+                except OSError as error:
+                    raise QuizError(f"cannot create the backups folder {folder}: {error.strerror}.") from None
+                target = _free_name(folder, stem)
+            elif path.is_dir():
+                target = _free_name(path, stem)
+            else:
+                target = path
+            if target.resolve() == settings.db_path.resolve():
+                raise QuizError(f"{target} is the database itself; choose another name for the backup.")
+            store.backup_to(target)
+        copy = store.check_copy(target)
+        if copy.problems:
+            raise QuizError(
+                f"the copy {target} failed its integrity check ({copy.problems[0]}); it is not a backup."
+            )
+        make_console().print(backed_up(settings.db_path, target, copy.cards, copy.reviews), soft_wrap=True)

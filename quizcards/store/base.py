@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -38,6 +39,8 @@ if TYPE_CHECKING:
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 5.0
+# QUIZCARDS_BUSY_TIMEOUT (seconds) overrides the wait; the fault tests lower it.
+BUSY_TIMEOUT_VARIABLE = "QUIZCARDS_BUSY_TIMEOUT"
 BACKUPS_KEPT = 7
 SCHEDULER_NAME = "sm2"
 Mode = Literal["read", "write"]
@@ -74,6 +77,20 @@ class Outlook:
     new_waiting: int
 
 
+def busy_timeout_seconds() -> float:
+    """How long a write waits for another process's transaction before giving up."""
+    value = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
+    if not value:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise StoreError(f"{BUSY_TIMEOUT_VARIABLE}={value!r} is not a number of seconds from 0 to 3600.")
+    return seconds
+
+
 def _writable(path: Path) -> bool:
     """Writable by us, judged by the mode bits too: root ignores them, quizcards does not."""
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
@@ -101,8 +118,8 @@ def _describe(error: sqlite3.Error, path: Path | None) -> StoreError:
     lowered = text.lower()
     if "locked" in lowered or "busy" in lowered:
         return DatabaseLockedError(
-            f"{where} is locked by another quizcards process; waited "
-            f"{BUSY_TIMEOUT_SECONDS:g} seconds. Try again when it has finished."
+            f"{where} is locked by another process; waited "
+            f"{busy_timeout_seconds():g} seconds. Try again when it has finished."
         )
     if "disk is full" in lowered or "database or disk is full" in lowered:
         return StoreError(f"{where}: the disk is full; nothing was changed. Free some space and try again.")
@@ -160,19 +177,25 @@ class BaseStore:
             raise StoreError(
                 f"the folder {path.parent} is read-only; SQLite needs to write its journal there."
             )
+        timeout = busy_timeout_seconds()
         try:
             if read_only:
+                # as_uri percent-encodes '?', '#' and '%', which a plain "file:" URI would misread.
                 conn = sqlite3.connect(
-                    f"file:{path}?mode=ro", uri=True, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None
+                    path.resolve().as_uri() + "?mode=ro", uri=True, timeout=timeout, isolation_level=None
                 )
             else:
-                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None)
+                conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
         except sqlite3.Error as error:
             raise _describe(error, path) from None
         store = cls(conn, path)
         try:
-            store._configure(wal=not read_only)
+            # WAL is switched on only once the file is known to be ours: switching rewrites the
+            # header, and a foreign or newer database must be left byte for byte as it was.
+            store._configure(wal=False)
             store._migrate(read_only=read_only)
+            if not read_only:
+                store._configure(wal=True)
         except BaseException:
             conn.close()
             raise
@@ -188,17 +211,44 @@ class BaseStore:
 
     @staticmethod
     def _check_header(path: Path) -> None:
+        """Refuse a file that is not SQLite, or is visibly cut short, before SQLite touches it."""
+        wal = path.with_name(path.name + "-wal")
+        journal = path.with_name(path.name + "-journal")
         try:
             with path.open("rb") as handle:
-                header = handle.read(len(SQLITE_HEADER))
+                header = handle.read(100)
+            size = path.stat().st_size
+            # With a WAL holding pages, the main file may lag its own header; SQLite sorts that out.
+            settled = not (wal.exists() and wal.stat().st_size) and not journal.exists()
         except OSError as error:
             raise StoreError(f"cannot read {path}: {error.strerror}.") from None
-        if header and header != SQLITE_HEADER:
+        if not header:
+            if settled:
+                raise StoreError(
+                    f"{path} is empty (0 bytes), so it is not a quizcards database; restore it "
+                    "from a backup, or delete it to start afresh."
+                )
+            return
+        if not header.startswith(SQLITE_HEADER):
             raise StoreError(f"{path} is not a quizcards database (it is not an SQLite file).")
+        page_size = int.from_bytes(header[16:18], "big")
+        page_size = 65536 if page_size == 1 else page_size
+        if len(header) < 100 or page_size < 512 or page_size & (page_size - 1):
+            raise StoreError(
+                f"{path} is damaged: its SQLite header is cut short or invalid. Restore it from a backup."
+            )
+        pages = int.from_bytes(header[28:32], "big")
+        counted = header[24:28] == header[92:96]  # the page count is valid only then
+        expected = pages * page_size if counted and pages else None
+        if settled and (size % page_size or (expected is not None and size < expected)):
+            should = f"{expected:,}" if expected is not None else f"a multiple of {page_size:,}"
+            raise StoreError(
+                f"{path} is truncated: it is {size:,} bytes but should be {should}. Restore it from a backup."
+            )
 
     def _configure(self, *, wal: bool) -> None:
         try:
-            self.conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            self.conn.execute(f"PRAGMA busy_timeout = {int(busy_timeout_seconds() * 1000)}")
             self.conn.execute("PRAGMA foreign_keys = ON")
             if wal:
                 self.conn.execute("PRAGMA journal_mode = WAL")
@@ -298,11 +348,14 @@ class BaseStore:
             raise StoreError(f"{target} already exists; choose another name for the backup.")
         if not target.parent.is_dir():
             raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist.")
-        partial = target.with_name(target.name + ".partial")
+        # Named for this process: two reviews starting at once may both take the daily backup.
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
         try:
             destination = sqlite3.connect(partial)
             try:
                 self.conn.backup(destination)
+                # A backup is one self-contained file: no -wal or -shm beside it.
+                destination.execute("PRAGMA journal_mode = DELETE")
             finally:
                 destination.close()
             partial.replace(target)
@@ -317,29 +370,52 @@ class BaseStore:
         assert self.path is not None
         return self.path.parent / "backups"
 
+    def _automatic_backups(self) -> list[tuple[Path, str]]:
+        """This database's automatic backups with their stamps, oldest first.
+
+        Only names this store writes count (``STEM-YYYYMMDD-HHMMSS-daily.db`` or
+        ``...-before-MIGRATION.db``): another database's backups in the same folder
+        (``quiz-work.db`` beside ``quiz.db``) and copies made by `quiz backup` are never
+        pruned. Age is the file's modification time, then its name.
+        """
+        assert self.path is not None
+        folder = self.backups_dir()
+        pattern = re.compile(re.escape(self.path.stem) + r"-(\d{8}-\d{6})-(?:daily|before-[\w.-]+)\.db")
+        found: list[tuple[int, str, Path, str]] = []
+        with contextlib.suppress(OSError):
+            for entry in folder.iterdir():
+                match = pattern.fullmatch(entry.name)
+                if match and entry.is_file():
+                    found.append((entry.stat().st_mtime_ns, entry.name, entry, match[1]))
+        return [(entry, stamp) for _, _, entry, stamp in sorted(found)]
+
     def backup_automatically(self, reason: str, *, stamp: str | None = None) -> Path | None:
-        """Keep a copy in the backups folder beside the database, keeping the last few."""
+        """Copy the database into the backups folder beside it, keeping the last BACKUPS_KEPT.
+
+        reason is "daily" or "before-<what>"; stamp is YYYYMMDD-HHMMSS (default: now, local time).
+        """
         if self.path is None:
             return None
         folder = self.backups_dir()
-        folder.mkdir(exist_ok=True)
-        from datetime import UTC
-
-        stamp = stamp or datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the backups folder {folder}: {error.strerror}.") from None
+        # Local time, like the day of the daily backup that has_backup looks for.
+        stamp = stamp or datetime.now().astimezone().strftime("%Y%m%d-%H%M%S")
         target = folder / f"{self.path.stem}-{stamp}-{reason}.db"
         if target.exists():
             return target
         self.backup_to(target)
-        kept = sorted(folder.glob(f"{self.path.stem}-*.db"))
-        for old in kept[:-BACKUPS_KEPT]:
+        for old, _ in self._automatic_backups()[:-BACKUPS_KEPT]:
             old.unlink(missing_ok=True)
         return target
 
     def has_backup(self, fragment: str) -> bool:
+        """Whether an automatic backup's stamp starts with fragment (a day: YYYYMMDD)."""
         if self.path is None:
             return True
-        folder = self.backups_dir()
-        return folder.is_dir() and any(folder.glob(f"{self.path.stem}-*{fragment}*.db"))
+        return any(stamp.startswith(fragment) for _, stamp in self._automatic_backups())
 
     # ---- import --------------------------------------------------------
 

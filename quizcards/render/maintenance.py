@@ -1,0 +1,98 @@
+"""Renderables of `quiz check` and `quiz backup`."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from rich.console import Group
+from rich.text import Text
+
+from quizcards.render import line
+from quizcards.store.maintenance import ScheduleCheck
+
+# A check after a bad bug could list every card; the first ones tell the story.
+MAX_LISTED = 50
+
+
+def _value(value: Any) -> str:
+    return "none" if value is None else str(value)
+
+
+def _mark(ok: bool) -> Text:
+    return Text("  ✓ ", style="green bold") if ok else Text("  ✗ ", style="red bold")
+
+
+def integrity_lines(problems: list[str]) -> Group:
+    """The result of SQLite's integrity and foreign-key checks."""
+    if not problems:
+        return Group(Text.assemble(_mark(True), "SQLite integrity and foreign keys: ok"))
+    parts: list[Text] = [
+        Text.assemble(_mark(False), f"SQLite integrity and foreign keys: {len(problems)} problems")
+    ]
+    parts += [Text.assemble("      ", line(problem)) for problem in problems[:MAX_LISTED]]
+    return Group(*parts)
+
+
+def schedule_lines(check: ScheduleCheck, *, repaired: int | None) -> Group:
+    """Every card whose stored schedule differs from its review log, and any log that cannot be read."""
+    reviews = f"{check.reviews} scheduled review{'s' if check.reviews != 1 else ''}"
+    cards = f"{check.cards} card{'s' if check.cards != 1 else ''}"
+    if not check.drifts and not check.unreadable:
+        return Group(Text.assemble(_mark(True), f"schedules: {cards} match their log ({reviews} replayed)"))
+    parts: list[Text] = []
+    if check.drifts:
+        count = len(check.drifts)
+        verb = "differed" if repaired is not None else "differ"
+        parts.append(
+            Text.assemble(
+                _mark(repaired is not None),
+                f"schedules: {count} of {cards} {verb} from their review log ({reviews} replayed)",
+            )
+        )
+        for drift in check.drifts[:MAX_LISTED]:
+            changes = "; ".join(
+                f"{d.column} {_value(d.stored)} (log: {_value(d.rebuilt)})" for d in drift.differences
+            )
+            parts.append(
+                Text.assemble("      ", line(f"{drift.deck}/{drift.card_id}", "bold"), ": ", changes)
+            )
+        if count > MAX_LISTED:
+            parts.append(Text(f"      … and {count - MAX_LISTED} more", style="dim"))
+    for unreadable in check.unreadable[:MAX_LISTED]:
+        parts.append(
+            Text.assemble(
+                _mark(False),
+                line(f"{unreadable.deck}/{unreadable.card_id}", "bold"),
+                ": its review log cannot be replayed (",
+                line(unreadable.reason),
+                ")",
+            )
+        )
+    return Group(*parts)
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def checking(path: Path) -> Text:
+    return Text.assemble("Checking ", line(str(path)))
+
+
+def repaired_line(repaired: int, backup: Path | None) -> Text:
+    out = Text(f"Repaired {_count(repaired, 'card')} from the review log")
+    if backup is not None:
+        out.append("; the database as it was is in ")
+        out.append(line(str(backup), "bold"))
+    out.append(".")
+    return out
+
+
+def backed_up(source: Path, target: Path, cards: int, reviews: int) -> Text:
+    out = Text("Backed up ")
+    out.append(line(str(source)))
+    out.append(" to ")
+    out.append(line(str(target), "bold"))
+    out.append(f" ({_count(cards, 'card')}, {_count(reviews, 'review')}; integrity ok).")
+    return out
