@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import os
 import re
+import termios
+import time
 import signal
 import sqlite3
 import sys
@@ -21,6 +23,18 @@ pytestmark = pytest.mark.slow
 
 QUIZ = Path(sys.executable).with_name("quiz")
 LEGEND = "u undo · s bury"
+
+
+def prompt(child: pexpect.spawn) -> None:
+    """Wait for the explanation prompt, and for readline to have taken the terminal.
+
+    Keys sent while the terminal is still in canonical mode can be swallowed by the
+    switch (a person cannot type that fast); the pty master tells us the line mode.
+    """
+    child.expect_exact("> ")
+    deadline = time.monotonic() + 5
+    while termios.tcgetattr(child.child_fd)[3] & termios.ICANON and time.monotonic() < deadline:
+        time.sleep(0.01)
 
 
 def styled(*parts: str) -> str:
@@ -67,7 +81,7 @@ def log(db: Path) -> list[tuple[str, int, str, str]]:
 
 def answer(child: pexpect.spawn, question: str, typed: str, key: str) -> None:
     child.expect_exact(question)
-    child.expect_exact("> ")
+    prompt(child)
     for line in typed.splitlines():
         child.send(line + "\r")
     # The grade goes with the empty line, before the answer is drawn: it must not be lost.
@@ -87,14 +101,14 @@ def test_answer_grade_undo_quit_and_come_back(deck_db: Path, children: list[pexp
     child.expect_exact("next review in 1 day")
     child.expect_exact("card 3 of 4")  # a re-drill of the card graded 3 is owed
     child.expect_exact("What did attention fix")
-    child.expect_exact("> ")
+    prompt(child)
     child.send("\r")
     child.expect_exact(LEGEND)
     child.send("u")  # undo the 3: that card comes back now
     child.expect_exact("undid the last grade")
     answer(child, "Why divide by the square root", "variance grows", "4")
     child.expect_exact("What did attention fix")
-    child.expect_exact("> ")
+    prompt(child)
     child.send("q\r\r")  # a "q" typed as text is text; q quits at the grade prompt
     child.expect_exact(LEGEND)
     child.send("q")
@@ -112,7 +126,7 @@ def test_answer_grade_undo_quit_and_come_back(deck_db: Path, children: list[pexp
     children.append(child)
     child.expect_exact("card 1 of 1")
     child.expect_exact("What did attention fix")
-    child.expect_exact("> ")
+    prompt(child)
     child.send("\r")
     child.expect_exact(LEGEND)
     child.send("q")
@@ -123,7 +137,7 @@ def test_answer_grade_undo_quit_and_come_back(deck_db: Path, children: list[pexp
     children.append(child)
     child.expect_exact("card 1 of 3")
     child.expect_exact("What do Query, Key and Value mean")
-    child.expect_exact("> ")
+    prompt(child)
     child.send("\r")
     child.expect_exact("Your last explanation (2026-03-10, graded 5)")
     child.expect_exact(LEGEND)
@@ -136,7 +150,7 @@ def test_answer_grade_undo_quit_and_come_back(deck_db: Path, children: list[pexp
 def test_hints_and_key_points(deck_db: Path, children: list[pexpect.spawn]) -> None:
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
     children.append(child)
-    child.expect_exact("> ")
+    prompt(child)
     child.send("h\r")
     child.expect(styled("Hint 1: ", "Think of a dictionary lookup."))
     child.send("h\r")
@@ -148,6 +162,7 @@ def test_hints_and_key_points(deck_db: Path, children: list[pexpect.spawn]) -> N
     child.send("s")  # bury: not graded
     child.expect_exact("buried until tomorrow")
     child.expect_exact("Why divide by the square root")
+    prompt(child)
     child.sendcontrol("d")  # Ctrl-D while typing quits cleanly
     child.expect_exact("Session summary")
     child.expect(pexpect.EOF)
@@ -161,7 +176,7 @@ def test_sigkill_mid_session_keeps_every_grade_given(deck_db: Path, children: li
     answer(child, "Why divide by the square root", "typed text", "2")
     child.expect_exact("next review in 1 day")
     child.expect_exact("What did attention fix")
-    child.expect_exact("> ")
+    prompt(child)
     child.send("half an explana")
     child.kill(signal.SIGKILL)
     child.close()
@@ -192,7 +207,7 @@ def test_first_run_creates_the_default_database_and_imports_the_bundled_decks(
     child.expect(gap.join(["imported", "the", r"(\d+)", "bundled", "decks", r"\((\d+)", "cards"]))
     assert int(child.match.group(1)) == len(list(Path(__file__).parents[1].joinpath("decks").rglob("*.yaml")))
     child.expect_exact("card 1 of 10")  # the default daily limit of new cards
-    child.expect_exact("> ")
+    prompt(child)
     child.send("\r")
     child.expect_exact(LEGEND)
     child.send("q")
@@ -211,12 +226,12 @@ def test_backspace_over_korean_deletes_one_whole_character(
 ) -> None:
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
     children.append(child)
-    child.expect_exact("> ")
+    prompt(child)
     child.send("쿼리와 키의 유사도")
     child.send("\x7f\x7f")  # two backspaces: "유사도" loses "사도"
     child.send("\r\r5")
     child.expect_exact("next review in 1 day")
-    child.expect_exact("> ")
+    prompt(child)
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     assert log(deck_db) == [("qkv", 5, "scheduled", "쿼리와 키의 유")]
@@ -229,13 +244,14 @@ def test_limit_deck_and_tag_narrow_the_session(
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--limit", "2")
     children.append(child)
     child.expect_exact("card 1 of 2")
-    child.expect_exact("> ")
+    prompt(child)
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--tag", "rare")
     children.append(child)
     child.expect_exact("card 1 of 1")
     child.expect_exact("Other question?")
+    prompt(child)
     child.sendcontrol("d")
     child.expect(pexpect.EOF)
     child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--deck", "nope")
