@@ -2,8 +2,359 @@
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
 import typer
+
+from quizcards.cli.common import handle_errors
+from quizcards.errors import QuizError
+
+if TYPE_CHECKING:
+    from quizcards.deck import Deck, Problem
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("new")
+    @handle_errors
+    def new(
+        path: Annotated[
+            Path, typer.Argument(help="The deck file to create (.yaml or .yml).", show_default=False)
+        ],
+        title: Annotated[
+            str | None, typer.Option("--title", help="The deck's title (default: from the file name).")
+        ] = None,
+    ) -> None:
+        """Create a deck file with an example card and a schema pointer for YAML-aware editors."""
+        from quizcards.authoring import SCHEMA_FILENAME, check_title, deck_name_for, new_deck_text, title_for
+        from quizcards.schema import schema_text
+        from quizcards.sources import DECK_SUFFIXES
+
+        if path.suffix.lower() not in DECK_SUFFIXES:
+            raise QuizError(f"{path}: a deck file's name must end in .yaml or .yml.")
+        if not path.parent.is_dir():
+            raise QuizError(f"cannot create {path}: the folder {path.parent} does not exist.")
+        name = deck_name_for(path.stem)
+        deck_title = check_title(title if title is not None else title_for(name))
+        content = new_deck_text(name, deck_title).encode("utf-8")
+        try:
+            with path.open("xb") as handle:
+                handle.write(content)
+        except FileExistsError:
+            raise QuizError(
+                f"{path} already exists; quiz new never overwrites a file. Add cards to it with "
+                f"quiz add {path}, or choose another name."
+            ) from None
+        except OSError as error:
+            raise QuizError(f"cannot create {path}: {error.strerror}.") from None
+        typer.echo(f"Created {path} (deck '{name}') with one example card.")
+        schema_path = path.parent / SCHEMA_FILENAME
+        if not schema_path.exists():
+            try:
+                schema_path.write_text(schema_text(), encoding="utf-8")
+            except OSError as error:
+                typer.echo(f"Could not write {schema_path}: {error.strerror}.", err=True)
+            else:
+                typer.echo(f"Wrote {schema_path}: YAML-aware editors check the deck against it.")
+        elif schema_path.read_text(encoding="utf-8", errors="replace") != schema_text():
+            typer.echo(
+                f"{schema_path} differs from this version's schema; refresh it with "
+                f"quiz schema --output {schema_path}",
+                err=True,
+            )
+        typer.echo(f"Next: edit it, check it with quiz lint {path}, then load it with quiz import {path}")
+
+    @app.command("add")
+    @handle_errors
+    def add(
+        path: Annotated[
+            Path, typer.Argument(help="The deck file to append the card to.", show_default=False)
+        ],
+        card_id: Annotated[
+            str | None,
+            typer.Option("--id", help="The new card's id (default: made from the question's words)."),
+        ] = None,
+    ) -> None:
+        """Append one card to a deck file, asking for its question, answer, points, hints and tags.
+
+        The answer opens in $VISUAL or $EDITOR when one is set; otherwise type it
+        here and end it with a line holding only '.'. Nothing else in the file
+        changes: the card is added as text after the last card.
+        """
+        from quizcards.authoring import append_card, check_card_id, new_card, split_tags
+        from quizcards.sources import read_deck_file
+        from quizcards.terminal import clean_line
+
+        deck = read_deck_file(path)
+        taken = {card.id for card in deck.cards}
+        if card_id is not None:
+            check_card_id(card_id, taken)  # before any typing
+        _enable_line_editing()
+        typer.echo(f"Adding a card to {clean_line(deck.title)} ({path}, {_count(len(deck.cards), 'card')}).")
+        question = _ask("Question: ")
+        answer = _ask_answer(question)
+        typer.echo("Key points a good explanation mentions, one per line (an empty line ends):")
+        points = _ask_lines("  point: ")
+        typer.echo("Hints, shown one at a time during a review (an empty line ends):")
+        hints = _ask_lines("  hint: ")
+        tags = split_tags(_ask("Tags, separated by commas or spaces (Enter for none): ", allow_end=True))
+        card = new_card(question, answer, points, hints, tags, taken=taken, card_id=card_id)
+        # Read again: the file may have been edited while the answer was being written.
+        try:
+            data = path.read_bytes()
+        except OSError as error:
+            raise QuizError(f"cannot read {path}: {error.strerror}.") from None
+        appended = append_card(data, str(path), path.stem, card)
+        _replace_file(path, appended.data)
+        typer.echo(
+            f"Added card '{card.id}' to {path} (line {appended.line}). Load it with: quiz import {path}"
+        )
+
+    @app.command("lint")
+    @handle_errors
+    def lint(
+        paths: Annotated[
+            list[Path],
+            typer.Argument(help="Deck files, or folders searched for *.yaml and *.yml.", show_default=False),
+        ],
+        strict: Annotated[bool, typer.Option("--strict", help="Exit with 1 on warnings too.")] = False,
+        fix_ids: Annotated[
+            bool,
+            typer.Option("--fix-ids", help="Write each card's generated id into the file as 'id: ...'."),
+        ] = False,
+    ) -> None:
+        """Check deck files without touching the database: FILE:LINE:COL: level: message.
+
+        Errors are everything quiz import rejects; warnings are missing ids,
+        near-duplicate questions, cards without points or hints, answers that only
+        repeat their question, and very long answers. Exit code 0 when clean, 1 on
+        errors (and, with --strict, on warnings).
+        """
+        from quizcards.sources import load_deck_paths
+
+        result = load_deck_paths(paths)
+        unfixed = 0
+        if fix_ids:
+            fixed = 0
+            for deck in result.decks:
+                try:
+                    fixed += _fix_ids(Path(deck.path), deck.slug)
+                except QuizError as error:
+                    from quizcards.cli.common import report_error
+
+                    report_error(error)
+                    unfixed += 1
+            if fixed:
+                result = load_deck_paths(paths)
+        problems = _all_problems(paths, result.problems, result.decks)
+        from quizcards.terminal import clean
+
+        for problem in problems:
+            typer.echo(clean(problem.with_level()))
+        errors = sum(problem.level == "error" for problem in problems)
+        warnings = len(problems) - errors
+        files = len({problem.path for problem in problems})
+        if problems:
+            typer.echo(
+                f"{_count(errors, 'error')} and {_count(warnings, 'warning')} in {_count(files, 'file')}.",
+                err=True,
+            )
+        else:
+            typer.echo(f"{_count(len(result.decks), 'deck')} checked: no problems.", err=True)
+        if errors or unfixed or (strict and warnings):
+            raise typer.Exit(code=1)
+
+    @app.command("schema")
+    @handle_errors
+    def schema(
+        output: Annotated[
+            Path | None,
+            typer.Option(
+                "--output",
+                "-o",
+                help="Write it to this file (e.g. decks/quizcards.schema.json) instead of printing it.",
+                show_default=False,
+            ),
+        ] = None,
+    ) -> None:
+        """Print the JSON Schema (draft 2020-12) of the deck format, for YAML-aware editors."""
+        from quizcards.schema import is_quizcards_schema, schema_text
+
+        text = schema_text()
+        if output is None:
+            typer.echo(text, nl=False)
+            return
+        if output.exists():
+            try:
+                existing = output.read_text(encoding="utf-8")
+            except (OSError, UnicodeDecodeError):
+                existing = ""
+            if not is_quizcards_schema(existing):
+                raise QuizError(
+                    f"{output} exists and is not a quizcards schema; it was left alone. Choose another file."
+                )
+        _replace_file(output, text.encode("utf-8"))
+        typer.echo(f"Wrote {output}.")
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'s' if number != 1 else ''}"
+
+
+def _all_problems(paths: list[Path], loaded: tuple[Problem, ...], decks: tuple[Deck, ...]) -> list[Problem]:
+    """The loader's problems and the authoring warnings, in file order, then line order."""
+    from quizcards.authoring import lint_deck
+    from quizcards.deck import DeckError, decode_deck_bytes
+    from quizcards.sources import find_deck_files
+
+    problems = list(loaded)
+    for deck in decks:
+        try:
+            text = decode_deck_bytes(Path(deck.path).read_bytes(), deck.path)
+        except (OSError, DeckError):
+            continue
+        problems.extend(lint_deck(deck, text))
+    files, _ = find_deck_files(paths)
+    order = {str(path): number for number, path in enumerate(files)}
+    return sorted(problems, key=lambda p: (order.get(p.path, -1), p.line or 0, p.column or 0))
+
+
+def _fix_ids(path: Path, slug: str) -> int:
+    """Write the generated ids of one deck file in place; the number of ids written."""
+    from quizcards.authoring import insert_generated_ids
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise QuizError(f"cannot read {path}: {error.strerror}.") from None
+    fixed = insert_generated_ids(data, str(path), path.stem)
+    if fixed.written:
+        _replace_file(path, fixed.data)
+        typer.echo(f"{path}: wrote {_count(len(fixed.written), 'id')} (deck '{slug}').", err=True)
+    return len(fixed.written)
+
+
+def _replace_file(path: Path, data: bytes) -> None:
+    """Write a file whole or not at all: a temporary file beside it, then a rename.
+
+    A symlink is followed, so the link stays a link; the file keeps its permissions.
+    """
+    import shutil
+    import tempfile
+
+    target = path.resolve()
+    try:
+        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
+            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
+        )
+    except OSError as error:
+        raise QuizError(f"cannot write {path}: {error.strerror}.") from None
+    temporary = Path(handle.name)
+    try:
+        with handle:
+            handle.write(data)
+            handle.flush()
+            os.fsync(handle.fileno())
+        if target.exists():
+            shutil.copymode(target, temporary)
+        os.replace(temporary, target)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise QuizError(f"cannot write {path}: {error.strerror}; it was left as it was.") from None
+
+
+class _EndOfInput(Exception):
+    """Standard input ended (Ctrl-D)."""
+
+
+def _read_line(prompt: str) -> str:
+    try:
+        return input(prompt)
+    except EOFError:
+        raise _EndOfInput from None
+
+
+def _ask(prompt: str, *, allow_end: bool = False) -> str:
+    """One non-empty line (any line, if allow_end; end of input then gives '')."""
+    while True:
+        try:
+            value = _read_line(prompt)
+        except _EndOfInput:
+            if allow_end:
+                return ""
+            raise QuizError("the input ended before the card was complete; nothing was written.") from None
+        if value.strip() or allow_end:
+            return value.strip()
+
+
+def _ask_lines(prompt: str) -> list[str]:
+    lines: list[str] = []
+    while True:
+        try:
+            value = _read_line(prompt)
+        except _EndOfInput:
+            return lines
+        if not value.strip():
+            return lines
+        lines.append(value.strip())
+
+
+def _ask_answer(question: str) -> str:
+    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
+    if editor and editor.strip():
+        return _edit_answer(editor, question)
+    typer.echo("Answer, in Markdown (blank lines are kept; end with a line holding only '.'):")
+    lines: list[str] = []
+    while True:
+        try:
+            value = _read_line("> " if not lines else "  ")
+        except _EndOfInput:
+            break
+        if value.strip() == ".":
+            break
+        lines.append(value.rstrip())
+    return "\n".join(lines)
+
+
+def _edit_answer(editor: str, question: str) -> str:
+    """The answer written in the user's editor ($VISUAL or $EDITOR may carry arguments)."""
+    import shlex
+    import subprocess
+    import tempfile
+
+    from quizcards.authoring import answer_from_editor, editor_template
+
+    try:
+        command = shlex.split(editor)
+    except ValueError as error:
+        raise QuizError(f"the editor command '{editor}' cannot be parsed: {error}.") from None
+    with tempfile.TemporaryDirectory(prefix="quiz-add-") as folder:
+        draft = Path(folder) / "answer.md"
+        draft.write_text(editor_template(question), encoding="utf-8")
+        try:
+            completed = subprocess.run([*command, str(draft)], check=False)
+        except OSError as error:
+            raise QuizError(
+                f"cannot start the editor '{editor}': {error.strerror}; nothing was written."
+            ) from None
+        if completed.returncode != 0:
+            raise QuizError(
+                f"the editor '{editor}' exited with status {completed.returncode}; nothing was written."
+            )
+        try:
+            return answer_from_editor(draft.read_text(encoding="utf-8"))
+        except UnicodeDecodeError:
+            raise QuizError("the answer file is not valid UTF-8; nothing was written.") from None
+
+
+def _enable_line_editing() -> None:
+    """readline makes input() edit by whole characters in a terminal (a Korean syllable, one backspace)."""
+    import contextlib
+    import sys
+
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):  # Windows without pyreadline
+            import readline  # noqa: F401

@@ -2,8 +2,171 @@
 
 from __future__ import annotations
 
+from datetime import date
+from typing import TYPE_CHECKING, Annotated, Any
+
 import typer
+
+from quizcards.cli.common import clock, handle_errors, local_day, open_store
+from quizcards.errors import QuizError
+from quizcards.terminal import json_text
+
+if TYPE_CHECKING:
+    from quizcards.store import Store
+    from quizcards.store.cards import CardListing, CardRecord
 
 
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
+
+    @app.command("cards")
+    @handle_errors
+    def list_cards(
+        ctx: typer.Context,
+        deck: Annotated[str | None, typer.Option("--deck", "-d", help="Only cards of this deck.")] = None,
+        tag: Annotated[
+            str | None, typer.Option("--tag", "-t", help="Only cards with this tag (or whose deck has it).")
+        ] = None,
+        due: Annotated[bool, typer.Option("--due", help="Only cards due today or overdue.")] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    ) -> None:
+        """List cards with their state (new, learning, review, retired), due date, interval, EF and lapses."""
+        today = local_day(clock())
+        with open_store(ctx, mode="read") as store:
+            if deck is not None:
+                _check_deck(store, deck)
+            listings = store.card_listings(today, deck=deck, tag=tag, due_only=due)
+        if as_json:
+            typer.echo(json_text([_listing_json(listing) for listing in listings]))
+            return
+        from quizcards.render import make_console
+
+        console = make_console()
+        if not listings:
+            console.print(_nothing_listed(deck=deck, tag=tag, due=due))
+            return
+        from quizcards.render.cards import cards_table
+
+        console.print(cards_table(listings, today))
+
+    @app.command("show")
+    @handle_errors
+    def show(
+        ctx: typer.Context,
+        card: Annotated[
+            str,
+            typer.Argument(
+                help="The card as DECK/ID (e.g. attention/qkv); the ID alone if only one deck has it.",
+                show_default=False,
+            ),
+        ],
+        as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+    ) -> None:
+        """Show one card as a review shows it, with its schedule and every explanation you typed."""
+        today = local_day(clock())
+        with open_store(ctx, mode="read") as store:
+            record = _find_card(store, card)
+        if as_json:
+            typer.echo(json_text(_record_json(record, today)))
+            return
+        from quizcards.render import make_console
+        from quizcards.render.cards import card_view
+
+        make_console().print(card_view(record, today))
+
+
+def _check_deck(store: Store, deck: str) -> None:
+    if not store.deck_exists(deck):
+        raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
+
+
+def _find_card(store: Store, reference: str) -> CardRecord:
+    """The card written DECK/ID, or ID alone when exactly one deck has it."""
+    deck, slash, card_id = reference.strip().rpartition("/")
+    if not card_id:
+        raise QuizError(f"'{reference}' names no card; write it as DECK/ID, e.g. attention/qkv.")
+    if not slash:
+        decks = store.decks_with_card(card_id)
+        if not decks:
+            raise QuizError(f"there is no card with the id '{card_id}'; quiz cards lists them.")
+        if len(decks) > 1:
+            choices = ", ".join(f"{name}/{card_id}" for name in decks)
+            raise QuizError(f"several decks have a card '{card_id}'; name one of them: {choices}.")
+        deck = decks[0]
+    else:
+        _check_deck(store, deck)
+    record = store.card_record(deck, card_id)
+    if record is None:
+        raise QuizError(
+            f"the deck '{deck}' has no card '{card_id}'; quiz cards --deck {deck} lists its cards."
+        )
+    return record
+
+
+def _nothing_listed(*, deck: str | None, tag: str | None, due: bool) -> str:
+    if deck is None and tag is None and not due:
+        return "No cards yet. Import a deck with: quiz import PATH"
+    if due and deck is None and tag is None:
+        return "No cards are due today."
+    return "No cards match."
+
+
+def _iso(day: date | None) -> str | None:
+    return day.isoformat() if day else None
+
+
+def _listing_json(listing: CardListing) -> dict[str, Any]:
+    schedule = listing.schedule
+    return {
+        "deck": listing.deck,
+        "id": listing.card_id,
+        "question": listing.question,
+        "tags": list(listing.tags),
+        "state": listing.state,
+        "due_on": None if listing.retired else _iso(schedule.due_on),
+        "interval_days": schedule.interval_days,
+        "easiness": schedule.easiness_hundredths / 100,
+        "repetitions": schedule.repetitions,
+        "lapses": schedule.lapses,
+        "reviews": schedule.reviews,
+        "last_reviewed_on": _iso(schedule.last_reviewed_on),
+    }
+
+
+def _record_json(record: CardRecord, today: date) -> dict[str, Any]:
+    card = record.card
+    schedule = card.schedule
+    return {
+        "deck": card.deck,
+        "id": card.card_id,
+        "question": card.question,
+        "answer": card.answer,
+        "points": list(card.points),
+        "hints": list(card.hints),
+        "tags": list(card.tags),
+        "source": card.source,
+        "state": record.state,
+        "due_on": None if record.retired else _iso(schedule.due_on),
+        "due_in_days": (schedule.due_on - today).days if schedule.due_on and not record.retired else None,
+        "interval_days": schedule.interval_days,
+        "easiness": schedule.easiness_hundredths / 100,
+        "repetitions": schedule.repetitions,
+        "lapses": schedule.lapses,
+        "reviews": schedule.reviews,
+        "last_reviewed_on": _iso(schedule.last_reviewed_on),
+        "added_at": record.added_at,
+        "history": [
+            {
+                "reviewed_at": review.reviewed_at,
+                "reviewed_on": review.reviewed_on.isoformat(),
+                "grade": review.grade,
+                "kind": review.kind,
+                "explanation": review.explanation,
+                "duration_ms": review.duration_ms,
+                "interval_days_after": review.interval_after,
+                "easiness_after": review.easiness_after / 100,
+                "due_on_after": _iso(review.due_after),
+            }
+            for review in record.history
+        ],
+    }

@@ -1,0 +1,182 @@
+"""The JSON Schema (draft 2020-12) of a deck file, built from the loader's own keys and limits.
+
+There is one definition of the deck format: ``quizcards.deck``. This module
+translates its key lists (``DECK_KEYS``, ``CARD_KEYS``), its limits (``MAX_*``)
+and its name rule into JSON Schema, for editors (``# yaml-language-server:
+$schema=...``) and for tests, which validate the same decks with both and
+expect the same verdict.
+
+Readings, where JSON Schema cannot say exactly what the loader does:
+
+1. The schema describes the file as an editor reads it. quizcards reads every
+   scalar as text (``id: 1``, ``a: yes`` and ``title: 1984`` are the strings
+   "1", "yes" and "1984"), while YAML 1.2 editors read numbers and booleans.
+   So wherever the loader wants text, numbers and booleans are accepted too,
+   and ``null`` (an empty value) wherever the loader accepts empty text.
+   A deck read the loader's way (every scalar a string) gets the loader's verdict.
+2. Names (``deck``, card ``id``): the loader's rule is the Python regex
+   ``[^\\W_][\\w.-]*`` on the value stripped of surrounding white space, at most
+   ``MAX_ID_LENGTH`` characters. ``\\w`` means any Unicode letter or digit in
+   Python but only ``[A-Za-z0-9_]`` in the ECMA-262 regexes editors use, so the
+   pattern spells the rule out by code point instead: exact for ASCII, and for
+   other characters it refuses white space and C1 controls but accepts every
+   other character (the loader also refuses non-ASCII punctuation and symbols,
+   such as an arrow, which no portable regex can single out).
+3. What JSON Schema cannot express stays with the loader (and ``quiz lint``):
+   unique card ids and questions, duplicate YAML keys, YAML tags, the file's
+   encoding and size, and the deck name taken from the file name.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from quizcards.deck import (
+    CARD_KEYS,
+    DECK_KEYS,
+    MAX_ANSWER_LENGTH,
+    MAX_CARDS,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_ID_LENGTH,
+    MAX_ITEM_LENGTH,
+    MAX_ITEMS,
+    MAX_QUESTION_LENGTH,
+    MAX_TITLE_LENGTH,
+)
+
+DRAFT = "https://json-schema.org/draft/2020-12/schema"
+TITLE = "quizcards deck"
+
+# The loader reads a name through its text check (at most ten times the name
+# limit before stripping), then applies the name rule to the stripped value.
+_NAME_TEXT_LIMIT = 10 * MAX_ID_LENGTH
+# ASCII control characters and every ASCII character that is not a letter or a
+# digit, then DEL and the C1 controls; '-' and '.' (0x2d, 0x2e) and '_' are
+# allowed after the first character only.
+_NAME_FIRST = r"[^\x00-/:-@\[-`{-\x9f\s]"
+_NAME_REST = r"[^\x00-,/:-@\[-^`{-\x9f\s]"
+NAME_PATTERN = rf"^\s*{_NAME_FIRST}{_NAME_REST}{{0,{MAX_ID_LENGTH - 1}}}\s*$"
+# Text that must not be blank.
+NOT_BLANK_PATTERN = r"\S"
+# Not blank, and one line once the surrounding white space is stripped.
+SINGLE_LINE_PATTERN = r"^\s*\S(?:[^\n]*\S)?\s*$"
+
+_SCALAR_TYPES = ["string", "number", "boolean"]
+
+
+def _text(
+    description: str, *, limit: int, required: bool = False, single_line: bool = False
+) -> dict[str, Any]:
+    schema: dict[str, Any] = {
+        "description": description,
+        "type": _SCALAR_TYPES if required else [*_SCALAR_TYPES, "null"],
+        "maxLength": limit,
+    }
+    if single_line:
+        schema["pattern"] = SINGLE_LINE_PATTERN
+    elif required:
+        schema["pattern"] = NOT_BLANK_PATTERN
+    return schema
+
+
+def _text_list(description: str) -> dict[str, Any]:
+    return {
+        "description": description,
+        "type": "array",
+        "maxItems": MAX_ITEMS,
+        "items": {"$ref": "#/$defs/item"},
+    }
+
+
+def deck_schema() -> dict[str, Any]:
+    """The JSON Schema of a deck file, as a JSON-ready dictionary."""
+    card_properties: dict[str, Any] = {
+        "id": {
+            "$ref": "#/$defs/name",
+            "description": (
+                "The card's stable id; its review history follows it. Without one the card gets "
+                "'q-' and a hash of its question, so editing the question starts a new card."
+            ),
+        },
+        "q": _text(
+            "The question, answered in your own words before the answer is shown.",
+            limit=MAX_QUESTION_LENGTH,
+            required=True,
+        ),
+        "a": _text(
+            "The model answer, in Markdown (lists, tables and fenced code render in the terminal).",
+            limit=MAX_ANSWER_LENGTH,
+            required=True,
+        ),
+        "points": _text_list("Key points a good explanation mentions; checked against what you typed."),
+        "hints": _text_list("Hints, shown one at a time when you ask for one during a review."),
+        "tags": _text_list("The card's tags (quiz review --tag, quiz cards --tag)."),
+        "source": _text("Where the answer comes from (a paper, a book, a URL).", limit=MAX_ITEM_LENGTH),
+    }
+    deck_properties: dict[str, Any] = {
+        "deck": {
+            "$ref": "#/$defs/name",
+            "description": "The deck's name (default: the file name without .yaml).",
+        },
+        "title": _text(
+            "The deck's title, one line.", limit=MAX_TITLE_LENGTH, required=True, single_line=True
+        ),
+        "description": _text("What the deck covers.", limit=MAX_DESCRIPTION_LENGTH),
+        "tags": _text_list("Tags of every card in the deck."),
+        "cards": {
+            "description": "The cards, in the order new cards are introduced.",
+            "type": "array",
+            "minItems": 1,
+            "maxItems": MAX_CARDS,
+            "items": {"$ref": "#/$defs/card"},
+        },
+    }
+    return {
+        "$schema": DRAFT,
+        "title": TITLE,
+        "description": (
+            "A quizcards deck: self-explanation flashcards. Check a file with `quiz lint FILE`, "
+            "which also finds what this schema cannot express (duplicate ids or questions)."
+        ),
+        "type": "object",
+        # The loader's key lists decide which keys exist: a key added there and not
+        # described here is a KeyError, not a silent gap.
+        "properties": {key: deck_properties[key] for key in DECK_KEYS},
+        "required": ["cards"],
+        "additionalProperties": False,
+        "$defs": {
+            "name": {
+                "type": ["string", "number", "boolean"],
+                "minimum": 0,
+                "maxLength": _NAME_TEXT_LIMIT,
+                "pattern": NAME_PATTERN,
+            },
+            "item": {
+                "type": _SCALAR_TYPES,
+                "maxLength": MAX_ITEM_LENGTH,
+                "pattern": NOT_BLANK_PATTERN,
+            },
+            "card": {
+                "description": "One card: a question and its model answer.",
+                "type": "object",
+                "properties": {key: card_properties[key] for key in CARD_KEYS},
+                "required": ["q", "a"],
+                "additionalProperties": False,
+            },
+        },
+    }
+
+
+def schema_text() -> str:
+    """The schema as the JSON text `quiz schema` prints and `quiz new` writes."""
+    return json.dumps(deck_schema(), indent=2, ensure_ascii=False) + "\n"
+
+
+def is_quizcards_schema(text: str) -> bool:
+    """True for a file this module wrote (any version): it may be replaced by a newer one."""
+    try:
+        value = json.loads(text)
+    except ValueError:
+        return False
+    return isinstance(value, dict) and value.get("title") == TITLE and value.get("$schema") == DRAFT

@@ -1,0 +1,256 @@
+"""The JSON Schema agrees with the loader: same verdict on every bundled deck and every invalid test deck."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import Result
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from jsonschema import Draft202012Validator
+from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
+
+from quizcards import deck as deck_module
+from quizcards.authoring import new_deck_text
+from quizcards.deck import (
+    CARD_KEYS,
+    DECK_KEYS,
+    MAX_ANSWER_LENGTH,
+    MAX_CARDS,
+    MAX_DESCRIPTION_LENGTH,
+    MAX_ID_LENGTH,
+    MAX_ITEM_LENGTH,
+    MAX_ITEMS,
+    MAX_QUESTION_LENGTH,
+    MAX_TITLE_LENGTH,
+    DeckError,
+    compose_nodes,
+    is_valid_name,
+    parse_deck,
+)
+from quizcards.schema import NAME_PATTERN, SINGLE_LINE_PATTERN, deck_schema, is_quizcards_schema, schema_text
+from quizcards.sources import bundled_decks_dir, find_deck_files, read_deck_file
+from tests.conftest import SMALL_DECK
+
+Quiz = Callable[..., Result]
+INVALID_DECKS = sorted((Path(__file__).parent / "decks" / "invalid").glob("*.yaml"))
+VALIDATOR = Draft202012Validator(deck_schema())
+
+
+def instance_of(text: str) -> Any:
+    """The deck as the loader reads it, as a JSON value: every scalar a string.
+
+    Only decks whose problems JSON can represent belong in the agreement test:
+    a duplicate key or a YAML tag has no JSON form, so this refuses them.
+    """
+    return _value(compose_nodes(text))
+
+
+def _value(node: Node | None) -> Any:
+    if node is None:
+        return None
+    if not node.tag.startswith("tag:yaml.org,2002:") or node.tag.endswith(("binary", "set", "omap")):
+        raise ValueError(f"the YAML tag {node.tag} has no JSON form")
+    if isinstance(node, ScalarNode):
+        return node.value
+    if isinstance(node, SequenceNode):
+        return [_value(item) for item in node.value]
+    assert isinstance(node, MappingNode)
+    result: dict[str, Any] = {}
+    for key, value in node.value:
+        if not isinstance(key, ScalarNode) or key.value in result:
+            raise ValueError("a complex or duplicate key has no JSON form")
+        result[key.value] = _value(value)
+    return result
+
+
+def loader_accepts(path: Path) -> bool:
+    try:
+        read_deck_file(path)
+    except DeckError:
+        return False
+    return True
+
+
+def schema_accepts(text: str) -> bool:
+    return VALIDATOR.is_valid(instance_of(text))
+
+
+def test_the_schema_is_valid_draft_2020_12() -> None:
+    Draft202012Validator.check_schema(deck_schema())
+    assert deck_schema()["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+
+
+def test_the_schema_is_built_from_the_loaders_keys_and_limits() -> None:
+    schema = deck_schema()
+    card = schema["$defs"]["card"]
+    assert tuple(schema["properties"]) == DECK_KEYS
+    assert tuple(card["properties"]) == CARD_KEYS
+    assert schema["additionalProperties"] is False
+    assert card["additionalProperties"] is False
+    assert schema["required"] == ["cards"]
+    assert card["required"] == ["q", "a"]
+    assert schema["properties"]["title"]["maxLength"] == MAX_TITLE_LENGTH
+    assert schema["properties"]["description"]["maxLength"] == MAX_DESCRIPTION_LENGTH
+    assert schema["properties"]["cards"]["maxItems"] == MAX_CARDS
+    assert card["properties"]["q"]["maxLength"] == MAX_QUESTION_LENGTH
+    assert card["properties"]["a"]["maxLength"] == MAX_ANSWER_LENGTH
+    assert card["properties"]["source"]["maxLength"] == MAX_ITEM_LENGTH
+    assert schema["$defs"]["item"]["maxLength"] == MAX_ITEM_LENGTH
+    for key in ("points", "hints", "tags"):
+        assert card["properties"][key]["maxItems"] == MAX_ITEMS
+    assert f"{{0,{MAX_ID_LENGTH - 1}}}" in NAME_PATTERN
+
+
+def test_the_name_pattern_translates_the_loaders_rule() -> None:
+    # NAME_PATTERN spells this regex out for ECMA-262; if the loader's rule changes, so must it.
+    assert deck_module._NAME.pattern == r"[^\W_][\w.-]*\Z"
+
+
+def test_there_is_an_invalid_corpus() -> None:
+    assert len(INVALID_DECKS) >= 30
+
+
+@pytest.mark.parametrize("path", INVALID_DECKS, ids=lambda path: path.stem)
+def test_an_invalid_deck_is_refused_by_both(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert not loader_accepts(path), f"{path.name} should be invalid for the loader"
+    assert not schema_accepts(text), f"{path.name} passes the schema: {instance_of(text)!r}"
+
+
+def bundled_deck_files() -> list[Path]:
+    folder = bundled_decks_dir()
+    if not folder.is_dir():
+        return []
+    files, _ = find_deck_files([folder])
+    return files
+
+
+@pytest.mark.parametrize("path", bundled_deck_files(), ids=lambda path: path.stem)
+def test_a_bundled_deck_gets_the_same_verdict_from_both(path: Path) -> None:
+    assert schema_accepts(path.read_text(encoding="utf-8")) == loader_accepts(path)
+
+
+def test_bundled_decks_exist_or_are_skipped() -> None:
+    if not bundled_deck_files():
+        pytest.skip("no bundled decks yet under decks/")
+    assert all(loader_accepts(path) for path in bundled_deck_files())
+
+
+VALID_DECKS = {
+    "small": SMALL_DECK,
+    "template": new_deck_text("my-deck", "My deck"),
+    "unicode-and-numbers": """
+        deck: 어텐션
+        title: "  Attention, in Korean  "
+        description:
+        cards:
+          - id: 1
+            q: 42
+            a: yes
+            source:
+          - id: "  spaced-id  "
+            q: no
+            a: |
+              multi
+              line
+            points: [1, two]
+            tags: []
+    """,
+}
+
+
+@pytest.mark.parametrize("name", sorted(VALID_DECKS))
+def test_valid_edge_decks_get_the_same_verdict(name: str, tmp_path: Path) -> None:
+    import textwrap
+
+    text = textwrap.dedent(VALID_DECKS[name]).lstrip("\n")
+    path = tmp_path / "deck.yaml"
+    path.write_text(text, encoding="utf-8")
+    assert loader_accepts(path)
+    assert schema_accepts(text)
+
+
+def loader_verdict(key: str, value: str) -> bool:
+    """Whether the loader accepts a deck whose `key` (deck name or title) is the given string."""
+    text = f"{key}: {json.dumps(value)}\ncards:\n  - q: Q\n    a: A\n"
+    try:
+        parse_deck(text.encode(), "deck.yaml", "deck")
+    except DeckError:
+        return False
+    return True
+
+
+NAMEISH = st.text(
+    alphabet=st.sampled_from(
+        [chr(code) for code in range(0x20, 0x7F)] + ["\t", "\n", "é", "한", "Ω", "٣", "\xa0", "\x85"]
+    ),
+    max_size=70,
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(NAMEISH)
+def test_the_name_pattern_agrees_with_the_loader(value: str) -> None:
+    schema_verdict = VALIDATOR.is_valid({"deck": value, "cards": [{"q": "Q", "a": "A"}]})
+    assert schema_verdict == loader_verdict("deck", value)
+    assert (re.search(NAME_PATTERN, value) is not None) == (
+        is_valid_name(value.strip()) and len(value) <= 10 * MAX_ID_LENGTH
+    )
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["qkv", "a.b-c_d", "어텐션", "v2", "x" * MAX_ID_LENGTH, " padded "],
+)
+def test_names_the_loader_accepts_match_the_pattern(value: str) -> None:
+    assert loader_verdict("deck", value)
+    assert re.search(NAME_PATTERN, value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["-qkv", ".qkv", "_qkv", "a b", "a/b", "a:b", "", "x" * (MAX_ID_LENGTH + 1), "a\nb", "ä!"],
+)
+def test_names_the_loader_refuses_do_not_match_the_pattern(value: str) -> None:
+    assert not loader_verdict("deck", value)
+    assert not re.search(NAME_PATTERN, value)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet=st.sampled_from(["a", " ", "\n", "\t", "é", "-"]), max_size=12))
+def test_the_title_pattern_agrees_with_the_loader(value: str) -> None:
+    assert (re.search(SINGLE_LINE_PATTERN, value) is not None) == loader_verdict("title", value)
+
+
+def test_quiz_schema_prints_the_schema(quiz: Quiz, db_path: Path) -> None:
+    result = quiz("schema")
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout) == deck_schema()
+    assert result.stdout == schema_text()
+    assert not db_path.exists()
+
+
+def test_quiz_schema_writes_a_file_and_refreshes_its_own(quiz: Quiz, tmp_path: Path) -> None:
+    target = tmp_path / "quizcards.schema.json"
+    target.write_text(
+        '{"$schema": "https://json-schema.org/draft/2020-12/schema", "title": "quizcards deck"}'
+    )
+    result = quiz("schema", "--output", target)
+    assert result.exit_code == 0, result.output
+    assert target.read_text(encoding="utf-8") == schema_text()
+    assert is_quizcards_schema(target.read_text(encoding="utf-8"))
+
+
+def test_quiz_schema_leaves_a_foreign_file_alone(quiz: Quiz, tmp_path: Path) -> None:
+    target = tmp_path / "deck.yaml"
+    target.write_text("cards: []\n")
+    result = quiz("schema", "--output", target)
+    assert result.exit_code == 1
+    assert f"{target} exists and is not a quizcards schema" in result.stderr
+    assert target.read_text() == "cards: []\n"
