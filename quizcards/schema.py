@@ -14,14 +14,13 @@ Readings, where JSON Schema cannot say exactly what the loader does:
    So wherever the loader wants text, numbers and booleans are accepted too,
    and ``null`` (an empty value) wherever the loader accepts empty text.
    A deck read the loader's way (every scalar a string) gets the loader's verdict.
-2. Names (``deck``, card ``id``): the loader's rule is the Python regex
-   ``[^\\W_][\\w.-]*`` on the value stripped of surrounding white space, at most
-   ``MAX_ID_LENGTH`` characters. ``\\w`` means any Unicode letter or digit in
-   Python but only ``[A-Za-z0-9_]`` in the ECMA-262 regexes editors use, so the
-   pattern spells the rule out by code point instead: exact for ASCII, and for
-   other characters it refuses white space and C1 controls but accepts every
-   other character (the loader also refuses non-ASCII punctuation and symbols,
-   such as an arrow, which no portable regex can single out).
+2. Names (``deck``, card ``id``): the loader's rule is two character predicates,
+   ``deck.is_name_start`` and ``deck.is_name_character`` (letters and digits of
+   any script, their combining marks, '-', '_', '.'), on the value stripped of
+   surrounding white space, at most ``MAX_ID_LENGTH`` characters. ECMA-262 regexes
+   (what editors use) have no portable Unicode classes, so the pattern lists the
+   code point ranges the predicates accept, computed from them: exact for every
+   character Python's Unicode database knows.
 3. What JSON Schema cannot express stays with the loader (and ``quiz lint``):
    unique card ids and questions, duplicate YAML keys, YAML tags, the file's
    encoding and size, and the deck name taken from the file name.
@@ -30,6 +29,7 @@ Readings, where JSON Schema cannot say exactly what the loader does:
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from quizcards.deck import (
@@ -43,6 +43,8 @@ from quizcards.deck import (
     MAX_ITEMS,
     MAX_QUESTION_LENGTH,
     MAX_TITLE_LENGTH,
+    is_name_character,
+    is_name_start,
 )
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -51,12 +53,35 @@ TITLE = "quizcards deck"
 # The loader reads a name through its text check (at most ten times the name
 # limit before stripping), then applies the name rule to the stripped value.
 _NAME_TEXT_LIMIT = 10 * MAX_ID_LENGTH
-# ASCII control characters and every ASCII character that is not a letter or a
-# digit, then DEL and the C1 controls; '-' and '.' (0x2d, 0x2e) and '_' are
-# allowed after the first character only.
-_NAME_FIRST = r"[^\x00-/:-@\[-`{-\x9f\s]"
-_NAME_REST = r"[^\x00-,/:-@\[-^`{-\x9f\s]"
-NAME_PATTERN = rf"^\s*{_NAME_FIRST}{_NAME_REST}{{0,{MAX_ID_LENGTH - 1}}}\s*$"
+
+
+def _character_class(accepts: Callable[[str], bool]) -> str:
+    """A regex class of every code point the predicate accepts, as literal ranges."""
+    ranges: list[tuple[int, int]] = []
+    start: int | None = None
+    for code in range(0x110000):
+        ok = not 0xD800 <= code <= 0xDFFF and accepts(chr(code))
+        if ok and start is None:
+            start = code
+        elif not ok and start is not None:
+            ranges.append((start, code - 1))
+            start = None
+    if start is not None:
+        ranges.append((start, 0x10FFFF))
+
+    def literal(code: int) -> str:
+        character = chr(code)
+        return "\\" + character if character in "\\]-^[" else character
+
+    return "[" + "".join(
+        literal(low) if low == high else f"{literal(low)}-{literal(high)}" for low, high in ranges
+    ) + "]"
+
+
+NAME_PATTERN = (
+    rf"^\s*{_character_class(is_name_start)}{_character_class(is_name_character)}"
+    rf"{{0,{MAX_ID_LENGTH - 1}}}\s*$"
+)
 # Text that must not be blank.
 NOT_BLANK_PATTERN = r"\S"
 # Not blank, and one line once the surrounding white space is stripped.

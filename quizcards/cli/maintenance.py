@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 from typing import Annotated
 
@@ -80,10 +81,11 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def backup(
         ctx: typer.Context,
-        path: Annotated[
-            Path | None,
+        where: Annotated[
+            str | None,
             typer.Argument(
-                help="Where to write the copy: a new file, or a folder to put it in "
+                metavar="[PATH]",
+                help="Where to write the copy: a new file, or a folder to put it in (end it with /) "
                 "(default: the backups folder beside the database).",
                 show_default=False,
             ),
@@ -97,6 +99,10 @@ def register(app: typer.Typer) -> None:
         from quizcards.render.maintenance import backed_up
 
         settings = settings_of(ctx)
+        # A Path forgets a trailing slash, which is how the learner says "a folder".
+        path = Path(where).expanduser() if where is not None else None
+        if path is not None and where is not None and where.endswith(("/", os.sep)) and not path.is_dir():
+            raise QuizError(f"cannot write a backup into {where}: the folder does not exist.")
         with open_store(ctx, mode="read") as store:
             stem = f"{settings.db_path.stem}-{_stamp()}"
             if path is None:
