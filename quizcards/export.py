@@ -1,7 +1,7 @@
 """The shapes of `quiz export`: review and card records, CSV and JSON Lines writers, and the Anki package.
 
 Writers take an iterator and write as they go, so an export of millions of
-reviews holds one row at a time. Field lists are fixed and documented: a
+reviews holds one batch of rows at a time. Field lists are fixed and documented: a
 column is never renamed or removed without saying so in the README.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from quizcards.stats import MATURE_INTERVAL_DAYS
+from quizcards.scheduler import MATURE_INTERVAL_DAYS
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -67,30 +67,6 @@ CARD_FIELDS: tuple[str, ...] = (
     "added_at",
     "updated_at",
 )
-
-
-@dataclass(frozen=True, slots=True)
-class ReviewRow:
-    """One logged grade with its card's deck, id and question, as the store reads it."""
-
-    review_id: int
-    reviewed_at: str
-    reviewed_on: str
-    deck: str
-    card_id: str
-    question: str
-    grade: int
-    kind: str
-    explanation: str
-    duration_ms: int
-    repetitions_before: int
-    interval_before: int
-    easiness_before: int
-    due_before: str | None
-    repetitions_after: int
-    interval_after: int
-    easiness_after: int
-    due_after: str | None
 
 
 @dataclass(frozen=True, slots=True)
@@ -143,28 +119,16 @@ def card_state(retired: bool, due_on: str | None, interval_days: int) -> str:
     return "mature" if interval_days >= MATURE_INTERVAL_DAYS else "learning"
 
 
-def review_record(row: ReviewRow) -> dict[str, Any]:
-    """A review as an export record, keyed by REVIEW_FIELDS."""
-    return {
-        "review_id": row.review_id,
-        "reviewed_at": row.reviewed_at,
-        "reviewed_on": row.reviewed_on,
-        "deck": row.deck,
-        "card_id": row.card_id,
-        "question": row.question,
-        "grade": row.grade,
-        "kind": row.kind,
-        "explanation": row.explanation,
-        "duration_ms": row.duration_ms,
-        "repetitions_before": row.repetitions_before,
-        "interval_before": row.interval_before,
-        "easiness_before": easiness(row.easiness_before),
-        "due_before": row.due_before,
-        "repetitions_after": row.repetitions_after,
-        "interval_after": row.interval_after,
-        "easiness_after": easiness(row.easiness_after),
-        "due_after": row.due_after,
-    }
+_EASINESS_BEFORE = REVIEW_FIELDS.index("easiness_before")
+_EASINESS_AFTER = REVIEW_FIELDS.index("easiness_after")
+
+
+def review_record(row: Sequence[Any]) -> dict[str, Any]:
+    """A review as an export record keyed by REVIEW_FIELDS, from a store row in that order."""
+    record = dict(zip(REVIEW_FIELDS, row, strict=True))
+    record["easiness_before"] = easiness(row[_EASINESS_BEFORE])
+    record["easiness_after"] = easiness(row[_EASINESS_AFTER])
+    return record
 
 
 def card_record(row: CardRow) -> dict[str, Any]:
@@ -244,6 +208,19 @@ def write_csv(
             cells = [clean(cell) if isinstance(cell, str) else cell for cell in cells]
         writer.writerow(cells)
         count += 1
+    return count
+
+
+def write_csv_text(chunks: Iterable[tuple[int, str]], fields: Sequence[str], out: TextIO) -> int:
+    """A header, then CSV lines already formatted (by the store) as (rows, text) chunks; returns the rows.
+
+    The header is written by the csv module, as write_csv writes it, so both give the same file.
+    """
+    csv.writer(out).writerow(fields)
+    count = 0
+    for rows, text in chunks:
+        out.write(text)
+        count += rows
     return count
 
 

@@ -63,9 +63,12 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import IntEnum
-from fractions import Fraction
+from typing import TYPE_CHECKING
 
 from quizcards.errors import InvalidGradeError
+
+if TYPE_CHECKING:
+    from fractions import Fraction
 
 __all__ = [
     "MIN_EASINESS_HUNDREDTHS",
@@ -138,8 +141,14 @@ class Schedule:
     @property
     def easiness(self) -> Fraction:
         """EF, exactly."""
+        from fractions import Fraction  # with decimal, which it loads, a cost on every start-up
+
         return Fraction(self.easiness_hundredths, 100)
 
+
+# Not SM-2's: the usual convention (Anki's) for a card whose interval has grown
+# past learning. `quiz stats` calls such cards mature, `quiz cards` "review".
+MATURE_INTERVAL_DAYS = 21
 
 NEW = Schedule()
 

@@ -12,9 +12,12 @@ from __future__ import annotations
 import os
 import re
 import unicodedata
+from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
+from itertools import repeat
+from operator import itemgetter
 from typing import Literal
 
 from quizcards.scheduler import Grade, Schedule, needs_redrill, parse_grade, review
@@ -122,81 +125,125 @@ def build_queue(
     limit: int | None = None,
 ) -> list[QueueEntry]:
     """Due cards first, then new ones, then owed re-drills; each card once; capped."""
-    entries: list[QueueEntry] = []
+    return [QueueEntry(pk, reason) for pk, reason in _queue_pairs(due, new, redrill, limit)]
+
+
+# An entry of the queue as the session keeps it: (pk, reason). A learner back after months may
+# have tens of thousands of cards due, and a tuple costs a tenth of a QueueEntry to make.
+_Pair = tuple[int, Reason]
+
+
+def _queue_pairs(
+    due: Iterable[int], new: Iterable[int], redrill: Iterable[int], limit: int | None
+) -> list[_Pair]:
+    pairs: list[_Pair] = []
     seen: set[int] = set()
-    for reason, pks in (("due", due), ("new", new), ("redrill", redrill)):
-        for pk in pks:
-            if pk not in seen:
-                seen.add(pk)
-                entries.append(QueueEntry(pk, reason))  # type: ignore[arg-type]
-    return entries if limit is None else entries[: max(0, limit)]
+    groups: tuple[tuple[Reason, Iterable[int]], ...] = (("due", due), ("new", new), ("redrill", redrill))
+    for reason, pks in groups:
+        unique = dict.fromkeys(pks)  # each card once, in order
+        fresh = [pk for pk in unique if pk not in seen] if seen else list(unique)
+        seen.update(fresh)
+        pairs.extend(zip(fresh, repeat(reason)))
+    return pairs if limit is None else pairs[: max(0, limit)]
 
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    queue: tuple[QueueEntry, ...]
+    """One grade, as undo needs it: the card taken from the front, the re-drill put at the back."""
+
+    entry: _Pair
+    redrill: _Pair | None
     tally: Tally
     review_id: int
 
 
 class Session:
-    """Today's queue as the learner works through it: grade, re-drill, bury, undo."""
+    """Today's queue as the learner works through it: grade, re-drill, bury, undo.
+
+    A learner back after months may have tens of thousands of cards due: each
+    step costs the same however long the queue is (the counts are kept, and
+    undo reverses the last step instead of keeping a copy of the queue per
+    grade), and ``from_ids`` builds the queue without an object per card.
+    """
 
     def __init__(self, entries: Iterable[QueueEntry]) -> None:
-        self._queue: list[QueueEntry] = list(entries)
+        self._start([(entry.pk, entry.reason) for entry in entries])
+
+    @classmethod
+    def from_ids(
+        cls, due: Iterable[int], new: Iterable[int], redrill: Iterable[int], limit: int | None = None
+    ) -> Session:
+        """The session of ``build_queue(due, new, redrill, limit)``."""
+        session = cls.__new__(cls)
+        session._start(_queue_pairs(due, new, redrill, limit))
+        return session
+
+    def _start(self, pairs: list[_Pair]) -> None:
+        self._queue: deque[_Pair] = deque(pairs)
         self._steps: list[_Step] = []
         self._buried: set[int] = set()
+        self._counts: dict[str, int] = {}
+        self._recount()
         self.tally = Tally()
         self.position = 0
 
     @property
     def current(self) -> QueueEntry | None:
-        return self._queue[0] if self._queue else None
+        return QueueEntry(*self._queue[0]) if self._queue else None
 
     @property
     def done(self) -> bool:
         return not self._queue
 
     def remaining(self) -> Remaining:
-        return Remaining(
-            due=sum(e.reason == "due" for e in self._queue),
-            new=sum(e.reason == "new" for e in self._queue),
-            redrill=sum(e.reason == "redrill" for e in self._queue),
-        )
+        counts = self._counts
+        return Remaining(due=counts["due"], new=counts["new"], redrill=counts["redrill"])
 
     def record(self, grade: Grade | int, kind: ReviewKind, review_id: int, milliseconds: int) -> None:
         """The current card was graded (and logged as review_id); move on."""
         valid = parse_grade(grade)
-        entry = self._require_current()
-        self._steps.append(_Step(tuple(self._queue), self.tally, review_id))
-        self._queue.pop(0)
-        self.tally = self.tally.add(entry.pk, valid, kind, milliseconds)
+        pk, reason = entry = self._require_current()
+        self._queue.popleft()
+        self._counts[reason] -= 1
+        redrill: _Pair | None = (pk, "redrill") if needs_redrill(valid) else None
+        if redrill is not None:
+            self._queue.append(redrill)
+            self._counts["redrill"] += 1
+        self._steps.append(_Step(entry, redrill, self.tally, review_id))
+        self.tally = self.tally.add(pk, valid, kind, milliseconds)
         self.position += 1
-        if needs_redrill(valid):
-            self._queue.append(QueueEntry(entry.pk, "redrill"))
 
     def undo(self) -> int | None:
         """Put the last graded card back in front; return the review to delete."""
         if not self._steps:
             return None
         step = self._steps.pop()
-        self._queue = [e for e in step.queue if e.pk not in self._buried]
+        # Only buries can have changed the queue since that grade (a later grade is undone first),
+        # so its re-drill, unless buried with its card, is still the last entry.
+        if step.redrill is not None and self._queue and self._queue[-1] == step.redrill:
+            self._queue.pop()
+        if step.entry[0] not in self._buried:
+            self._queue.appendleft(step.entry)
+        self._recount()
         self.tally = step.tally
         self.position -= 1
         return step.review_id
 
     def bury(self) -> QueueEntry:
         """Take the current card out of today's session altogether."""
-        entry = self._require_current()
-        self._buried.add(entry.pk)
-        self._queue = [e for e in self._queue if e.pk != entry.pk]
-        return entry
+        pk, reason = self._require_current()
+        self._buried.add(pk)
+        self._queue = deque(pair for pair in self._queue if pair[0] != pk)
+        self._recount()
+        return QueueEntry(pk, reason)
 
-    def _require_current(self) -> QueueEntry:
+    def _recount(self) -> None:
+        self._counts = {"due": 0, "new": 0, "redrill": 0, **Counter(map(itemgetter(1), self._queue))}
+
+    def _require_current(self) -> _Pair:
         if not self._queue:
             raise LookupError("the session has no card left")
         return self._queue[0]
-
 
 
 def _normalised(text: str) -> str:
@@ -213,7 +260,7 @@ def _same_word(point_word: str, typed_word: str) -> bool:
     shorter = min(len(point_word), len(typed_word))
     if shorter < 5:
         return False
-    common = len(os.path.commonprefix([point_word, typed_word]))
+    common = len(os.path.commonprefix([point_word, typed_word]))  # noqa: RUF071 - by character, as meant
     return common >= 5 and common >= shorter - 3
 
 

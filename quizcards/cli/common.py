@@ -17,10 +17,11 @@ from quizcards.errors import QuizError
 from quizcards.terminal import clean
 
 if TYPE_CHECKING:
-    from quizcards.store import Mode, Store
+    from quizcards.store import BaseStore, Mode, Store
 
 P = ParamSpec("P")
 R = TypeVar("R")
+S = TypeVar("S", bound="BaseStore")
 
 DB_FILENAME = "quizcards.db"
 DEFAULT_NEW_PER_DAY = 10
@@ -72,8 +73,23 @@ def open_store(ctx: typer.Context, *, mode: Mode, create: bool = False) -> Store
     """Open the configured database; only the default location gets its folder created."""
     from quizcards.store import Store
 
+    return _open(Store, ctx, mode=mode, create=create)
+
+
+def open_session_store(ctx: typer.Context, *, mode: Mode, create: bool = False) -> BaseStore:
+    """Like open_store, without the query families of the other commands: all `quiz review` needs.
+
+    Importing them (and the core modules they use) would cost the review's start-up
+    more than the rest of quizcards does.
+    """
+    from quizcards.store import BaseStore
+
+    return _open(BaseStore, ctx, mode=mode, create=create)
+
+
+def _open(store_class: type[S], ctx: typer.Context, *, mode: Mode, create: bool) -> S:
     settings = settings_of(ctx)
-    return Store.open(
+    return store_class.open(
         settings.db_path,
         mode=mode,
         create=create,

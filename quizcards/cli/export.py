@@ -118,13 +118,18 @@ def _write_records(
     fields: tuple[str, ...],
     output_format: ExportFormat,
     output: Path | None,
+    *,
+    csv_text: Iterator[tuple[int, str]] | None = None,
 ) -> None:
-    from quizcards.export import write_csv, write_jsonl
+    """Write the records as CSV or JSON Lines; csv_text, when given, is the same CSV already formatted."""
+    from quizcards.export import write_csv, write_csv_text, write_jsonl
     from quizcards.terminal import clean
 
     try:
         with output_stream(output) as (stream, terminal):
-            if output_format is ExportFormat.CSV:
+            if output_format is ExportFormat.CSV and csv_text is not None and not terminal:
+                count = write_csv_text(csv_text, fields, stream)
+            elif output_format is ExportFormat.CSV:
                 count = write_csv(records, fields, stream, clean=clean if terminal else None)
             else:
                 # JSON Lines escapes control characters itself.
@@ -157,8 +162,10 @@ def export_reviews(
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
         _require_deck(store, deck)
+        # Both are generators: only the one the output needs ever runs its query.
         records = (review_record(row) for row in store.iter_review_rows(deck))
-        _write_records("review", records, REVIEW_FIELDS, output_format, output)
+        csv_text = store.iter_review_csv(deck)
+        _write_records("review", records, REVIEW_FIELDS, output_format, output, csv_text=csv_text)
 
 
 @export_app.command("cards")

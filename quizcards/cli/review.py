@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import contextlib
+import threading
 import time
 from datetime import date
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -13,7 +16,7 @@ from quizcards.cli.common import (
     handle_errors,
     local_day,
     new_cards_per_day,
-    open_store,
+    open_session_store,
     settings_of,
 )
 from quizcards.errors import NotATerminalError
@@ -23,7 +26,7 @@ if TYPE_CHECKING:
 
     from quizcards.deck import Deck
     from quizcards.session import QueueEntry, Session, SessionFilter, StudyCard
-    from quizcards.store import Store
+    from quizcards.store import BaseStore
     from quizcards.terminal import KeyReader
 
 GRADE_KEYS = "012345"
@@ -31,6 +34,52 @@ GRADE_KEYS = "012345"
 
 class Quit(Exception):
     """The learner asked to stop (q, Ctrl-C or Ctrl-D)."""
+
+
+class DailyBackup:
+    """The day's automatic backup, copied on a thread of its own while the first card is on screen.
+
+    Copying a large collection takes a second or more, and the first session of
+    the day is most sessions: before the copy, the learner would wait for it.
+    The copy starts once the first question is drawn (``start``), so it does not
+    compete with drawing it either. Nothing is written before it is complete:
+    every write of the session first calls ``wait``, which also raises whatever
+    went wrong with the copy.
+    """
+
+    def __init__(self, path: Path, stamp: str) -> None:
+        self._path = path
+        self._stamp = stamp
+        self._error: BaseException | None = None
+        self._thread = threading.Thread(target=self._copy, name="quizcards-daily-backup", daemon=True)
+
+    def start(self) -> None:
+        if self._thread.ident is None:
+            self._thread.start()
+
+    def _copy(self) -> None:
+        from quizcards.store import BaseStore
+
+        try:
+            # A connection of its own: an sqlite3 connection stays on the thread that opened it.
+            # SQLite's backup step runs without the GIL, so the session draws cards meanwhile.
+            with BaseStore.open(self._path, mode="read") as store:
+                store.backup_automatically("daily", stamp=self._stamp)
+        except BaseException as error:  # handed to the session's thread by wait()
+            self._error = error
+
+    def wait(self) -> None:
+        """Block until the backup exists (starting it if need be); raise the error that stopped it, once."""
+        self.start()
+        self._thread.join()
+        if self._error is not None:
+            error, self._error = self._error, None
+            raise error
+
+    def finish_quietly(self) -> None:
+        """Let a copy under way complete before the process exits (on the way out of an error)."""
+        if self._thread.ident is not None:
+            self._thread.join()
 
 
 def register(app: typer.Typer) -> None:
@@ -42,7 +91,9 @@ def register(app: typer.Typer) -> None:
         tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
         new: Annotated[
             int | None,
-            typer.Option("--new", min=0, help="New cards allowed today (default: config, else 10).", show_default=False),
+            typer.Option(
+                "--new", min=0, help="New cards allowed today (default: config, else 10).", show_default=False
+            ),
         ] = None,
         limit: Annotated[
             int | None, typer.Option("--limit", min=1, help="At most this many cards.", show_default=False)
@@ -62,7 +113,7 @@ def run_review(
     ctx: typer.Context, *, deck: str | None, tag: str | None, new: int | None, limit: int | None
 ) -> None:
     from quizcards.render import make_console
-    from quizcards.session import Session, SessionFilter, build_queue, new_card_allowance
+    from quizcards.session import Session, SessionFilter, new_card_allowance
 
     console = make_console()
     settings = settings_of(ctx)
@@ -70,7 +121,8 @@ def run_review(
     first_run = settings.db_is_default and not settings.db_path.exists()
     # Load the bundled decks before creating anything, so a failure leaves no empty database.
     bundled = _load_bundled() if first_run else None
-    store = open_store(ctx, mode="write", create=first_run)
+    store = open_session_store(ctx, mode="write", create=first_run)
+    backup: DailyBackup | None = None
     try:
         if settings.db_is_default and store.card_count() == 0:
             _import_bundled(store, console, bundled or _load_bundled())
@@ -81,26 +133,30 @@ def run_review(
             raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
         selection = SessionFilter(deck=deck, tag=tag)
         allowance = new_card_allowance(daily_new, store.introduced_count(today))
-        queue = build_queue(
+        # Card ids only: each card's text is read when it comes up.
+        session = Session.from_ids(
             store.due_card_ids(today, selection),
             store.new_card_ids(today, selection, allowance),
             store.redrill_card_ids(today, selection),
             limit,
         )
-        if not queue:
+        if session.done:
             from quizcards.render.review import nothing_due
 
             console.print(nothing_due(store.outlook(today, selection), today))
             return
-        if not store.has_backup(today.strftime("%Y%m%d")):
-            store.backup_automatically("daily", stamp=today.strftime("%Y%m%d") + "-000000")
-        session = Session(queue)
+        if store.path is not None and not store.has_backup(today.strftime("%Y%m%d")):
+            backup = DailyBackup(store.path, today.strftime("%Y%m%d") + "-000000")
         try:
-            _drive(session, store, console, today)
+            _drive(session, store, console, today, backup)
         except Quit:
             console.print()
+        if backup is not None:
+            backup.wait()
         _finish(session, store, console, selection)
     finally:
+        if backup is not None:
+            backup.finish_quietly()
         store.close()
 
 
@@ -114,10 +170,12 @@ def _load_bundled() -> tuple[Deck, ...]:
     return result.decks
 
 
-def _import_bundled(store: Store, console: Console, decks: tuple[Deck, ...]) -> None:
-    from quizcards.cli.decks import plan_imports
+def _import_bundled(store: BaseStore, console: Console, decks: tuple[Deck, ...]) -> None:
+    from quizcards.importing import plan_deck_import
 
-    plans = plan_imports(store, decks)
+    plans = [
+        plan_deck_import(deck, store.stored_deck(deck.slug), store.stored_cards(deck.slug)) for deck in decks
+    ]
     store.apply_import(plans, clock())
     cards = sum(len(plan.added) for plan in plans)
     console.print(
@@ -126,14 +184,16 @@ def _import_bundled(store: Store, console: Console, decks: tuple[Deck, ...]) -> 
     )
 
 
-def _finish(session: Session, store: Store, console: Console, selection: SessionFilter) -> None:
+def _finish(session: Session, store: BaseStore, console: Console, selection: SessionFilter) -> None:
     from quizcards.render.review import summary
 
     today = local_day(clock())
     console.print(summary(session.tally, store.outlook(today, selection), today))
 
 
-def _drive(session: Session, store: Store, console: Console, today: date) -> None:
+def _drive(
+    session: Session, store: BaseStore, console: Console, today: date, backup: DailyBackup | None
+) -> None:
     from quizcards.render import review as render
     from quizcards.scheduler import parse_grade
     from quizcards.terminal import single_keys
@@ -143,6 +203,8 @@ def _drive(session: Session, store: Store, console: Console, today: date) -> Non
         console.print()
         console.rule(render.session_header(card, session.position + 1, session.remaining()))
         console.print(render.question_panel(card, entry.reason))
+        if backup is not None:
+            backup.start()
         started = time.monotonic()
         explanation = _read_explanation(console, list(card.hints))
         elapsed_ms = int((time.monotonic() - started) * 1000)
@@ -151,6 +213,8 @@ def _drive(session: Session, store: Store, console: Console, today: date) -> Non
             action = _read_action(keys, console, can_undo=session.position > 0)
         if action == "q":
             raise Quit
+        if backup is not None:
+            backup.wait()  # before the session's first write
         if action == "u":
             review_id = session.undo()
             if review_id is not None:
@@ -174,7 +238,7 @@ def _drive(session: Session, store: Store, console: Console, today: date) -> Non
         console.print(render.graded(recorded, grade))
 
 
-def _bury(session: Session, store: Store, entry: QueueEntry, today: date) -> None:
+def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date) -> None:
     session.bury()
     store.bury(entry.pk, today)
 
@@ -204,7 +268,7 @@ def _read_explanation(console: Console, hints: list[str]) -> str:
         lines.append(line.rstrip())
 
 
-def _reveal(console: Console, store: Store, card: StudyCard, explanation: str) -> None:
+def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: str) -> None:
     from quizcards.render import review as render
     from quizcards.session import covered_points
 
@@ -245,8 +309,5 @@ def _enable_line_editing() -> None:
     if _line_editing_ready:
         return
     _line_editing_ready = True
-    try:
+    with contextlib.suppress(ImportError):  # Windows without pyreadline
         import readline  # noqa: F401
-    except ImportError:  # pragma: no cover - Windows without pyreadline
-        pass
-

@@ -1,4 +1,10 @@
-"""Renderables of the review session."""
+"""Renderables of the review session.
+
+What the first card needs is imported here; the rest (tables for the grade legend
+and the summary) where it is used, to keep the first question quick to appear.
+Titles are ``Text``: a plain string title makes Rich parse it as markup, which
+loads its emoji table.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +13,6 @@ from datetime import date
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
-from rich.table import Table
 from rich.text import Text
 
 from quizcards.render import markdown, text
@@ -33,7 +38,7 @@ def session_header(card: StudyCard, position: int, remaining: Remaining) -> Text
 def question_panel(card: StudyCard, reason: str) -> Panel:
     label = {"due": "review", "new": "new card", "redrill": "re-drill"}.get(reason, reason)
     subtitle = Text(f"{label} · {clean_line(card.card_id)}", style="dim")
-    return Panel(text(card.question, "bold"), title="Question", subtitle=subtitle, padding=(1, 2))
+    return Panel(text(card.question, "bold"), title=Text("Question"), subtitle=subtitle, padding=(1, 2))
 
 
 def input_instructions(hints_left: int) -> Text:
@@ -51,7 +56,7 @@ def answer_panel(card: StudyCard) -> Panel:
     parts: list[RenderableType] = [markdown(card.answer)]
     if card.source:
         parts.append(Text.assemble(("Source: ", "dim bold"), text(card.source, "dim")))
-    return Panel(Group(*parts), title="Model answer", border_style="green", padding=(0, 1))
+    return Panel(Group(*parts), title=Text("Model answer"), border_style="green", padding=(0, 1))
 
 
 def points_checklist(marks: Sequence[tuple[str, bool]], *, typed: bool) -> Text | None:
@@ -80,6 +85,8 @@ def previous_explanation(past: PastExplanation) -> Panel:
 
 
 def grade_legend() -> Group:
+    from rich.table import Table
+
     # Wrong answers on the left, right ones on the right: fits 80 columns.
     grid = Table.grid(padding=(0, 4))
     grid.add_column()
@@ -128,6 +135,8 @@ def nothing_due(outlook: Outlook, today: date) -> Text:
 
 
 def summary(tally: Tally, outlook: Outlook, today: date) -> Panel:
+    from rich.table import Table
+
     minutes, seconds = divmod(round(tally.milliseconds / 1000), 60)
     rows = Table.grid(padding=(0, 2))
     rows.add_column(style="bold")
@@ -145,4 +154,4 @@ def summary(tally: Tally, outlook: Outlook, today: date) -> Panel:
         )
     if outlook.new_waiting:
         rows.add_row("new cards waiting", str(outlook.new_waiting))
-    return Panel(rows, title="Session summary", border_style="cyan", expand=False)
+    return Panel(rows, title=Text("Session summary"), border_style="cyan", expand=False)

@@ -4,9 +4,16 @@
 every SQL statement of quizcards lives under ``quizcards.store`` and nowhere else.
 Each module here imports only the standard library and the core types at load
 time (sqlite-utils is loaded on demand), so opening a store stays cheap.
+
+``BaseStore`` alone opens, migrates and writes a database and runs the review
+session; ``Store`` adds the families behind the other commands. ``Store`` is
+loaded on first use (PEP 562), so `quiz review`, which needs only
+``BaseStore``, starts without importing the families and what they import.
 """
 
 from __future__ import annotations
+
+from typing import TYPE_CHECKING
 
 from quizcards.store.base import (
     BACKUPS_KEPT,
@@ -18,19 +25,23 @@ from quizcards.store.base import (
     RecordedReview,
     utc_timestamp,
 )
-from quizcards.store.cards import CardQueries
-from quizcards.store.export import ExportQueries
-from quizcards.store.maintenance import MaintenanceQueries
-from quizcards.store.stats import StatsQueries
+
+if TYPE_CHECKING:
+    from quizcards.store.assembly import Store
 
 
-class Store(CardQueries, StatsQueries, ExportQueries, MaintenanceQueries, BaseStore):
-    """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""
+def __getattr__(name: str) -> object:
+    if name == "Store":
+        from quizcards.store.assembly import Store
+
+        return Store
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 __all__ = [
     "BACKUPS_KEPT",
     "BUSY_TIMEOUT_SECONDS",
+    "BaseStore",
     "DeckSummary",
     "Mode",
     "Outlook",

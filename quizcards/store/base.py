@@ -24,7 +24,6 @@ from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizcards import migrations
 from quizcards.errors import DatabaseLockedError, DatabaseNotFoundError, StoreError
-from quizcards.importing import DeckPlan, StoredCard, StoredDeck
 from quizcards.scheduler import Grade, Schedule, replay
 from quizcards.session import (
     PastExplanation,
@@ -36,6 +35,8 @@ from quizcards.session import (
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
+
+    from quizcards.importing import DeckPlan, StoredCard, StoredDeck
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -420,6 +421,8 @@ class BaseStore:
     # ---- import --------------------------------------------------------
 
     def stored_deck(self, slug: str) -> StoredDeck | None:
+        from quizcards.importing import StoredDeck  # here, not at the top: `quiz review` never needs it
+
         rows = self._query(
             "SELECT title, description, tags, source_path FROM decks WHERE slug = ?", [slug]
         )
@@ -429,6 +432,8 @@ class BaseStore:
         return StoredDeck(row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"])
 
     def stored_cards(self, slug: str) -> dict[str, StoredCard]:
+        from quizcards.importing import StoredCard
+
         rows = self.conn.execute(
             "SELECT card_id, id, content_hash, position, retired FROM cards WHERE deck = ?", [slug]
         ).fetchall()
@@ -542,9 +547,11 @@ class BaseStore:
         if limit <= 0:
             return []
         where, parameters = self._filter_sql(selection)
+        # CROSS JOIN keeps decks the outer loop: decks_position, then each deck's new cards from
+        # cards_due, read only up to the limit (m003). Left to itself the planner sorts them all first.
         rows = self.conn.execute(
             f"""
-            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck
+            SELECT c.id FROM decks d CROSS JOIN cards c ON c.deck = d.slug
             WHERE {where} AND c.due_on IS NULL
               AND (c.buried_on IS NULL OR c.buried_on <> :today)
             ORDER BY d.position, c.position LIMIT :limit
@@ -775,15 +782,19 @@ def _study_card(row: sqlite3.Row) -> StudyCard:
     )
 
 
+# json.dumps(value, ensure_ascii=False) builds an encoder per call: three a card, 30,000 for a big deck.
+_JSON = json.JSONEncoder(ensure_ascii=False)
+
+
 def _card_fields(change: Any) -> list[Any]:
     card = change.card
     return [
         change.position,
         card.question,
         card.answer,
-        json.dumps(card.points, ensure_ascii=False),
-        json.dumps(card.hints, ensure_ascii=False),
-        json.dumps(card.tags, ensure_ascii=False),
+        _JSON.encode(card.points),
+        _JSON.encode(card.hints),
+        _JSON.encode(card.tags),
         card.source,
         int(card.id_generated),
         change.content_hash,

@@ -3,25 +3,40 @@
 The readers are generators over one SELECT each, fetched a batch at a time,
 so the memory they hold does not grow with the log. The SELECT is one
 consistent snapshot of the database however long the consumer takes.
+
+The review log's CSV is formatted by SQLite itself (``iter_review_csv``): at a
+million rows, building a Python object for each of the 18 cells and handing
+them to the csv module cost twice as long as the whole export may take. The
+SQL writes the cells exactly as ``quizcards.export.write_csv`` does, which the
+tests check byte for byte; it relies on what every log row holds, because
+quizcards wrote it or ``bulk_insert_reviews`` checked it: whole numbers, ISO
+dates and times, card and deck names, and the two kinds, none of which needs
+quoting. Only the question and the explanation are free text.
 """
 
 from __future__ import annotations
 
 import contextlib
 import json
+import re
 import sqlite3
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from datetime import date
 from typing import TYPE_CHECKING, Any
 
+from quizcards.errors import StoreError
 from quizcards.store.base import SCHEDULER_NAME, BaseStore, _describe
 
 if TYPE_CHECKING:
-    from quizcards.export import CardRow, DeckRow, ReviewRow
+    from quizcards.export import CardRow, DeckRow
 
 # quizcards.export is imported by the methods that need it: every command opens the store.
 
 FETCH_BATCH = 1000
+# SM-2 never lowers EF below 1.3 nor raises it by more than 0.1 a review; this bound only keeps
+# the CSV's EF within the range where Python prints hundredths / 100 without an exponent.
+MAX_EASINESS_HUNDREDTHS = 10**15
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,9 +65,43 @@ _REVIEW_SELECT = """
     SELECT r.id, r.reviewed_at, r.reviewed_on, c.deck, c.card_id, c.question, r.grade, r.kind,
            r.explanation, r.duration_ms, r.repetitions_before, r.interval_before, r.easiness_before,
            r.due_before, r.repetitions_after, r.interval_after, r.easiness_after, r.due_after
-    FROM reviews r JOIN cards c ON c.id = r.card
-    WHERE :deck IS NULL OR c.deck = :deck
-    ORDER BY r.id
+"""
+# The whole log in its order; or one deck's, found from its cards (cards_deck_position, then
+# reviews_card) and sorted: a filter written `:deck IS NULL OR c.deck = :deck` read the whole log.
+_ALL_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"
+_DECK_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card WHERE c.deck = :deck ORDER BY r.id"
+
+
+def _csv_text(column: str) -> str:
+    """SQL for one free-text cell as Python's csv module writes it (excel dialect, minimal quoting).
+
+    Quoted, with its quotes doubled, when it holds a comma, a quote, CR or LF.
+    instr, replace and || go by the value's length, so a NUL inside is kept, as csv keeps it.
+    """
+    return (
+        f"CASE WHEN instr({column}, ',') OR instr({column}, '\"') OR instr({column}, char(10)) "
+        f"OR instr({column}, char(13)) THEN '\"' || replace({column}, '\"', '\"\"') || '\"' "
+        f"ELSE {column} END"
+    )
+
+
+def _csv_easiness(column: str) -> str:
+    """SQL for EF as Python prints hundredths / 100: 250 -> 2.5, 300 -> 3.0, 228 -> 2.28."""
+    return (
+        f"CASE WHEN {column} % 10 = 0 THEN printf('%d.%d', {column} / 100, {column} % 100 / 10) "
+        f"ELSE printf('%d.%02d', {column} / 100, {column} % 100) END"
+    )
+
+
+# One CSV line per review, REVIEW_FIELDS in order; printf's %s writes NULL as an empty cell.
+_REVIEW_CSV = f"""
+    SELECT printf('%d,%s,%s,%s,%s,', r.id, r.reviewed_at, r.reviewed_on, c.deck, c.card_id)
+           || {_csv_text("c.question")}
+           || printf(',%d,%s,', r.grade, r.kind) || {_csv_text("r.explanation")}
+           || printf(',%d,%d,%d,%s,%s,%d,%d,%s,%s', r.duration_ms, r.repetitions_before, r.interval_before,
+                     {_csv_easiness("r.easiness_before")}, r.due_before, r.repetitions_after,
+                     r.interval_after, {_csv_easiness("r.easiness_after")}, r.due_after)
+           || char(13, 10)
 """
 
 _CARD_SELECT = """
@@ -95,7 +144,7 @@ def _card_row(row: tuple[Any, ...]) -> CardRow:
 class ExportQueries(BaseStore):
     """Queries behind `quiz export`."""
 
-    def _stream(self, sql: str, parameters: dict[str, Any]) -> Iterator[tuple[Any, ...]]:
+    def _batches(self, sql: str, parameters: dict[str, Any]) -> Iterator[list[Any]]:
         try:
             cursor = self.conn.execute(sql, parameters)
         except sqlite3.Error as error:
@@ -108,23 +157,35 @@ class ExportQueries(BaseStore):
                     raise _describe(error, self.path) from None
                 if not batch:
                     return
-                yield from batch
+                yield batch
         finally:
             # The consumer may stop early (a closed pipe) after the store itself was closed.
             with contextlib.suppress(sqlite3.ProgrammingError):
                 cursor.close()
 
-    def iter_review_rows(self, deck: str | None = None) -> Iterator[ReviewRow]:
-        """The review log, oldest first, one row at a time."""
-        from quizcards.export import ReviewRow
+    def iter_review_rows(self, deck: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """The review log, oldest first: plain tuples in REVIEW_FIELDS order, EF in hundredths."""
+        for batch in self._batches(
+            _REVIEW_SELECT + (_ALL_REVIEWS if deck is None else _DECK_REVIEWS), {"deck": deck}
+        ):
+            yield from batch
 
-        for row in self._stream(_REVIEW_SELECT, {"deck": deck}):
-            yield ReviewRow(*row)
+    def iter_review_csv(self, deck: str | None = None) -> Iterator[tuple[int, str]]:
+        """The review log as CSV lines (no header), oldest first: (rows, text) a batch at a time.
+
+        The text is what ``quizcards.export.write_csv`` writes for ``review_record`` of the same
+        rows, without the terminal cleaning (for a terminal, use that path).
+        """
+        for batch in self._batches(
+            _REVIEW_CSV + (_ALL_REVIEWS if deck is None else _DECK_REVIEWS), {"deck": deck}
+        ):
+            yield len(batch), "".join([row[0] for row in batch])
 
     def iter_card_rows(self, deck: str | None = None) -> Iterator[CardRow]:
         """Every card, retired ones included, in deck order."""
-        for row in self._stream(_CARD_SELECT, {"deck": deck}):
-            yield _card_row(row)
+        for batch in self._batches(_CARD_SELECT, {"deck": deck}):
+            for row in batch:
+                yield _card_row(row)
 
     def export_decks(self, deck: str | None = None) -> list[DeckRow]:
         """The decks (one when deck is given), in deck order."""
@@ -144,8 +205,11 @@ class ExportQueries(BaseStore):
 
         Meant for bringing in a history computed elsewhere (and for benchmarks
         and tests): the cards' schedules are left as they are, so rows that
-        disagree with them are the caller's to reconcile. The entries are
-        consumed as an iterator, so any number of rows fits in memory.
+        disagree with them are the caller's to reconcile (``repair_schedules``,
+        as `quiz check --repair` does, replays each card's log into its
+        schedule). The entries are consumed as an iterator, so any number of
+        rows fits in memory. Each is checked first, to hold what quizcards
+        itself writes; a bad one is a StoreError naming it, and nothing is added.
         """
         count = 0
 
@@ -153,24 +217,7 @@ class ExportQueries(BaseStore):
             nonlocal count
             for entry in entries:
                 count += 1
-                yield (
-                    entry.card,
-                    entry.reviewed_at,
-                    entry.reviewed_on,
-                    entry.grade,
-                    entry.kind,
-                    entry.explanation,
-                    entry.duration_ms,
-                    entry.scheduler,
-                    entry.repetitions_before,
-                    entry.interval_before,
-                    entry.easiness_before,
-                    entry.due_before,
-                    entry.repetitions_after,
-                    entry.interval_after,
-                    entry.easiness_after,
-                    entry.due_after,
-                )
+                yield _checked(entry, count)
 
         with self._transaction() as conn:
             conn.executemany(
@@ -183,3 +230,72 @@ class ExportQueries(BaseStore):
                 values(),
             )
         return count
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_day(value: object) -> bool:
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_count(value: object, limit: int = 2**62) -> bool:
+    return type(value) is int and 0 <= value < limit
+
+
+def _checked(entry: ReviewLogEntry, number: int) -> tuple[Any, ...]:
+    """An entry's column values, once each holds what quizcards writes (see the module's note)."""
+    problems = []
+    if not _is_count(entry.card):
+        problems.append(f"card {entry.card!r} is not a card's row id")
+    if not isinstance(entry.reviewed_at, str) or not _TIMESTAMP.fullmatch(entry.reviewed_at):
+        problems.append(f"reviewed_at {entry.reviewed_at!r} is not a UTC time like 2026-03-10T09:00:00.000Z")
+    for name in ("reviewed_on", "due_before", "due_after"):
+        value = getattr(entry, name)
+        if not (value is None and name != "reviewed_on") and not _is_day(value):
+            problems.append(f"{name} {value!r} is not a date like 2026-03-10")
+    if not _is_count(entry.grade, 6):
+        problems.append(f"grade {entry.grade!r} is not a whole number from 0 to 5")
+    if entry.kind not in ("scheduled", "redrill"):
+        problems.append(f"kind {entry.kind!r} is neither 'scheduled' nor 'redrill'")
+    if not isinstance(entry.explanation, str) or not isinstance(entry.scheduler, str):
+        problems.append("the explanation and the scheduler must be text")
+    for name in (
+        "duration_ms",
+        "repetitions_before",
+        "interval_before",
+        "repetitions_after",
+        "interval_after",
+    ):
+        if not _is_count(getattr(entry, name)):
+            problems.append(f"{name} {getattr(entry, name)!r} is not a whole number of 0 or more")
+    for name in ("easiness_before", "easiness_after"):
+        if not _is_count(getattr(entry, name), MAX_EASINESS_HUNDREDTHS):
+            problems.append(f"{name} {getattr(entry, name)!r} is not a whole number of hundredths")
+    if problems:
+        raise StoreError(f"review log entry {number} cannot be added: {'; '.join(problems)}.")
+    return (
+        entry.card,
+        entry.reviewed_at,
+        entry.reviewed_on,
+        entry.grade,
+        entry.kind,
+        entry.explanation,
+        entry.duration_ms,
+        entry.scheduler,
+        entry.repetitions_before,
+        entry.interval_before,
+        entry.easiness_before,
+        entry.due_before,
+        entry.repetitions_after,
+        entry.interval_after,
+        entry.easiness_after,
+        entry.due_after,
+    )

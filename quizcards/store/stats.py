@@ -5,13 +5,19 @@ never read into Python row by row. The log-side queries are answered from
 the ``reviews_stats`` covering index (see migration m002_stats_indexes), so
 they read the index, not the table with its typed explanations. Every query
 stops at ``until`` (today), so a clock set back never counts tomorrow's reviews.
+
+At 1,000,000 reviews each plan was checked with ``EXPLAIN QUERY PLAN`` and timed
+(see benchmarks/bench.py): the days with reviews are found by skipping from
+one day to the next in the index rather than reading every entry; retention
+is counted per day and summed here; the card-side counts read the
+``cards_deck_state`` and ``cards_lapses`` indexes (m003), never the cards' text.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from quizcards.store.base import BaseStore
 
@@ -34,7 +40,8 @@ class StatsQueries(BaseStore):
 
     def deck_counts(self, today: date, deck: str | None) -> list[DeckCounts]:
         """Each deck's cards by state, in deck order (one deck when deck is given)."""
-        from quizcards.stats import MATURE_INTERVAL_DAYS, DeckCounts
+        from quizcards.scheduler import MATURE_INTERVAL_DAYS
+        from quizcards.stats import DeckCounts
 
         rows = self._query(
             """
@@ -71,12 +78,21 @@ class StatsQueries(BaseStore):
 
     def review_days(self, until: date, deck: str | None, since: date | None) -> list[date]:
         """The distinct days with at least one review, oldest first (one row per day, not per review)."""
+        # A skip scan: each step seeks the next day in the index, so three years cost about a
+        # thousand seeks instead of a read of every entry (SELECT DISTINCT reads them all).
         rows = self._query(
             f"""
-            SELECT DISTINCT r.reviewed_on FROM reviews r
-            WHERE r.reviewed_on <= :until AND r.reviewed_on >= coalesce(:since, '')
-              AND {_DECK_OF_REVIEW}
-            ORDER BY r.reviewed_on
+            WITH RECURSIVE days(day) AS (
+                SELECT (SELECT min(r.reviewed_on) FROM reviews r
+                        WHERE r.reviewed_on >= coalesce(:since, '') AND r.reviewed_on <= :until
+                          AND {_DECK_OF_REVIEW})
+                UNION ALL
+                SELECT (SELECT min(r.reviewed_on) FROM reviews r
+                        WHERE r.reviewed_on > days.day AND r.reviewed_on <= :until
+                          AND {_DECK_OF_REVIEW})
+                FROM days WHERE days.day IS NOT NULL
+            )
+            SELECT day FROM days WHERE day IS NOT NULL ORDER BY day
             """,  # the clause is fixed text; every value is a parameter
             {"until": until.isoformat(), "since": _iso(since), "deck": deck},
         )
@@ -90,28 +106,26 @@ class StatsQueries(BaseStore):
 
         if not starts:
             return []
-        parameters: dict[str, Any] = {
-            "until": until.isoformat(),
-            "deck": deck,
-            "passing": PASSING_GRADE,
-            "first": min((s.isoformat() if s is not None else "") for s in starts),
-        }
-        columns = []
-        for index, start in enumerate(starts):
-            parameters[f"s{index}"] = start.isoformat() if start is not None else ""
-            columns.append(
-                f"count(*) FILTER (WHERE r.reviewed_on >= :s{index}), "
-                f"count(*) FILTER (WHERE r.reviewed_on >= :s{index} AND r.grade >= :passing)"
-            )
-        row = self._query(
+        bounds = [start.isoformat() if start is not None else "" for start in starts]
+        # Counted per day in one pass over the index (in its order, so no sorting), then summed
+        # per window here: a few hundred rows, where a FILTER per window per review cost a third more.
+        rows = self._query(
             f"""
-            SELECT {", ".join(columns)} FROM reviews r
+            SELECT r.reviewed_on, count(*), count(*) FILTER (WHERE r.grade >= :passing)
+            FROM reviews r
             WHERE r.reviewed_on >= :first AND r.reviewed_on <= :until
               AND r.kind = 'scheduled' AND r.repetitions_before > 0 AND {_DECK_OF_REVIEW}
-            """,  # the columns and clause are fixed text; every value is a parameter
-            parameters,
-        )[0]
-        return [(int(row[2 * i]), int(row[2 * i + 1])) for i in range(len(starts))]
+            GROUP BY r.reviewed_on
+            """,  # the clause is fixed text; every value is a parameter
+            {"until": until.isoformat(), "deck": deck, "passing": PASSING_GRADE, "first": min(bounds)},
+        )
+        totals = [[0, 0] for _ in bounds]
+        for day, reviews, passed in rows:
+            for index, bound in enumerate(bounds):
+                if day >= bound:
+                    totals[index][0] += reviews
+                    totals[index][1] += passed
+        return [(reviews, passed) for reviews, passed in totals]
 
     def due_counts(self, until: date, deck: str | None) -> dict[date, int]:
         """Active cards per due date up to until, overdue dates included."""
@@ -146,23 +160,35 @@ class StatsQueries(BaseStore):
         """
         from quizcards.stats import PASSING_GRADE, Leech
 
+        # The top few are chosen first from narrow rows (without since, from the cards_lapses index
+        # alone), and only they are joined back for their text: sorting every active card with its
+        # question read the whole cards table.
         if since is None:
-            lapses = "SELECT id AS card, lapses FROM cards WHERE lapses > 0"
+            top = """
+                SELECT c.id AS card, c.lapses AS lapses FROM cards c JOIN decks d ON d.slug = c.deck
+                WHERE c.lapses > 0 AND c.retired = 0 AND (:deck IS NULL OR c.deck = :deck)
+                ORDER BY c.lapses DESC, c.easiness_hundredths, d.position, c.position
+                LIMIT :limit
+            """
         else:
-            lapses = """
-                SELECT r.card, count(*) AS lapses FROM reviews r
-                WHERE r.reviewed_on >= :since AND r.reviewed_on <= :until AND r.kind = 'scheduled'
-                  AND r.repetitions_before > 0 AND r.grade < :passing
-                GROUP BY r.card
+            top = """
+                SELECT l.card, l.lapses FROM (
+                    SELECT r.card, count(*) AS lapses FROM reviews r
+                    WHERE r.reviewed_on >= :since AND r.reviewed_on <= :until AND r.kind = 'scheduled'
+                      AND r.repetitions_before > 0 AND r.grade < :passing
+                    GROUP BY r.card
+                ) l JOIN cards c ON c.id = l.card JOIN decks d ON d.slug = c.deck
+                WHERE c.retired = 0 AND (:deck IS NULL OR c.deck = :deck)
+                ORDER BY l.lapses DESC, c.easiness_hundredths, d.position, c.position
+                LIMIT :limit
             """
         rows = self._query(
             f"""
-            SELECT c.deck, c.card_id, c.question, l.lapses, c.easiness_hundredths, c.reviews,
+            WITH top AS ({top})
+            SELECT c.deck, c.card_id, c.question, top.lapses, c.easiness_hundredths, c.reviews,
                    c.interval_days, c.due_on
-            FROM ({lapses}) l JOIN cards c ON c.id = l.card JOIN decks d ON d.slug = c.deck
-            WHERE c.retired = 0 AND (:deck IS NULL OR c.deck = :deck)
-            ORDER BY l.lapses DESC, c.easiness_hundredths, d.position, c.position
-            LIMIT :limit
+            FROM top JOIN cards c ON c.id = top.card JOIN decks d ON d.slug = c.deck
+            ORDER BY top.lapses DESC, c.easiness_hundredths, d.position, c.position
             """,  # the sub-query is one of two fixed texts; every value is a parameter
             {
                 "since": _iso(since),
