@@ -237,6 +237,20 @@ class Session:
         self._recount()
         return QueueEntry(pk, reason)
 
+    def holds(self, pk: int) -> bool:
+        """Whether the card is still waiting in the queue (or was buried today)."""
+        return pk in self._buried or any(pair[0] == pk for pair in self._queue)
+
+    def add_new(self, pks: Iterable[int]) -> None:
+        """More new cards, placed after the due and new ones, before the re-drills."""
+        added: list[_Pair] = [(pk, "new") for pk in pks if not self.holds(pk)]
+        if not added:
+            return
+        keep = [pair for pair in self._queue if pair[1] != "redrill"]
+        redrills = [pair for pair in self._queue if pair[1] == "redrill"]
+        self._queue = deque([*keep, *added, *redrills])
+        self._recount()
+
     def _recount(self) -> None:
         self._counts = {"due": 0, "new": 0, "redrill": 0, **Counter(map(itemgetter(1), self._queue))}
 

@@ -258,3 +258,26 @@ def test_limit_deck_and_tag_narrow_the_session(
     children.append(child)
     child.expect_exact("Error: there is no deck named 'nope'")
     child.expect(pexpect.EOF)
+
+
+def test_a_buried_new_card_leaves_its_place_to_the_next(deck_db: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--new", "2")
+    children.append(child)
+    child.expect_exact("card 1 of 2")
+    prompt(child)
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("s")  # the first new card is buried: the third one takes its place today
+    child.expect_exact("buried until tomorrow")
+    answer(child, "Why divide by the square root", "", "5")
+    answer(child, "What did attention fix", "", "5")
+    child.expect_exact("Session summary")
+    child.expect(pexpect.EOF)
+    assert [row[0] for row in log(deck_db)] == ["scale", "bottleneck"]
+
+
+def test_an_unknown_tag_is_an_error(deck_db: Path, children: list[pexpect.spawn]) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00", "--tag", "nosuchtag")
+    children.append(child)
+    child.expect_exact("Error: no card or deck has the tag 'nosuchtag'")
+    child.expect(pexpect.EOF)

@@ -12,6 +12,7 @@ from click.testing import Result
 from quizcards.scheduler import Grade
 from quizcards.session import (
     QueueEntry,
+    Remaining,
     Session,
     SessionFilter,
     build_queue,
@@ -234,6 +235,12 @@ def test_outlook_names_the_next_due_day_and_waiting_new_cards(store: Store) -> N
     assert outlook.next_due_on == TODAY + timedelta(days=1)
     assert outlook.next_due_count == 1
     assert outlook.new_waiting == 3
+    assert outlook.due_now == 0
+    scale = pk_of(store, "scale")
+    grade(store, scale, Grade.PERFECT, TODAY - timedelta(days=3))
+    assert store.outlook(TODAY, SessionFilter()).due_now == 1  # due two days ago, still undone
+    store.bury(scale, TODAY)
+    assert store.outlook(TODAY, SessionFilter()).due_now == 0
 
 
 def test_state_always_equals_the_replayed_log(store: Store) -> None:
@@ -261,3 +268,14 @@ def test_new_per_day_comes_from_the_config_file(tmp_path: Path, monkeypatch: pyt
     config.write_text("new_per_day = [\n")
     with pytest.raises(QuizError, match=str(config)):
         new_cards_per_day()
+
+
+def test_new_cards_added_after_a_bury_go_before_the_redrills() -> None:
+    session = Session([QueueEntry(1, "due"), QueueEntry(2, "new")])
+    session.record(Grade.DIFFICULT, "scheduled", 101, 0)  # card 1 owes a re-drill
+    session.bury()  # card 2, a new card
+    session.add_new([2, 3, 4])  # a buried card is never added back
+    assert [session.current] == [QueueEntry(3, "new")]
+    assert session.remaining() == Remaining(due=0, new=2, redrill=1)
+    assert session.holds(4)
+    assert not session.holds(9)

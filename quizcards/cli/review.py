@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from dataclasses import dataclass
 import threading
 import time
 from datetime import date
@@ -20,16 +21,26 @@ from quizcards.cli.common import (
     settings_of,
 )
 from quizcards.errors import NotATerminalError
+from quizcards.session import SessionFilter, new_card_allowance
 
 if TYPE_CHECKING:
     from rich.console import Console
 
     from quizcards.deck import Deck
-    from quizcards.session import QueueEntry, Session, SessionFilter, StudyCard
+    from quizcards.session import QueueEntry, Session, StudyCard
     from quizcards.store import BaseStore
     from quizcards.terminal import KeyReader
 
 GRADE_KEYS = "012345"
+
+
+@dataclass(frozen=True, slots=True)
+class NewCardPlan:
+    """What decides today's new cards, kept to top the session up when a new card is buried."""
+
+    daily_new: int
+    selection: SessionFilter
+    limit: int | None
 
 
 class Quit(Exception):
@@ -68,13 +79,22 @@ class DailyBackup:
         except BaseException as error:  # handed to the session's thread by wait()
             self._error = error
 
-    def wait(self) -> None:
-        """Block until the backup exists (starting it if need be); raise the error that stopped it, once."""
+    def wait(self) -> str | None:
+        """Block until the backup exists (starting it if need be); say once what stopped it.
+
+        A failed backup (a full disk, a read-only folder) must not cost the learner
+        the grade they just gave: it is reported, and the session goes on.
+        """
+        from quizcards.errors import QuizError
+
         self.start()
         self._thread.join()
-        if self._error is not None:
-            error, self._error = self._error, None
-            raise error
+        error, self._error = self._error, None
+        if error is None:
+            return None
+        if isinstance(error, QuizError):
+            return str(error)
+        raise error
 
     def finish_quietly(self) -> None:
         """Let a copy under way complete before the process exits (on the way out of an error)."""
@@ -113,7 +133,7 @@ def run_review(
     ctx: typer.Context, *, deck: str | None, tag: str | None, new: int | None, limit: int | None
 ) -> None:
     from quizcards.render import make_console
-    from quizcards.session import Session, SessionFilter, new_card_allowance
+    from quizcards.session import Session
 
     console = make_console()
     settings = settings_of(ctx)
@@ -131,6 +151,10 @@ def run_review(
             from quizcards.errors import QuizError
 
             raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
+        if tag is not None and not store.tag_exists(tag):
+            from quizcards.errors import QuizError
+
+            raise QuizError(f"no card or deck has the tag '{tag}'; quiz cards --json shows every card's tags.")
         selection = SessionFilter(deck=deck, tag=tag)
         allowance = new_card_allowance(daily_new, store.introduced_count(today))
         # Card ids only: each card's text is read when it comes up.
@@ -148,11 +172,11 @@ def run_review(
         if store.path is not None and not store.has_backup(today.strftime("%Y%m%d")):
             backup = DailyBackup(store.path, today.strftime("%Y%m%d") + "-000000")
         try:
-            _drive(session, store, console, today, backup)
+            _drive(session, store, console, today, backup, NewCardPlan(daily_new, selection, limit))
         except Quit:
             console.print()
         if backup is not None:
-            backup.wait()
+            _report_backup(console, backup.wait())
         _finish(session, store, console, selection)
     finally:
         if backup is not None:
@@ -192,7 +216,12 @@ def _finish(session: Session, store: BaseStore, console: Console, selection: Ses
 
 
 def _drive(
-    session: Session, store: BaseStore, console: Console, today: date, backup: DailyBackup | None
+    session: Session,
+    store: BaseStore,
+    console: Console,
+    today: date,
+    backup: DailyBackup | None,
+    plan: NewCardPlan,
 ) -> None:
     from quizcards.render import review as render
     from quizcards.scheduler import parse_grade
@@ -214,7 +243,7 @@ def _drive(
         if action == "q":
             raise Quit
         if backup is not None:
-            backup.wait()  # before the session's first write
+            _report_backup(console, backup.wait())  # before the session's first write
         if action == "u":
             review_id = session.undo()
             if review_id is not None:
@@ -222,7 +251,7 @@ def _drive(
                 console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
             continue
         if action == "s":
-            _bury(session, store, entry, today)
+            _bury(session, store, entry, today, plan)
             console.print("  buried until tomorrow.", style="dim")
             continue
         grade = parse_grade(int(action))
@@ -238,9 +267,22 @@ def _drive(
         console.print(render.graded(recorded, grade))
 
 
-def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date) -> None:
+def _report_backup(console: Console, problem: str | None) -> None:
+    if problem is not None:
+        from quizcards.render.review import backup_failed
+
+        console.print(backup_failed(problem))
+
+
+def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, plan: NewCardPlan) -> None:
     session.bury()
     store.bury(entry.pk, today)
+    if entry.reason == "new" and plan.limit is None:
+        # A buried new card was not introduced: its place in today's allowance goes to the next one.
+        left = new_card_allowance(plan.daily_new, store.introduced_count(today)) - session.remaining().new
+        if left > 0:
+            waiting = store.new_card_ids(today, plan.selection, left + session.remaining().new)
+            session.add_new([pk for pk in waiting if not session.holds(pk)][:left])
 
 
 def _read_explanation(console: Console, hints: list[str]) -> str:

@@ -147,6 +147,8 @@ def summary(tally: Tally, outlook: Outlook, today: date) -> Panel:
     rows.add_row("graded 3 or better", "–" if share is None else f"{share:.0%}")
     rows.add_row("re-drills", str(tally.redrills))
     rows.add_row("time spent", f"{minutes} min {seconds:02d} s")
+    if outlook.due_now:
+        rows.add_row("still due today", Text(str(outlook.due_now), style="bold yellow"))
     if outlook.next_due_on is not None:
         rows.add_row(
             "next due",
@@ -155,3 +157,11 @@ def summary(tally: Tally, outlook: Outlook, today: date) -> Panel:
     if outlook.new_waiting:
         rows.add_row("new cards waiting", str(outlook.new_waiting))
     return Panel(rows, title=Text("Session summary"), border_style="cyan", expand=False)
+
+
+def backup_failed(problem: str) -> Text:
+    return Text(
+        f"  Today's automatic backup could not be made ({clean_line(problem)}); "
+        "your grades are saved as usual.",
+        style="yellow",
+    )

@@ -76,6 +76,7 @@ class Outlook:
     next_due_on: date | None
     next_due_count: int
     new_waiting: int
+    due_now: int = 0  # due today or overdue, not buried: left undone when a session stops early
 
 
 def busy_timeout_seconds() -> float:
@@ -589,7 +590,9 @@ class BaseStore:
         row = self.conn.execute(
             f"""
             SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
-                   count(*) FILTER (WHERE c.due_on IS NULL)
+                   count(*) FILTER (WHERE c.due_on IS NULL),
+                   count(*) FILTER (WHERE c.due_on <= :today
+                                    AND (c.buried_on IS NULL OR c.buried_on <> :today))
             FROM cards c WHERE {where}
             """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
@@ -601,7 +604,18 @@ class BaseStore:
                 f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",
                 {**parameters, "day": row[0]},
             ).fetchone()[0]
-        return Outlook(next_due, int(next_count), int(row[1]))
+        return Outlook(next_due, int(next_count), int(row[1]), int(row[2]))
+
+    def tag_exists(self, tag: str) -> bool:
+        """Whether any card, or any deck, carries the tag."""
+        row = self.conn.execute(
+            """
+            SELECT EXISTS (SELECT 1 FROM cards c, json_each(c.tags) WHERE c.retired = 0 AND value = :tag)
+                OR EXISTS (SELECT 1 FROM decks d, json_each(d.tags) WHERE value = :tag)
+            """,
+            {"tag": tag},
+        ).fetchone()
+        return bool(row[0])
 
     def study_card(self, pk: int) -> StudyCard:
         rows = self._query(
