@@ -193,6 +193,11 @@ class Deck:
     tags: tuple[str, ...] = ()
     cards: tuple[Card, ...] = ()
     warnings: tuple[Problem, ...] = field(default=(), compare=False)
+    # Where the deck's name is written (its 'deck:' value), or the file's start.
+    name_line: int = 1
+    name_column: int = 1
+    # The file's absolute path, once read from disk: what the store remembers the deck by.
+    file: str | None = None
 
 
 def derive_card_id(question: str) -> str:
@@ -390,13 +395,16 @@ class _Walker:
     def __init__(self, path: str) -> None:
         self.path = path
         self.problems: list[Problem] = []
+        self.reported: set[Problem] = set()
         self.warnings: list[Problem] = []
         self.visited = 0
 
     def error(self, node: Node, message: str) -> None:
-        self.problems.append(
-            Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
-        )
+        problem = Problem(self.path, node.start_mark.line + 1, node.start_mark.column + 1, message)
+        # A node reused through an alias is walked once per use: report it once.
+        if problem not in self.reported:
+            self.reported.add(problem)
+            self.problems.append(problem)
 
     def warn(self, node: Node, message: str) -> None:
         self.warnings.append(
@@ -536,8 +544,11 @@ class _Walker:
         if entries is None:
             raise DeckError(self.problems)
         slug: str | None = None
+        name_at = (1, 1)
         if "deck" in entries:
-            slug = self.name(entries["deck"][1], "the deck name")
+            name_node = entries["deck"][1]
+            name_at = (name_node.start_mark.line + 1, name_node.start_mark.column + 1)
+            slug = self.name(name_node, "the deck name")
         elif is_valid_name(default_slug):
             slug = default_slug
         else:
@@ -573,6 +584,8 @@ class _Walker:
             tags=tags,
             cards=tuple(cards),
             warnings=tuple(self.warnings),
+            name_line=name_at[0],
+            name_column=name_at[1],
         )
 
     def cards(self, node: Node) -> list[Card]:

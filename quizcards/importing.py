@@ -8,7 +8,7 @@ restored if it comes back. Nothing here ever deletes a card or a review.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -52,12 +52,28 @@ class DeckPlan:
 
     deck: Deck
     is_new_deck: bool
-    deck_changed: bool
+    details_changed: bool
     added: tuple[CardChange, ...]
     updated: tuple[CardChange, ...]
     restored: tuple[CardChange, ...]
     retired: tuple[int, ...]
     unchanged: int
+    moved: bool = False
+    gone: bool = False  # no file imported now defines the deck: all its cards retire
+
+    @property
+    def deck_changed(self) -> bool:
+        return self.details_changed or self.moved
+
+    @property
+    def deck_note(self) -> str:
+        """What happened to the deck itself, for the import summary."""
+        if self.is_new_deck:
+            return "new deck"
+        if self.gone:
+            return "no longer in any file"
+        notes = [note for note, flag in (("edited", self.details_changed), ("moved", self.moved)) if flag]
+        return ", ".join(notes)
 
     @property
     def changes_anything(self) -> bool:
@@ -96,16 +112,79 @@ def plan_deck_import(
         for card_id, stored in stored_cards.items()
         if card_id not in present and not stored.retired
     )
-    deck_changed = stored_deck is not None and stored_deck != StoredDeck(
-        deck.title, deck.description, deck.tags, deck.path
-    )
+    details_changed = stored_deck is not None and (
+        stored_deck.title,
+        stored_deck.description,
+        stored_deck.tags,
+    ) != (deck.title, deck.description, deck.tags)
+    moved = stored_deck is not None and stored_deck.source_path != (deck.file or deck.path)
     return DeckPlan(
         deck=deck,
         is_new_deck=stored_deck is None,
-        deck_changed=deck_changed,
+        details_changed=details_changed,
+        moved=moved,
         added=tuple(added),
         updated=tuple(updated),
         restored=tuple(restored),
         retired=retired,
         unchanged=unchanged,
     )
+
+
+def plan_deck_retirement(slug: str, stored_deck: StoredDeck, stored_cards: Mapping[str, StoredCard]) -> DeckPlan:
+    """A stored deck that its file no longer defines (deleted, or renamed inside): retire its cards.
+
+    The cards keep their history and come back if a file defines the deck again.
+    """
+    from quizcards.deck import Deck
+
+    deck = Deck(
+        slug=slug,
+        title=stored_deck.title,
+        path=stored_deck.source_path or slug,
+        description=stored_deck.description,
+        tags=stored_deck.tags,
+        file=stored_deck.source_path,
+    )
+    retired = tuple(stored.pk for stored in stored_cards.values() if not stored.retired)
+    return DeckPlan(
+        deck=deck,
+        is_new_deck=False,
+        details_changed=False,
+        added=(),
+        updated=(),
+        restored=(),
+        retired=retired,
+        unchanged=0,
+        gone=True,
+    )
+
+
+def is_within(source_path: str | None, roots: Iterable[str]) -> bool:
+    """Whether a deck's stored file is one of the imported files, or inside an imported folder."""
+    if not source_path:
+        return False
+    return any(source_path == root or source_path.startswith(root.rstrip("/") + "/") for root in roots)
+
+
+def plan_import(
+    decks: Iterable[Deck],
+    stored_decks: Mapping[str, StoredDeck],
+    cards_of: Callable[[str], Mapping[str, StoredCard]],
+    roots: Iterable[str] = (),
+) -> list[DeckPlan]:
+    """Plans for every loaded deck, then for every stored deck that came from the imported
+    files or folders (``roots``, absolute) but that no file defines any more."""
+    loaded: set[str] = set()
+    plans: list[DeckPlan] = []
+    for deck in decks:
+        loaded.add(deck.slug)
+        stored = stored_decks.get(deck.slug)
+        plans.append(plan_deck_import(deck, stored, cards_of(deck.slug) if stored else {}))
+    roots = tuple(roots)
+    for slug, stored in stored_decks.items():
+        if slug not in loaded and is_within(stored.source_path, roots):
+            plan = plan_deck_retirement(slug, stored, cards_of(slug))
+            if plan.retired:
+                plans.append(plan)
+    return plans

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from quizcards.deck import MAX_FILE_BYTES, Deck, DeckError, Problem, parse_deck
@@ -110,15 +110,15 @@ def load_deck_paths(paths: list[Path]) -> LoadResult:
             problems.append(
                 Problem(
                     str(path),
-                    None,
-                    None,
+                    deck.name_line,
+                    deck.name_column,
                     f"the deck name '{deck.slug}' is already used by {first_file[deck.slug]}; "
                     "set a different 'deck:' in one of them.",
                 )
             )
             continue
         first_file[deck.slug] = str(path)
-        decks.append(deck)
+        decks.append(replace(deck, file=str(path.resolve())))
     return LoadResult(tuple(decks), tuple(problems))
 
 

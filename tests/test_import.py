@@ -46,7 +46,7 @@ def summary_line(result: Result, deck: str) -> list[str]:
     for line in result.stdout.splitlines():
         parts = line.split()
         if parts and parts[0] == deck:
-            return parts[1:]
+            return parts[1:6]
     raise AssertionError(f"no row for {deck} in:\n{result.stdout}")
 
 
@@ -256,3 +256,65 @@ def test_commands_have_help(quiz: Quiz, args: list[str]) -> None:
     result = quiz(*args)
     assert result.exit_code == 0
     assert "Usage" in result.stdout
+
+
+def deck_note(result: Result, deck: str) -> str:
+    for line in result.stdout.splitlines():
+        parts = line.split(maxsplit=6)
+        if parts and parts[0] == deck:
+            return parts[6].strip() if len(parts) > 6 else ""
+    raise AssertionError(f"no row for {deck} in:\n{result.stdout}")
+
+
+def test_the_deck_itself_is_reported_new_edited_or_gone(
+    quiz: Quiz, write_deck: WriteDeck, db_path: Path, tmp_path: Path
+) -> None:
+    path = write_deck("attention.yaml", SMALL_DECK)
+    assert deck_note(quiz("import", path), "attention") == "new deck"
+    write_deck("attention.yaml", SMALL_DECK.replace("title: Attention", "title: Attention II"))
+    assert deck_note(quiz("import", path), "attention") == "edited"
+    path.unlink()
+    write_deck("other.yaml", "cards:\n  - {id: a, q: x, a: y}\n")
+    result = quiz("import", tmp_path / "decks")
+    assert deck_note(result, "attention") == "no longer in any file"
+    assert summary_line(result, "attention") == ["0", "0", "0", "3", "0"]
+    assert rows(db_path, "SELECT count(*) FROM cards WHERE deck = 'attention' AND retired = 1") == [(3,)]
+    # importing the folder again changes nothing more
+    digest = file_digest(db_path)
+    again = quiz("import", tmp_path / "decks")
+    assert "attention" not in again.stdout
+    assert file_digest(db_path) == digest
+
+
+def test_renaming_a_deck_inside_its_file_retires_the_old_name(
+    quiz: Quiz, write_deck: WriteDeck, db_path: Path
+) -> None:
+    path = write_deck("attention.yaml", SMALL_DECK)
+    quiz("import", path)
+    write_deck("attention.yaml", SMALL_DECK.replace("deck: attention", "deck: attention-v2"))
+    result = quiz("import", path)
+    assert summary_line(result, "attention-v2") == ["3", "0", "0", "0", "0"]
+    assert summary_line(result, "attention") == ["0", "0", "0", "3", "0"]
+    write_deck("attention.yaml", SMALL_DECK)
+    result = quiz("import", path)
+    assert summary_line(result, "attention") == ["0", "0", "0", "0", "3"]
+
+
+def test_the_same_file_by_another_path_is_unchanged(
+    quiz: Quiz, write_deck: WriteDeck, db_path: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = write_deck("attention.yaml", SMALL_DECK)
+    quiz("import", path)
+    digest = file_digest(db_path)
+    monkeypatch.chdir(tmp_path)
+    result = quiz("import", "decks/attention.yaml")
+    assert summary_line(result, "attention") == ["0", "0", "3", "0", "0"]
+    assert deck_note(result, "attention") == ""
+    assert file_digest(db_path) == digest
+
+
+def test_a_deck_name_used_twice_points_at_the_second_name(quiz: Quiz, write_deck: WriteDeck) -> None:
+    write_deck("one.yaml", "deck: same\ncards:\n  - {id: a, q: x, a: y}\n")
+    two = write_deck("two.yaml", "title: Two\ndeck: same\ncards:\n  - {id: a, q: x, a: y}\n")
+    result = quiz("import", two.parent)
+    assert f"{two}:2:7: the deck name 'same' is already used by" in result.stderr

@@ -25,8 +25,6 @@ S = TypeVar("S", bound="BaseStore")
 
 DB_FILENAME = "quizcards.db"
 DEFAULT_NEW_PER_DAY = 10
-# A deck full of aliases can produce tens of thousands of identical errors.
-PROBLEMS_SHOWN_PER_FILE = 50
 
 
 @dataclass(frozen=True, slots=True)
@@ -101,15 +99,8 @@ def report_error(error: QuizError) -> None:
     from quizcards.deck import DeckError
 
     if isinstance(error, DeckError):
-        shown: dict[str, int] = {}
         for problem in error.problems:
-            shown[problem.path] = shown.get(problem.path, 0) + 1
-            if shown[problem.path] <= PROBLEMS_SHOWN_PER_FILE:
-                typer.echo(clean(str(problem)), err=True)
-        for path, count in shown.items():
-            if count > PROBLEMS_SHOWN_PER_FILE:
-                hidden = count - PROBLEMS_SHOWN_PER_FILE
-                typer.echo(clean(f"{path}: … and {hidden} more problems (quiz lint lists them all)."), err=True)
+            typer.echo(clean(str(problem)), err=True)
         files = len({p.path for p in error.problems})
         count = len(error.problems)
         typer.echo(

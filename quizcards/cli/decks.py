@@ -16,13 +16,14 @@ if TYPE_CHECKING:
     from quizcards.store import Store
 
 
-def plan_imports(store: Store | None, decks: tuple[Deck, ...]) -> list[DeckPlan]:
+def plan_imports(store: Store | None, decks: tuple[Deck, ...], paths: list[Path]) -> list[DeckPlan]:
     """Each deck compared with what the store holds (an absent store holds nothing)."""
-    from quizcards.importing import plan_deck_import
+    from quizcards.importing import plan_import
 
     if store is None:
-        return [plan_deck_import(deck, None, {}) for deck in decks]
-    return [plan_deck_import(deck, store.stored_deck(deck.slug), store.stored_cards(deck.slug)) for deck in decks]
+        return plan_import(decks, {}, lambda slug: {})
+    roots = [str(path.resolve()) for path in paths]
+    return plan_import(decks, store.stored_decks(), store.stored_cards, roots)
 
 
 def print_warnings(problems: tuple[Problem, ...]) -> None:
@@ -61,7 +62,7 @@ def register(app: typer.Typer) -> None:
         else:
             store = open_store(ctx, mode="write", create=True)
         try:
-            plans = plan_imports(store, result.decks)
+            plans = plan_imports(store, result.decks, paths)
             if store is not None and not dry_run:
                 store.apply_import(plans, clock())
         finally:

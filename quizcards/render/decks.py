@@ -19,6 +19,7 @@ def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
     table.add_column("deck")
     for name in ("added", "updated", "unchanged", "retired", "restored"):
         table.add_column(name, justify="right")
+    table.add_column("deck itself", style="dim")
     for plan in plans:
         table.add_row(
             line(plan.deck.slug, "bold"),
@@ -27,6 +28,7 @@ def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
             str(plan.unchanged),
             str(len(plan.retired)),
             str(len(plan.restored)),
+            Text(plan.deck_note),
         )
     return table
 

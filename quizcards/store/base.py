@@ -432,6 +432,17 @@ class BaseStore:
         row = rows[0]
         return StoredDeck(row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"])
 
+    def stored_decks(self) -> dict[str, StoredDeck]:
+        """Every deck the store holds, by slug."""
+        from quizcards.importing import StoredDeck
+
+        return {
+            row["slug"]: StoredDeck(
+                row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"]
+            )
+            for row in self._query("SELECT slug, title, description, tags, source_path FROM decks ORDER BY position")
+        }
+
     def stored_cards(self, slug: str) -> dict[str, StoredCard]:
         from quizcards.importing import StoredCard
 
@@ -452,7 +463,12 @@ class BaseStore:
                 if not plan.changes_anything:
                     continue
                 deck = plan.deck
-                deck_fields = [deck.title, deck.description, json.dumps(deck.tags, ensure_ascii=False), deck.path]
+                deck_fields = [
+                    deck.title,
+                    deck.description,
+                    json.dumps(deck.tags, ensure_ascii=False),
+                    deck.file or deck.path,
+                ]
                 if plan.is_new_deck:
                     conn.execute(
                         "INSERT INTO decks (title, description, tags, source_path, slug, position, imported_at) "
