@@ -97,6 +97,8 @@ _KEY_ALIASES = {
     "hint": "hints",
     "tag": "tags",
     "name": "deck",
+    "desc": "description",
+    "summary": "description",
     "slug": "deck",
     "card": "cards",
     "references": "source",

@@ -156,6 +156,7 @@ def test_derived_id_is_stable_and_normalised() -> None:
         ("sorce", "source"),
         ("idd", "id"),
         ("zzzzzz", None),
+        ("desc", "description"),
     ],
 )
 def test_unknown_key_suggestions(key: str, expected: str | None) -> None:

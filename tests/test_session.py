@@ -265,6 +265,9 @@ def test_new_per_day_comes_from_the_config_file(tmp_path: Path, monkeypatch: pyt
     config.write_text("new_per_day = -1\n")
     with pytest.raises(QuizError, match="new_per_day must be a whole number"):
         new_cards_per_day()
+    config.write_text("new_per_dya = 3\n")
+    with pytest.raises(QuizError, match="unknown setting 'new_per_dya'"):
+        new_cards_per_day()
     config.write_text("new_per_day = [\n")
     with pytest.raises(QuizError, match=str(config)):
         new_cards_per_day()

@@ -150,6 +150,9 @@ def new_cards_per_day() -> int:
             config = tomllib.load(handle)
     except (OSError, tomllib.TOMLDecodeError) as error:
         raise QuizError(f"{path}: cannot read the config file: {error}.") from None
+    unknown = sorted(set(config) - {"new_per_day"})
+    if unknown:
+        raise QuizError(f"{path}: unknown setting '{unknown[0]}'; the settings are: new_per_day.")
     value = config.get("new_per_day", DEFAULT_NEW_PER_DAY)
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise QuizError(f"{path}: new_per_day must be a whole number of 0 or more, not {value!r}.")
