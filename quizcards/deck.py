@@ -268,17 +268,14 @@ def decode_deck_bytes(data: bytes, path: str) -> str:
                     path,
                     None,
                     None,
-                    f"the file is {len(data):,} bytes; a deck may be at most "
-                    f"{MAX_FILE_BYTES:,} bytes.",
+                    f"the file is {len(data):,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes.",
                 )
             ]
         )
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        raise DeckError(
-            [Problem(path, 1, 1, "the file is UTF-16; save it as UTF-8 instead.")]
-        )
+        raise DeckError([Problem(path, 1, 1, "the file is UTF-16; save it as UTF-8 instead.")])
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as error:
@@ -290,17 +287,14 @@ def decode_deck_bytes(data: bytes, path: str) -> str:
                     path,
                     line,
                     column,
-                    f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); "
-                    "save it as UTF-8.",
+                    f"the file is not valid UTF-8 (byte 0x{data[error.start]:02x}); save it as UTF-8.",
                 )
             ]
         ) from None
     if "\x00" in text:
         offset = text.index("\x00")
         line = text.count("\n", 0, offset) + 1
-        raise DeckError(
-            [Problem(path, line, None, "the file contains a NUL byte; it is not a text file.")]
-        )
+        raise DeckError([Problem(path, line, None, "the file contains a NUL byte; it is not a text file.")])
     return text.replace("\r\n", "\n")
 
 
@@ -354,9 +348,7 @@ def _parse_text(text: str, path: str, default_slug: str) -> Deck:
 
 def _yaml_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
     mark = error.problem_mark or error.context_mark
-    message = " ".join(
-        part for part in (error.context, error.problem) if part
-    ) or "invalid YAML"
+    message = " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
     message = _clean(message)
     if "mapping values are not allowed" in message:
         message += " (a value containing ': ' must be quoted, or written as a block with '|')"
@@ -440,8 +432,7 @@ class _Walker:
         tag = node.tag.replace("tag:yaml.org,2002:", "!!")
         self.error(
             node,
-            f"the YAML tag {_clean(tag)!s} is not allowed; a deck holds only text, lists "
-            "and mappings.",
+            f"the YAML tag {_clean(tag)!s} is not allowed; a deck holds only text, lists and mappings.",
         )
         return False
 
@@ -515,8 +506,7 @@ class _Walker:
         if not isinstance(node, SequenceNode):
             self.error(
                 node,
-                f"{what} must be a list (write [item, item] or one '- item' per line), "
-                f"not {_kind(node)}.",
+                f"{what} must be a list (write [item, item] or one '- item' per line), not {_kind(node)}.",
             )
             return ()
         if len(node.value) > MAX_ITEMS:
@@ -561,14 +551,16 @@ class _Walker:
             )
         title = slug or default_slug
         if "title" in entries:
-            title = self.text(
-                entries["title"][1], "the title", limit=MAX_TITLE_LENGTH, required=True, single_line=True
-            ) or title
+            title = (
+                self.text(
+                    entries["title"][1], "the title", limit=MAX_TITLE_LENGTH, required=True, single_line=True
+                )
+                or title
+            )
         description = ""
         if "description" in entries:
             description = (
-                self.text(entries["description"][1], "the description", limit=MAX_DESCRIPTION_LENGTH)
-                or ""
+                self.text(entries["description"][1], "the description", limit=MAX_DESCRIPTION_LENGTH) or ""
             ).strip()
         tags = self.text_list(entries["tags"][1], "the deck's tags") if "tags" in entries else ()
         cards: list[Card] = []
@@ -601,9 +593,7 @@ class _Walker:
             self.error(node, "'cards' is empty; a deck needs at least one card.")
             return []
         if len(node.value) > MAX_CARDS:
-            self.error(
-                node, f"the deck has {len(node.value):,} cards; the limit is {MAX_CARDS:,}."
-            )
+            self.error(node, f"the deck has {len(node.value):,} cards; the limit is {MAX_CARDS:,}.")
             return []
         cards: list[Card] = []
         first_line: dict[str, int] = {}

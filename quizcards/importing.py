@@ -108,9 +108,7 @@ def plan_deck_import(
             unchanged += 1
     present = {card.id for card in deck.cards}
     retired = tuple(
-        stored.pk
-        for card_id, stored in stored_cards.items()
-        if card_id not in present and not stored.retired
+        stored.pk for card_id, stored in stored_cards.items() if card_id not in present and not stored.retired
     )
     details_changed = stored_deck is not None and (
         stored_deck.title,
@@ -131,7 +129,9 @@ def plan_deck_import(
     )
 
 
-def plan_deck_retirement(slug: str, stored_deck: StoredDeck, stored_cards: Mapping[str, StoredCard]) -> DeckPlan:
+def plan_deck_retirement(
+    slug: str, stored_deck: StoredDeck, stored_cards: Mapping[str, StoredCard]
+) -> DeckPlan:
     """A stored deck that its file no longer defines (deleted, or renamed inside): retire its cards.
 
     The cards keep their history and come back if a file defines the deck again.

@@ -73,9 +73,11 @@ def _character_class(accepts: Callable[[str], bool]) -> str:
         character = chr(code)
         return "\\" + character if character in "\\]-^[" else character
 
-    return "[" + "".join(
-        literal(low) if low == high else f"{literal(low)}-{literal(high)}" for low, high in ranges
-    ) + "]"
+    return (
+        "["
+        + "".join(literal(low) if low == high else f"{literal(low)}-{literal(high)}" for low, high in ranges)
+        + "]"
+    )
 
 
 NAME_PATTERN = (

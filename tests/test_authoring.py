@@ -690,8 +690,8 @@ def test_quiz_lint_reports_errors_with_their_lines(quiz: Quiz, write_deck: Write
         f"{bad}:6:5: error: unknown key 'qestion' in card 2; did you mean 'q'? (valid keys: id, q, a, "
         "points, hints, tags, source).",
         f"{bad}:6:5: error: card 2 has no question ('q').",
-        f"{bad}:8:9: error: the id of card 3 'bad id' may contain only letters (with their accents and marks), digits, '-', '_' and '.', "
-        "and must start with a letter or digit.",
+        f"{bad}:8:9: error: the id of card 3 'bad id' may contain only letters (with their accents "
+        "and marks), digits, '-', '_' and '.', and must start with a letter or digit.",
     ]
     assert str(good) not in result.stdout
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 import re
-import termios
-import time
 import signal
 import sqlite3
 import sys
+import termios
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 

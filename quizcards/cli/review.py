@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import contextlib
-from dataclasses import dataclass
 import threading
 import time
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -154,7 +154,9 @@ def run_review(
         if tag is not None and not store.tag_exists(tag):
             from quizcards.errors import QuizError
 
-            raise QuizError(f"no card or deck has the tag '{tag}'; quiz cards --json shows every card's tags.")
+            raise QuizError(
+                f"no card or deck has the tag '{tag}'; quiz cards --json shows every card's tags."
+            )
         selection = SessionFilter(deck=deck, tag=tag)
         allowance = new_card_allowance(daily_new, store.introduced_count(today))
         # Card ids only: each card's text is read when it comes up.
@@ -172,7 +174,9 @@ def run_review(
         if store.path is not None and not store.has_backup(today.strftime("%Y%m%d")):
             backup = DailyBackup(store.path, today.strftime("%Y%m%d") + "-000000")
         try:
-            _drive(session, store, console, today, backup, NewCardPlan(daily_new, selection, limit))
+            _drive(
+                session, store, console, today, backup=backup, plan=NewCardPlan(daily_new, selection, limit)
+            )
         except Quit:
             console.print()
         if backup is not None:
@@ -220,6 +224,7 @@ def _drive(
     store: BaseStore,
     console: Console,
     today: date,
+    *,
     backup: DailyBackup | None,
     plan: NewCardPlan,
 ) -> None:

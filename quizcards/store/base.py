@@ -289,7 +289,9 @@ class BaseStore:
         if not pending:
             return
         if read_only:
-            raise StoreError(f"{self.path} needs upgrading to this version of quizcards, but it is read-only.")
+            raise StoreError(
+                f"{self.path} needs upgrading to this version of quizcards, but it is read-only."
+            )
         if applied and self.path is not None:
             self.backup_automatically(f"before-{pending[0]}")
         try:
@@ -424,13 +426,13 @@ class BaseStore:
     def stored_deck(self, slug: str) -> StoredDeck | None:
         from quizcards.importing import StoredDeck  # here, not at the top: `quiz review` never needs it
 
-        rows = self._query(
-            "SELECT title, description, tags, source_path FROM decks WHERE slug = ?", [slug]
-        )
+        rows = self._query("SELECT title, description, tags, source_path FROM decks WHERE slug = ?", [slug])
         if not rows:
             return None
         row = rows[0]
-        return StoredDeck(row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"])
+        return StoredDeck(
+            row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"]
+        )
 
     def stored_decks(self) -> dict[str, StoredDeck]:
         """Every deck the store holds, by slug."""
@@ -440,7 +442,9 @@ class BaseStore:
             row["slug"]: StoredDeck(
                 row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"]
             )
-            for row in self._query("SELECT slug, title, description, tags, source_path FROM decks ORDER BY position")
+            for row in self._query(
+                "SELECT slug, title, description, tags, source_path FROM decks ORDER BY position"
+            )
         }
 
     def stored_cards(self, slug: str) -> dict[str, StoredCard]:
@@ -471,8 +475,8 @@ class BaseStore:
                 ]
                 if plan.is_new_deck:
                     conn.execute(
-                        "INSERT INTO decks (title, description, tags, source_path, slug, position, imported_at) "
-                        "VALUES (?, ?, ?, ?, ?, ?, ?)",
+                        "INSERT INTO decks (title, description, tags, source_path, slug, position, "
+                        "imported_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
                         [*deck_fields, deck.slug, next_position, stamp],
                     )
                     next_position += 1
@@ -706,7 +710,9 @@ class BaseStore:
             review_id = int(cursor.lastrowid or 0)
             if kind == "scheduled":
                 introduced = reviewed_on if before.is_new else None
-                self._write_schedule(conn, pk, after, introduced_on=introduced, keep_introduced=not before.is_new)
+                self._write_schedule(
+                    conn, pk, after, introduced_on=introduced, keep_introduced=not before.is_new
+                )
         return RecordedReview(review_id, kind, before, after)
 
     def undo_review(self, review_id: int) -> Schedule:
