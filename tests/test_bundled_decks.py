@@ -55,3 +55,12 @@ def test_korean_decks_are_korean(decks: dict[str, Deck]) -> None:
     for slug in ("ko-attention", "ko-seq2seq"):
         hangul = sum("\uac00" <= ch <= "\ud7a3" for card in decks[slug].cards for ch in card.question)
         assert hangul > 100, slug
+
+
+def test_bundled_decks_pass_the_strictest_lint() -> None:
+    from typer.testing import CliRunner
+
+    from quizcards.cli import app
+
+    result = CliRunner().invoke(app, ["lint", "--strict", str(bundled_decks_dir())])
+    assert result.exit_code == 0, result.output
