@@ -765,3 +765,44 @@ def test_quiz_lint_fix_ids_reports_a_file_it_cannot_fix_and_goes_on(
         f"{first}:2:5: warning: card 1 has no id; it gets '{derive_card_id('First?')}' from its question, so "
         "editing the question will make it a new card (add 'id:' to keep its history)."
     ]
+
+
+def test_quiz_new_copes_with_a_schema_path_that_is_a_folder(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quizcards.cli import app
+
+    (tmp_path / "quizcards.schema.json").mkdir()
+    result = CliRunner().invoke(app, ["new", str(tmp_path / "fresh.yaml")])
+    assert result.exit_code == 0, result.output
+    assert "Could not read" in result.stderr
+    assert (tmp_path / "fresh.yaml").is_file()
+
+
+def test_quiz_new_writes_an_ordinary_schema_file(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quizcards.cli import app
+
+    old = os.umask(0o022)
+    try:
+        assert CliRunner().invoke(app, ["new", str(tmp_path / "fresh.yaml")]).exit_code == 0
+    finally:
+        os.umask(old)
+    assert (tmp_path / "quizcards.schema.json").stat().st_mode & 0o777 == 0o644
+
+
+def test_fix_ids_never_prints_a_file_names_control_characters(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from quizcards.cli import app
+
+    folder = tmp_path / "decks"
+    folder.mkdir()
+    (folder / "bad\x1b]0;T\x07name.yaml").write_text(
+        "deck: bad\ncards:\n  - q: What?\n    a: That.\n", encoding="utf-8"
+    )
+    result = CliRunner().invoke(app, ["lint", "--fix-ids", str(folder)])
+    assert "\x1b" not in result.output
+    assert "\x07" not in result.output
+    assert "wrote 1 id" in result.output

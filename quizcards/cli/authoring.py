@@ -10,6 +10,7 @@ import typer
 
 from quizcards.cli.common import handle_errors
 from quizcards.errors import QuizError
+from quizcards.terminal import clean_line
 
 if TYPE_CHECKING:
     from quizcards.deck import Deck, Problem
@@ -50,22 +51,30 @@ def register(app: typer.Typer) -> None:
             ) from None
         except OSError as error:
             raise QuizError(f"cannot create {path}: {error.strerror}.") from None
-        typer.echo(f"Created {path} (deck '{name}') with one example card.")
+        shown = clean_line(str(path))
+        typer.echo(f"Created {shown} (deck '{name}') with one example card.")
         schema_path = path.parent / SCHEMA_FILENAME
+        shown_schema = clean_line(str(schema_path))
         if not schema_path.exists():
             try:
-                schema_path.write_text(schema_text(), encoding="utf-8")
-            except OSError as error:
-                typer.echo(f"Could not write {schema_path}: {error.strerror}.", err=True)
+                _replace_file(schema_path, schema_text().encode("utf-8"))
+            except QuizError as error:
+                typer.echo(f"Could not write the schema: {clean_line(str(error))}", err=True)
             else:
-                typer.echo(f"Wrote {schema_path}: YAML-aware editors check the deck against it.")
-        elif schema_path.read_text(encoding="utf-8", errors="replace") != schema_text():
-            typer.echo(
-                f"{schema_path} differs from this version's schema; refresh it with "
-                f"quiz schema --output {schema_path}",
-                err=True,
-            )
-        typer.echo(f"Next: edit it, check it with quiz lint {path}, then load it with quiz import {path}")
+                typer.echo(f"Wrote {shown_schema}: YAML-aware editors check the deck against it.")
+        else:
+            try:
+                current = schema_path.read_text(encoding="utf-8", errors="replace")
+            except OSError as error:
+                current = None
+                typer.echo(f"Could not read {shown_schema}: {error.strerror}.", err=True)
+            if current is not None and current != schema_text():
+                typer.echo(
+                    f"{shown_schema} differs from this version's schema; refresh it with "
+                    f"quiz schema --output {shown_schema}",
+                    err=True,
+                )
+        typer.echo(f"Next: edit it, check it with quiz lint {shown}, then load it with quiz import {shown}")
 
     @app.command("add")
     @handle_errors
@@ -233,7 +242,7 @@ def _fix_ids(path: Path, slug: str) -> int:
     fixed = insert_generated_ids(data, str(path), path.stem)
     if fixed.written:
         _replace_file(path, fixed.data)
-        typer.echo(f"{path}: wrote {_count(len(fixed.written), 'id')} (deck '{slug}').", err=True)
+        typer.echo(clean_line(f"{path}: wrote {_count(len(fixed.written), 'id')} (deck '{slug}')."), err=True)
     return len(fixed.written)
 
 
@@ -260,6 +269,10 @@ def _replace_file(path: Path, data: bytes) -> None:
             os.fsync(handle.fileno())
         if target.exists():
             shutil.copymode(target, temporary)
+        else:  # a temporary file is private (0600); a new deck or schema is an ordinary file
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(temporary, 0o666 & ~umask)
         os.replace(temporary, target)
     except OSError as error:
         temporary.unlink(missing_ok=True)

@@ -113,7 +113,9 @@ class MaintenanceQueries(BaseStore):
         try:
             yield
         finally:
-            self.conn.execute("COMMIT")
+            # A read transaction has nothing to lose; a broken connection must not mask the real error.
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("COMMIT")
 
     def integrity_problems(self) -> list[str]:
         """What SQLite's integrity check and foreign-key check find; empty when all is well."""
