@@ -532,6 +532,7 @@ class _Walker:
         return value
 
     def deck(self, root: Node, default_slug: str) -> Deck:
+        default_slug = unicodedata.normalize("NFC", default_slug)  # macOS file names are decomposed
         entries = self.mapping(root, "the deck", DECK_KEYS)
         if entries is None:
             raise DeckError(self.problems)
@@ -698,9 +699,3 @@ def _name_rule(value: str) -> str:
         "may contain only letters (with their accents and marks), digits, '-', '_' and '.', "
         "and must start with a letter or digit."
     )
-
-
-def iter_problems(decks: list[Deck]) -> Iterator[Problem]:
-    """Every warning of the given decks, in file order."""
-    for deck in decks:
-        yield from deck.warnings

@@ -222,8 +222,9 @@ class Session:
         # so its re-drill, unless buried with its card, is still the last entry.
         if step.redrill is not None and self._queue and self._queue[-1] == step.redrill:
             self._queue.pop()
-        if step.entry[0] not in self._buried:
-            self._queue.appendleft(step.entry)
+        # A card buried after its grade comes back with the undo: its grade is to be given again.
+        self._buried.discard(step.entry[0])
+        self._queue.appendleft(step.entry)
         self._recount()
         self.tally = step.tally
         self.position -= 1

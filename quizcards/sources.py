@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -42,26 +41,10 @@ def find_deck_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     problems: list[Problem] = []
     seen: set[Path] = set()
     for path in paths:
-        if path.is_dir():
-            found = sorted(
-                p
-                for p in path.rglob("*")
-                if p.suffix.lower() in DECK_SUFFIXES
-                and p.is_file()
-                and not any(part.startswith(".") for part in p.relative_to(path).parts)
-            )
-            if not found:
-                problems.append(
-                    Problem(str(path), None, None, "the folder holds no .yaml or .yml deck files.")
-                )
-            candidates = found
-        elif path.is_file():
-            candidates = [path]
-        elif path.exists():
-            problems.append(Problem(str(path), None, None, "is not a regular file or folder."))
-            continue
-        else:
-            problems.append(Problem(str(path), None, None, "no such file or folder."))
+        try:
+            candidates = _deck_files_at(path, problems)
+        except OSError as error:  # a name too long, a folder we may not read
+            problems.append(Problem(str(path), None, None, f"cannot read it: {error.strerror or error}."))
             continue
         for candidate in candidates:
             key = candidate.resolve()
@@ -69,6 +52,27 @@ def find_deck_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:
                 seen.add(key)
                 files.append(candidate)
     return files, problems
+
+
+def _deck_files_at(path: Path, problems: list[Problem]) -> list[Path]:
+    if path.is_dir():
+        found = sorted(
+            p
+            for p in path.rglob("*")
+            if p.suffix.lower() in DECK_SUFFIXES
+            and p.is_file()
+            and not any(part.startswith(".") for part in p.relative_to(path).parts)
+        )
+        if not found:
+            problems.append(Problem(str(path), None, None, "the folder holds no .yaml or .yml deck files."))
+        return found
+    if path.is_file():
+        return [path]
+    if path.exists():
+        problems.append(Problem(str(path), None, None, "is not a regular file or folder."))
+    else:
+        problems.append(Problem(str(path), None, None, "no such file or folder."))
+    return []
 
 
 def read_deck_file(path: Path) -> Deck:
@@ -120,11 +124,3 @@ def load_deck_paths(paths: list[Path]) -> LoadResult:
         first_file[deck.slug] = str(path)
         decks.append(replace(deck, file=str(path.resolve())))
     return LoadResult(tuple(decks), tuple(problems))
-
-
-def display_path(path: Path) -> str:
-    """A path as the user would recognise it: relative to the working folder if below it."""
-    try:
-        return os.path.relpath(path)
-    except ValueError:  # pragma: no cover - another drive on Windows
-        return str(path)

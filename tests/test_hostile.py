@@ -299,7 +299,10 @@ def review_everything(db: Path, term: str) -> bytes:
     child.logfile_read = transcript
     try:
         first = True
-        while child.expect([rb"\n> ", b"Session summary"]) == 0:
+        while (step := child.expect([rb"\n> ", b"That was the last card", b"Session summary"])) != 2:
+            if step == 1:
+                child.send("x")  # no undo: on to the summary
+                continue
             if first:
                 # Markup typed by the learner; graded 2, the card comes back with it shown.
                 child.send("[red]typed[/red] [link=file:///etc/passwd]x[/link]\r")

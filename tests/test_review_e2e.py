@@ -270,10 +270,22 @@ def test_a_buried_new_card_leaves_its_place_to_the_next(deck_db: Path, children:
     child.send("s")  # the first new card is buried: the third one takes its place today
     child.expect_exact("buried until tomorrow")
     answer(child, "Why divide by the square root", "", "5")
-    answer(child, "What did attention fix", "", "5")
+    answer(child, "What did attention fix", "", "2")
+    child.expect_exact("again later today")
+    answer(child, "What did attention fix", "", "5")  # the re-drill
+    child.expect_exact("That was the last card")
+    child.send("u")  # take the last grade back, and give it again
+    child.expect_exact("undid the last grade")
+    answer(child, "What did attention fix", "", "4")
+    child.expect_exact("That was the last card")
+    child.send("\r")
     child.expect_exact("Session summary")
     child.expect(pexpect.EOF)
-    assert [row[0] for row in log(deck_db)] == ["scale", "bottleneck"]
+    assert [(row[0], row[1], row[2]) for row in log(deck_db)] == [
+        ("scale", 5, "scheduled"),
+        ("bottleneck", 2, "scheduled"),
+        ("bottleneck", 4, "redrill"),
+    ]
 
 
 def test_an_unknown_tag_is_an_error(deck_db: Path, children: list[pexpect.spawn]) -> None:

@@ -282,3 +282,41 @@ def test_new_cards_added_after_a_bury_go_before_the_redrills() -> None:
     assert session.remaining() == Remaining(due=0, new=2, redrill=1)
     assert session.holds(4)
     assert not session.holds(9)
+
+
+def test_undo_brings_back_a_card_buried_after_its_grade() -> None:
+    session = Session([QueueEntry(1, "due"), QueueEntry(2, "due")])
+    session.record(Grade.DIFFICULT, "scheduled", 101, 0)  # card 1: a re-drill is owed
+    session.bury()  # card 2
+    assert session.current == QueueEntry(1, "redrill")
+    session.bury()  # card 1's re-drill, and with it card 1
+    assert session.done
+    assert session.undo() == 101
+    assert session.current == QueueEntry(1, "due")  # its grade is to be given again
+    assert session.remaining() == Remaining(due=1, new=0, redrill=0)
+
+
+def test_keys_read_whole_escape_sequences_and_utf8() -> None:
+    import os
+
+    from quizcards.terminal import ESCAPE_KEY, KeyReader
+
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, b"\x1b[5~4\x1b[1;5A\x1bOP3" + "한".encode() + b"\xe9" + b"5")
+        keys = KeyReader(read_end)
+        got = [keys.read() for _ in range(7)]
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+    # PageUp, Ctrl+Up and F1 are single unknown keys: their digits never become grades.
+    assert got == [ESCAPE_KEY, "4", ESCAPE_KEY, ESCAPE_KEY, "3", "한", "\ufffd5"[0]]
+
+
+def test_a_damaged_database_is_a_sentence_not_a_traceback(store: Store) -> None:
+    from quizcards.errors import StoreError
+
+    store.conn.execute("DROP INDEX IF EXISTS cards_due")
+    store.conn.execute("ALTER TABLE cards RENAME TO cards_gone")
+    with pytest.raises(StoreError):
+        store.due_card_ids(TODAY, SessionFilter())

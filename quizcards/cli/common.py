@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import os
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
@@ -157,7 +156,3 @@ def new_cards_per_day() -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise QuizError(f"{path}: new_per_day must be a whole number of 0 or more, not {value!r}.")
     return value
-
-
-def stdout_is_terminal() -> bool:
-    return sys.stdout.isatty()

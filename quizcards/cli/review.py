@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from quizcards.store import BaseStore
     from quizcards.terminal import KeyReader
 
-GRADE_KEYS = "012345"
+GRADE_KEYS = frozenset("012345")
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,6 +94,8 @@ class DailyBackup:
             return None
         if isinstance(error, QuizError):
             return str(error)
+        if isinstance(error, OSError):  # the backups folder or an old backup not writable, say
+            return f"{error.filename or 'the backups folder'}: {error.strerror or error}"
         raise error
 
     def finish_quietly(self) -> None:
@@ -232,7 +234,13 @@ def _drive(
     from quizcards.scheduler import parse_grade
     from quizcards.terminal import single_keys
 
-    while (entry := session.current) is not None:
+    while True:
+        entry = session.current
+        if entry is None:
+            if session.position > 0 and _offer_last_undo(console):
+                _undo(session, store, console, today)
+                continue
+            return
         card = store.study_card(entry.pk)
         console.print()
         console.rule(render.session_header(card, session.position + 1, session.remaining()))
@@ -250,26 +258,50 @@ def _drive(
         if backup is not None:
             _report_backup(console, backup.wait())  # before the session's first write
         if action == "u":
-            review_id = session.undo()
-            if review_id is not None:
-                store.undo_review(review_id)
-                console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
+            _undo(session, store, console, today)
             continue
         if action == "s":
             _bury(session, store, entry, today, plan)
             console.print("  buried until tomorrow.", style="dim")
             continue
         grade = parse_grade(int(action))
+        reviewed_at = clock()
         recorded = store.record_grade(
             entry.pk,
             grade,
-            reviewed_at=clock(),
-            reviewed_on=today,
+            reviewed_at=reviewed_at,
+            # A session that runs past midnight grades on the new day: due = that day + interval.
+            reviewed_on=local_day(reviewed_at),
             explanation=explanation,
             duration_ms=elapsed_ms,
         )
         session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
         console.print(render.graded(recorded, grade))
+
+
+def _undo(session: Session, store: BaseStore, console: Console, today: date) -> None:
+    review_id = session.undo()
+    if review_id is None:
+        return
+    store.undo_review(review_id)
+    undone = session.current
+    if undone is not None:
+        store.unbury(undone.pk, today)  # buried after that grade: the undo brings it back
+    console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
+
+
+def _offer_last_undo(console: Console) -> bool:
+    """After the last card: one chance to take its grade back before the summary."""
+    from rich.text import Text
+
+    from quizcards.terminal import single_keys
+
+    console.print(Text("That was the last card. u undo its grade · any other key to finish.", style="dim"))
+    with single_keys() as keys:
+        try:
+            return keys.read().lower() == "u"
+        except KeyboardInterrupt:
+            return False
 
 
 def _report_backup(console: Console, problem: str | None) -> None:

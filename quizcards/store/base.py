@@ -344,6 +344,13 @@ class BaseStore:
         except sqlite3.Error as error:
             raise _describe(error, self.path) from None
 
+    def _run(self, sql: str, parameters: Sequence[Any] | dict[str, Any] = ()) -> sqlite3.Cursor:
+        """A statement outside a transaction block, its errors made sentences (a damaged file, say)."""
+        try:
+            return self.conn.execute(sql, parameters)
+        except sqlite3.Error as error:
+            raise _describe(error, self.path) from None
+
     # ---- backups -------------------------------------------------------
 
     def backup_to(self, target: Path) -> None:
@@ -412,7 +419,8 @@ class BaseStore:
             return target
         self.backup_to(target)
         for old, _ in self._automatic_backups()[:-BACKUPS_KEPT]:
-            old.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):  # an old copy that cannot go now goes next time
+                old.unlink(missing_ok=True)
         return target
 
     def has_backup(self, fragment: str) -> bool:
@@ -450,7 +458,7 @@ class BaseStore:
     def stored_cards(self, slug: str) -> dict[str, StoredCard]:
         from quizcards.importing import StoredCard
 
-        rows = self.conn.execute(
+        rows = self._run(
             "SELECT card_id, id, content_hash, position, retired FROM cards WHERE deck = ?", [slug]
         ).fetchall()
         return {
@@ -553,7 +561,7 @@ class BaseStore:
 
     def due_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
         where, parameters = self._filter_sql(selection)
-        rows = self.conn.execute(
+        rows = self._run(
             f"""
             SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck
             WHERE {where} AND c.due_on IS NOT NULL AND c.due_on <= :today
@@ -570,7 +578,7 @@ class BaseStore:
         where, parameters = self._filter_sql(selection)
         # CROSS JOIN keeps decks the outer loop: decks_position, then each deck's new cards from
         # cards_due, read only up to the limit (m003). Left to itself the planner sorts them all first.
-        rows = self.conn.execute(
+        rows = self._run(
             f"""
             SELECT c.id FROM decks d CROSS JOIN cards c ON c.deck = d.slug
             WHERE {where} AND c.due_on IS NULL
@@ -584,7 +592,7 @@ class BaseStore:
     def redrill_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
         """Cards whose latest grade today was below 4: SM-2 step 7 owes them a repeat."""
         where, parameters = self._filter_sql(selection)
-        rows = self.conn.execute(
+        rows = self._run(
             f"""
             SELECT c.id FROM reviews r JOIN cards c ON c.id = r.card
             WHERE r.reviewed_on = :today AND {where}
@@ -600,14 +608,12 @@ class BaseStore:
     def introduced_count(self, today: date) -> int:
         """New cards first graded today, across the whole collection."""
         return int(
-            self.conn.execute(
-                "SELECT count(*) FROM cards WHERE introduced_on = ?", [today.isoformat()]
-            ).fetchone()[0]
+            self._run("SELECT count(*) FROM cards WHERE introduced_on = ?", [today.isoformat()]).fetchone()[0]
         )
 
     def outlook(self, today: date, selection: SessionFilter) -> Outlook:
         where, parameters = self._filter_sql(selection)
-        row = self.conn.execute(
+        row = self._run(
             f"""
             SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
                    count(*) FILTER (WHERE c.due_on IS NULL),
@@ -620,7 +626,7 @@ class BaseStore:
         next_due = _day(row[0])
         next_count = 0
         if next_due is not None:
-            next_count = self.conn.execute(
+            next_count = self._run(
                 f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",
                 {**parameters, "day": row[0]},
             ).fetchone()[0]
@@ -628,7 +634,7 @@ class BaseStore:
 
     def tag_exists(self, tag: str) -> bool:
         """Whether any card, or any deck, carries the tag."""
-        row = self.conn.execute(
+        row = self._run(
             """
             SELECT EXISTS (SELECT 1 FROM cards c, json_each(c.tags) WHERE c.retired = 0 AND value = :tag)
                 OR EXISTS (SELECT 1 FROM decks d, json_each(d.tags) WHERE value = :tag)
@@ -726,6 +732,12 @@ class BaseStore:
             schedule, introduced = self._rebuilt(conn, pk)
             self._write_schedule(conn, pk, schedule, introduced_on=introduced)
         return schedule
+
+    def unbury(self, pk: int, today: date) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE cards SET buried_on = NULL WHERE id = ? AND buried_on = ?", [pk, today.isoformat()]
+            )
 
     def bury(self, pk: int, today: date) -> None:
         with self._transaction() as conn:
