@@ -126,11 +126,11 @@ def nothing_due(outlook: Outlook, today: date) -> Text:
         )
     if outlook.new_waiting:
         out.append(
-            f" {outlook.new_waiting} new card{'s' if outlook.new_waiting != 1 else ''} "
-            "waiting (today's new-card limit is reached)."
+            f" {outlook.new_waiting} new card{'s' if outlook.new_waiting != 1 else ''} waiting "
+            "(today's allowance of new cards is used up or buried; --new N allows more)."
         )
     elif outlook.next_due_on is None:
-        out.append(" No cards are scheduled; import a deck with quiz import.")
+        out.append(" No other card is scheduled; quiz import adds decks.")
     return out
 
 
