@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import signal
 import textwrap
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+import pexpect
 import pytest
 from typer.testing import CliRunner, Result
 
@@ -56,6 +58,24 @@ def write_deck(tmp_path: Path) -> Callable[..., Path]:
         return path
 
     return write
+
+
+@pytest.fixture
+def deck_db(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Path:
+    """A database holding SMALL_DECK."""
+    assert quiz("import", write_deck("attention.yaml", SMALL_DECK)).exit_code == 0
+    return db_path
+
+
+@pytest.fixture
+def children() -> Iterator[list[pexpect.spawn]]:
+    """Spawned processes, killed and closed after the test whatever happened."""
+    spawned: list[pexpect.spawn] = []
+    yield spawned
+    for child in spawned:
+        if child.isalive():
+            child.kill(signal.SIGKILL)
+        child.close()
 
 
 @pytest.fixture

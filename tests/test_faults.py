@@ -58,22 +58,6 @@ def spawn(db: Path, *args: str, now: str = NOW) -> pexpect.spawn:
     return child
 
 
-@pytest.fixture
-def children() -> Iterator[list[pexpect.spawn]]:
-    spawned: list[pexpect.spawn] = []
-    yield spawned
-    for child in spawned:
-        if child.isalive():
-            child.kill(signal.SIGKILL)
-        child.close()
-
-
-@pytest.fixture
-def deck_db(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Path:
-    assert quiz("import", write_deck("attention.yaml", SMALL_DECK)).exit_code == 0
-    return db_path
-
-
 def fingerprint(db: Path) -> str:
     return hashlib.sha256(db.read_bytes()).hexdigest()
 

@@ -9,7 +9,7 @@ import sqlite3
 import sys
 import termios
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
@@ -17,7 +17,6 @@ import pytest
 from click.testing import Result
 
 from quizcards.store import Store
-from tests.conftest import SMALL_DECK
 
 pytestmark = pytest.mark.slow
 
@@ -54,21 +53,6 @@ def spawn(db: Path | None, now: str, *args: str, home: Path | None = None) -> pe
     argv = (["--db", str(db)] if db else []) + ["review", *args]
     child = pexpect.spawn(str(QUIZ), argv, env=env, encoding="utf-8", timeout=20, dimensions=(50, 110))
     return child
-
-
-@pytest.fixture
-def deck_db(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Path:
-    assert quiz("import", write_deck("attention.yaml", SMALL_DECK)).exit_code == 0
-    return db_path
-
-
-@pytest.fixture
-def children() -> Iterator[list[pexpect.spawn]]:
-    spawned: list[pexpect.spawn] = []
-    yield spawned
-    for child in spawned:
-        if child.isalive():
-            child.kill(signal.SIGKILL)
 
 
 def log(db: Path) -> list[tuple[str, int, str, str]]:
