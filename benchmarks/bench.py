@@ -249,7 +249,7 @@ def schema_version() -> str:
     """The last migration's name and a digest of the schema's history, which any change alters."""
     import hashlib
 
-    from quizcards import migrations
+    from quizcards.store import migrations
 
     digest = hashlib.sha256(Path(migrations.__file__).read_bytes()).hexdigest()[:8]
     return f"{migrations.NAMES[-1]}-{digest}"
@@ -345,8 +345,8 @@ def query_plans(db: Path, today: date) -> list[dict[str, Any]]:
     Diagnostics for the JSON, through the store's own connection: the plans change
     with SQLite's version and with the indexes, and a later run may be compared.
     """
-    from quizcards.session import SessionFilter
-    from quizcards.stats import build_stats
+    from quizcards.core.session import SessionFilter
+    from quizcards.core.stats import build_stats
     from quizcards.store import Store
 
     plans: list[dict[str, Any]] = []

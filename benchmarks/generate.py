@@ -3,11 +3,11 @@
 The collection is built through quizcards' own code paths, the ones `quiz import`
 and `quiz check --repair` use:
 
-1. each generated deck file is loaded by ``quizcards.sources.load_deck_paths``,
-   compared with the store by ``quizcards.importing.plan_deck_import`` and
+1. each generated deck file is loaded by ``quizcards.adapters.sources.load_deck_paths``,
+   compared with the store by ``quizcards.core.importing.plan_deck_import`` and
    written by ``Store.apply_import`` (one file at a time, as `quiz import` would);
 2. three years of study are simulated day by day with the real scheduler
-   (``quizcards.session.grade_effect``, i.e. SM-2's ``review``): every due card
+   (``quizcards.core.session.grade_effect``, i.e. SM-2's ``review``): every due card
    is reviewed, new cards fill the day up to a steady workload, grades below 4
    are re-drilled the same day, and some days are skipped;
 3. the log is appended by ``Store.bulk_insert_reviews`` (one transaction,
@@ -169,8 +169,8 @@ def _weighted(table: tuple[tuple[int, int], ...]) -> tuple[list[int], list[int]]
 
 def build_collection(path: Path, spec: CollectionSpec, *, progress: bool = False) -> CollectionSummary:
     """Create the collection database at path (which must not exist) through the store's API."""
-    from quizcards.importing import plan_deck_import
-    from quizcards.sources import load_deck_paths
+    from quizcards.adapters.sources import load_deck_paths
+    from quizcards.core.importing import plan_deck_import
     from quizcards.store import Store
 
     def say(message: str) -> None:
@@ -231,8 +231,8 @@ def _simulate(
     Yields ``ReviewLogEntry`` values, oldest first, and stops at exactly
     ``spec.reviews`` rows (the last day may be cut short: the learner stopped).
     """
-    from quizcards.scheduler import NEW, Grade, Schedule
-    from quizcards.session import grade_effect
+    from quizcards.core.scheduler import NEW, Grade, Schedule
+    from quizcards.core.session import grade_effect
     from quizcards.store.export import ReviewLogEntry
 
     if spec.reviews <= 0:

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from quizcards.export import REVIEW_FIELDS, review_record, write_csv, write_csv_text
+from quizcards.core.export import REVIEW_FIELDS, review_record, write_csv, write_csv_text
 from quizcards.store import Store
 from quizcards.store.export import ReviewLogEntry
 
@@ -148,8 +148,8 @@ cards:
 
 
 def awkward_store(tmp_path: Path) -> Store:
-    from quizcards.importing import plan_deck_import
-    from quizcards.sources import load_deck_paths
+    from quizcards.adapters.sources import load_deck_paths
+    from quizcards.core.importing import plan_deck_import
 
     deck_file = tmp_path / "awkward.yaml"
     deck_file.write_text(AWKWARD_DECK, encoding="utf-8")
@@ -205,7 +205,7 @@ def test_the_review_csv_formatted_by_sqlite_is_the_csv_module_output_byte_for_by
 def test_bulk_insert_refuses_what_quizcards_would_never_write(
     field: str, value: object, tmp_path: Path
 ) -> None:
-    from quizcards.errors import StoreError
+    from quizcards.core.errors import StoreError
 
     with awkward_store(tmp_path) as store:
         good = entries(min(card.pk for card in store.stored_cards("awkward").values()), ["x"])[0]

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from quizcards.deck import Deck
-from quizcards.sources import bundled_decks_dir, load_deck_paths
+from quizcards.adapters.sources import bundled_decks_dir, load_deck_paths
+from quizcards.core.deck import Deck
 
 EXPECTED = {
     "seq2seq",

@@ -12,7 +12,7 @@ import pytest
 from click.testing import Result
 from rich.cells import cell_len
 
-from quizcards.scheduler import Grade, Schedule
+from quizcards.core.scheduler import Grade, Schedule
 from quizcards.store import Store
 from quizcards.store.cards import card_state
 from tests.conftest import SMALL_DECK

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from quizcards.deck import (
+from quizcards.adapters.sources import load_deck_paths
+from quizcards.core.deck import (
     MAX_ID_LENGTH,
     Deck,
     DeckError,
@@ -17,7 +18,6 @@ from quizcards.deck import (
     parse_deck,
     suggest_key,
 )
-from quizcards.sources import load_deck_paths
 
 
 def parse(text: str, path: str = "deck.yaml", slug: str = "deck") -> Deck:
@@ -160,7 +160,7 @@ def test_derived_id_is_stable_and_normalised() -> None:
     ],
 )
 def test_unknown_key_suggestions(key: str, expected: str | None) -> None:
-    from quizcards.deck import CARD_KEYS
+    from quizcards.core.deck import CARD_KEYS
 
     assert suggest_key(key, CARD_KEYS) == expected
 

@@ -17,7 +17,8 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from quizcards.export import (
+from quizcards.adapters.sanitize import clean
+from quizcards.core.export import (
     CARD_FIELDS,
     REVIEW_FIELDS,
     anki_deck_id,
@@ -26,10 +27,9 @@ from quizcards.export import (
     note_guid,
     write_csv,
 )
-from quizcards.scheduler import Grade
+from quizcards.core.scheduler import Grade
 from quizcards.store import Store
 from quizcards.store.export import ReviewLogEntry
-from quizcards.terminal import clean
 
 Quiz = Callable[..., Result]
 WriteDeck = Callable[..., Path]
@@ -327,7 +327,7 @@ def test_bulk_insert_is_all_or_nothing(collection: Path) -> None:
         pk = pk_of(collection, "attention", "qkv")
         good = next(generated_log([pk], 1))
         bad = ReviewLogEntry(**{**{f: getattr(good, f) for f in good.__dataclass_fields__}, "grade": 9})
-        from quizcards.errors import StoreError
+        from quizcards.core.errors import StoreError
 
         with pytest.raises(StoreError):
             store.bulk_insert_reviews([good, good, bad])

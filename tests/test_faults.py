@@ -22,10 +22,9 @@ import pytest
 from click.testing import Result
 from sqlite_utils import Database
 
-from quizcards import migrations
 from quizcards.cli import app
-from quizcards.scheduler import Grade
-from quizcards.store import BACKUPS_KEPT, Store
+from quizcards.core.scheduler import Grade
+from quizcards.store import BACKUPS_KEPT, Store, migrations
 from quizcards.store.base import BaseStore
 from tests.conftest import SMALL_DECK
 
@@ -188,7 +187,7 @@ GRADER = textwrap.dedent(
     import sys
     from datetime import date, datetime, timezone
     from pathlib import Path
-    from quizcards.scheduler import Grade
+    from quizcards.core.scheduler import Grade
     from quizcards.store import Store
 
     with Store.open(Path(sys.argv[1])) as store:

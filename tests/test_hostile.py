@@ -21,9 +21,9 @@ import pexpect
 import pytest
 from click.testing import Result
 
-from quizcards import deck
 from quizcards.cli import app
-from quizcards.session import SessionFilter
+from quizcards.core import deck
+from quizcards.core.session import SessionFilter
 from quizcards.store import Store
 from tests.conftest import SMALL_DECK
 

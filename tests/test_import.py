@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from quizcards.scheduler import Grade
+from quizcards.core.scheduler import Grade
 from quizcards.store import Store
 from tests.conftest import SMALL_DECK
 
@@ -127,7 +127,7 @@ def test_retired_cards_are_never_reviewed(quiz: Quiz, write_deck: WriteDeck, db_
     quiz("import", path)
     write_deck("attention.yaml", SMALL_DECK.split("  - id: scale")[0])
     quiz("import", path)
-    from quizcards.session import SessionFilter
+    from quizcards.core.session import SessionFilter
 
     with Store.open(db_path) as store:
         new = store.new_card_ids(date(2026, 3, 10), SessionFilter(), 100)

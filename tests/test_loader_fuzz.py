@@ -13,8 +13,8 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizcards import deck
-from quizcards.deck import CARD_KEYS, DECK_KEYS, Deck, DeckError, parse_deck
+from quizcards.core import deck
+from quizcards.core.deck import CARD_KEYS, DECK_KEYS, Deck, DeckError, parse_deck
 from tests.conftest import SMALL_DECK
 
 PATH = "fuzz/deck.yaml"

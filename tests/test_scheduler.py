@@ -13,8 +13,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from quizcards.errors import InvalidGradeError, QuizError
-from quizcards.scheduler import (
+from quizcards.core.errors import InvalidGradeError, QuizError
+from quizcards.core.scheduler import (
     MIN_EASINESS_HUNDREDTHS,
     NEW,
     Grade,
@@ -408,7 +408,7 @@ def test_replay_equals_a_manual_fold(case: tuple[Schedule, list[tuple[int, date]
 def test_a_very_long_run_of_perfect_grades_never_overflows_the_calendar() -> None:
     from datetime import date as _date
 
-    from quizcards.scheduler import NEW, Grade, review
+    from quizcards.core.scheduler import NEW, Grade, review
 
     schedule = NEW
     day = _date(2026, 1, 1)

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizcards import deck as deck_module
-from quizcards.authoring import new_deck_text
-from quizcards.deck import (
+from quizcards.adapters.sources import bundled_decks_dir, find_deck_files, read_deck_file
+from quizcards.core import deck as deck_module
+from quizcards.core.authoring import new_deck_text
+from quizcards.core.deck import (
     CARD_KEYS,
     DECK_KEYS,
     MAX_ANSWER_LENGTH,
@@ -33,8 +34,13 @@ from quizcards.deck import (
     is_valid_name,
     parse_deck,
 )
-from quizcards.schema import NAME_PATTERN, SINGLE_LINE_PATTERN, deck_schema, is_quizcards_schema, schema_text
-from quizcards.sources import bundled_decks_dir, find_deck_files, read_deck_file
+from quizcards.core.deck.schema import (
+    NAME_PATTERN,
+    SINGLE_LINE_PATTERN,
+    deck_schema,
+    is_quizcards_schema,
+    schema_text,
+)
 from tests.conftest import SMALL_DECK
 
 Quiz = Callable[..., Result]

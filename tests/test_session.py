@@ -9,14 +9,14 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from quizcards.scheduler import Grade
-from quizcards.session import (
+from quizcards.core.explanation import covered_points
+from quizcards.core.scheduler import Grade
+from quizcards.core.session import (
     QueueEntry,
     Remaining,
     Session,
     SessionFilter,
     build_queue,
-    covered_points,
     grade_effect,
     new_card_allowance,
 )
@@ -97,7 +97,7 @@ def test_invalid_grades_are_rejected() -> None:
 
 
 def test_first_grade_of_the_day_schedules_later_ones_are_redrills() -> None:
-    from quizcards.scheduler import NEW
+    from quizcards.core.scheduler import NEW
 
     kind, after = grade_effect(NEW, 2, TODAY)
     assert kind == "scheduled"
@@ -255,7 +255,7 @@ def test_state_always_equals_the_replayed_log(store: Store) -> None:
 
 def test_new_per_day_comes_from_the_config_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from quizcards.cli.common import DEFAULT_NEW_PER_DAY, new_cards_per_day
-    from quizcards.errors import QuizError
+    from quizcards.core.errors import QuizError
 
     config = tmp_path / "config.toml"
     monkeypatch.setenv("QUIZCARDS_CONFIG", str(config))
@@ -299,7 +299,7 @@ def test_undo_brings_back_a_card_buried_after_its_grade() -> None:
 def test_keys_read_whole_escape_sequences_and_utf8() -> None:
     import os
 
-    from quizcards.terminal import ESCAPE_KEY, KeyReader
+    from quizcards.adapters.terminal import ESCAPE_KEY, KeyReader
 
     read_end, write_end = os.pipe()
     try:
@@ -314,7 +314,7 @@ def test_keys_read_whole_escape_sequences_and_utf8() -> None:
 
 
 def test_a_damaged_database_is_a_sentence_not_a_traceback(store: Store) -> None:
-    from quizcards.errors import StoreError
+    from quizcards.core.errors import StoreError
 
     store.conn.execute("DROP INDEX IF EXISTS cards_due")
     store.conn.execute("ALTER TABLE cards RENAME TO cards_gone")

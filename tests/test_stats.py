@@ -19,9 +19,8 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
-from quizcards.render.stats import stats_dashboard
-from quizcards.scheduler import Grade
-from quizcards.stats import (
+from quizcards.core.scheduler import Grade
+from quizcards.core.stats import (
     STATS_CSV_FIELDS,
     STATS_JSON_SCHEMA,
     Stats,
@@ -37,6 +36,7 @@ from quizcards.stats import (
     stats_json,
     streak,
 )
+from quizcards.render.stats import stats_dashboard
 from quizcards.store import Store
 
 Quiz = Callable[..., Result]

@@ -55,7 +55,7 @@ def test_wheel_installs_and_imports_its_bundled_decks(tmp_path: Path) -> None:
     bundled = run(
         python,
         "-c",
-        "from quizcards.sources import bundled_decks_dir; print(bundled_decks_dir())",
+        "from quizcards.adapters.sources import bundled_decks_dir; print(bundled_decks_dir())",
         cwd=tmp_path,
         env=env,
     ).strip()

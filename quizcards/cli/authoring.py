@@ -8,12 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from quizcards.adapters.sanitize import clean_line
 from quizcards.cli.common import handle_errors
-from quizcards.errors import QuizError
-from quizcards.terminal import clean_line
+from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
-    from quizcards.deck import Deck, Problem
+    from quizcards.core.deck import Deck, Problem
 
 
 def register(app: typer.Typer) -> None:
@@ -30,9 +30,15 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Create a deck file with an example card and a schema pointer for YAML-aware editors."""
-        from quizcards.authoring import SCHEMA_FILENAME, check_title, deck_name_for, new_deck_text, title_for
-        from quizcards.schema import schema_text
-        from quizcards.sources import DECK_SUFFIXES
+        from quizcards.adapters.sources import DECK_SUFFIXES
+        from quizcards.core.authoring import (
+            SCHEMA_FILENAME,
+            check_title,
+            deck_name_for,
+            new_deck_text,
+            title_for,
+        )
+        from quizcards.core.deck.schema import schema_text
 
         if path.suffix.lower() not in DECK_SUFFIXES:
             raise QuizError(f"{path}: a deck file's name must end in .yaml or .yml.")
@@ -93,9 +99,9 @@ def register(app: typer.Typer) -> None:
         here and end it with a line holding only '.'. Nothing else in the file
         changes: the card is added as text after the last card.
         """
-        from quizcards.authoring import append_card, check_card_id, new_card, split_tags
-        from quizcards.sources import read_deck_file
-        from quizcards.terminal import clean_line
+        from quizcards.adapters.sanitize import clean_line
+        from quizcards.adapters.sources import read_deck_file
+        from quizcards.core.authoring import append_card, check_card_id, new_card, split_tags
 
         deck = read_deck_file(path)
         taken = {card.id for card in deck.cards}
@@ -142,7 +148,7 @@ def register(app: typer.Typer) -> None:
         repeat their question, and very long answers. Exit code 0 when clean, 1 on
         errors (and, with --strict, on warnings).
         """
-        from quizcards.sources import load_deck_paths
+        from quizcards.adapters.sources import load_deck_paths
 
         result = load_deck_paths(paths)
         unfixed = 0
@@ -159,7 +165,7 @@ def register(app: typer.Typer) -> None:
             if fixed:
                 result = load_deck_paths(paths)
         problems = _all_problems(paths, result.problems, result.decks)
-        from quizcards.terminal import clean
+        from quizcards.adapters.sanitize import clean
 
         for problem in problems:
             typer.echo(clean(problem.with_level()))
@@ -190,7 +196,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the JSON Schema (draft 2020-12) of the deck format, for YAML-aware editors."""
-        from quizcards.schema import is_quizcards_schema, schema_text
+        from quizcards.core.deck.schema import is_quizcards_schema, schema_text
 
         text = schema_text()
         if output is None:
@@ -215,9 +221,9 @@ def _count(number: int, noun: str) -> str:
 
 def _all_problems(paths: list[Path], loaded: tuple[Problem, ...], decks: tuple[Deck, ...]) -> list[Problem]:
     """The loader's problems and the authoring warnings, in file order, then line order."""
-    from quizcards.authoring import lint_deck
-    from quizcards.deck import DeckError, decode_deck_bytes
-    from quizcards.sources import find_deck_files
+    from quizcards.adapters.sources import find_deck_files
+    from quizcards.core.authoring import lint_deck
+    from quizcards.core.deck import DeckError, decode_deck_bytes
 
     problems = list(loaded)
     for deck in decks:
@@ -233,7 +239,7 @@ def _all_problems(paths: list[Path], loaded: tuple[Problem, ...], decks: tuple[D
 
 def _fix_ids(path: Path, slug: str) -> int:
     """Write the generated ids of one deck file in place; the number of ids written."""
-    from quizcards.authoring import insert_generated_ids
+    from quizcards.core.authoring import insert_generated_ids
 
     try:
         data = path.read_bytes()
@@ -338,7 +344,7 @@ def _edit_answer(editor: str, question: str) -> str:
     import subprocess
     import tempfile
 
-    from quizcards.authoring import answer_from_editor, editor_template
+    from quizcards.core.authoring import answer_from_editor, editor_template
 
     try:
         command = shlex.split(editor)

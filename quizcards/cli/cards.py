@@ -7,9 +7,9 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
+from quizcards.adapters.sanitize import json_text
 from quizcards.cli.common import clock, handle_errors, local_day, open_store
-from quizcards.errors import QuizError
-from quizcards.terminal import json_text
+from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
     from quizcards.store import Store

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from quizcards.errors import QuizError
-from quizcards.terminal import clean
+from quizcards.adapters.sanitize import clean
+from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
     from quizcards.store import BaseStore, Mode, Store
@@ -95,7 +95,7 @@ def _open(store_class: type[S], ctx: typer.Context, *, mode: Mode, create: bool)
 
 
 def report_error(error: QuizError) -> None:
-    from quizcards.deck import DeckError
+    from quizcards.core.deck import DeckError
 
     if isinstance(error, DeckError):
         for problem in error.problems:

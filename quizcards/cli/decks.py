@@ -7,18 +7,18 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from quizcards.adapters.sanitize import json_text
 from quizcards.cli.common import clock, handle_errors, local_day, open_store, settings_of
-from quizcards.terminal import json_text
 
 if TYPE_CHECKING:
-    from quizcards.deck import Deck, Problem
-    from quizcards.importing import DeckPlan
+    from quizcards.core.deck import Deck, Problem
+    from quizcards.core.importing import DeckPlan
     from quizcards.store import Store
 
 
 def plan_imports(store: Store | None, decks: tuple[Deck, ...], paths: list[Path]) -> list[DeckPlan]:
     """Each deck compared with what the store holds (an absent store holds nothing)."""
-    from quizcards.importing import plan_import
+    from quizcards.core.importing import plan_import
 
     if store is None:
         return plan_import(decks, {}, lambda slug: {})
@@ -27,7 +27,7 @@ def plan_imports(store: Store | None, decks: tuple[Deck, ...], paths: list[Path]
 
 
 def print_warnings(problems: tuple[Problem, ...]) -> None:
-    from quizcards.terminal import clean
+    from quizcards.adapters.sanitize import clean
 
     for problem in problems:
         typer.echo(clean(problem.with_level()), err=True)
@@ -47,10 +47,10 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Import YAML decks; re-importing an edited deck keeps every card's history."""
-        from quizcards.deck import DeckError
+        from quizcards.adapters.sources import load_deck_paths
+        from quizcards.core.deck import DeckError
         from quizcards.render import make_console
         from quizcards.render.decks import import_table
-        from quizcards.sources import load_deck_paths
 
         result = load_deck_paths(paths)
         print_warnings(result.warnings)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, TextIO
 import typer
 
 from quizcards.cli.common import clock, handle_errors, open_store, settings_of
-from quizcards.errors import QuizError
+from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
     from quizcards.store import Store
@@ -122,8 +122,8 @@ def _write_records(
     csv_text: Iterator[tuple[int, str]] | None = None,
 ) -> None:
     """Write the records as CSV or JSON Lines; csv_text, when given, is the same CSV already formatted."""
-    from quizcards.export import write_csv, write_csv_text, write_jsonl
-    from quizcards.terminal import clean
+    from quizcards.adapters.sanitize import clean
+    from quizcards.core.export import write_csv, write_csv_text, write_jsonl
 
     try:
         with output_stream(output) as (stream, terminal):
@@ -157,7 +157,7 @@ def export_reviews(
     deck: DeckOption = None,
 ) -> None:
     """Export the whole review log, oldest first, streamed row by row (safe for millions of reviews)."""
-    from quizcards.export import REVIEW_FIELDS, review_record
+    from quizcards.core.export import REVIEW_FIELDS, review_record
 
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
@@ -177,7 +177,7 @@ def export_cards(
     deck: DeckOption = None,
 ) -> None:
     """Export every card, retired ones included, with its current schedule."""
-    from quizcards.export import CARD_FIELDS, card_record
+    from quizcards.core.export import CARD_FIELDS, card_record
 
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
@@ -199,8 +199,8 @@ def export_apkg(
     deck: DeckOption = None,
 ) -> None:
     """Write an Anki package: one Anki deck per deck; re-importing it updates notes, never duplicates them."""
-    from quizcards.export import build_apkg
-    from quizcards.terminal import clean
+    from quizcards.adapters.sanitize import clean
+    from quizcards.core.export import build_apkg
 
     _refuse_the_database(ctx, path)
     moment = clock()

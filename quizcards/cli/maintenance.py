@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from quizcards.cli.common import clock, handle_errors, open_store, settings_of
-from quizcards.errors import QuizError
+from quizcards.core.errors import QuizError
 
 
 def _stamp() -> str:

@@ -20,16 +20,16 @@ from quizcards.cli.common import (
     open_session_store,
     settings_of,
 )
-from quizcards.errors import NotATerminalError
-from quizcards.session import SessionFilter, new_card_allowance
+from quizcards.core.errors import NotATerminalError
+from quizcards.core.session import SessionFilter, new_card_allowance
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizcards.deck import Deck
-    from quizcards.session import QueueEntry, Session, StudyCard
+    from quizcards.adapters.terminal import KeyReader
+    from quizcards.core.deck import Deck
+    from quizcards.core.session import QueueEntry, Session, StudyCard
     from quizcards.store import BaseStore
-    from quizcards.terminal import KeyReader
 
 GRADE_KEYS = frozenset("012345")
 
@@ -85,7 +85,7 @@ class DailyBackup:
         A failed backup (a full disk, a read-only folder) must not cost the learner
         the grade they just gave: it is reported, and the session goes on.
         """
-        from quizcards.errors import QuizError
+        from quizcards.core.errors import QuizError
 
         self.start()
         self._thread.join()
@@ -122,7 +122,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Review what is due today: explain each card, reveal the answer, grade yourself 0-5."""
-        from quizcards.terminal import is_interactive
+        from quizcards.adapters.terminal import is_interactive
 
         if not is_interactive():
             raise NotATerminalError(
@@ -134,8 +134,8 @@ def register(app: typer.Typer) -> None:
 def run_review(
     ctx: typer.Context, *, deck: str | None, tag: str | None, new: int | None, limit: int | None
 ) -> None:
+    from quizcards.core.session import Session
     from quizcards.render import make_console
-    from quizcards.session import Session
 
     console = make_console()
     settings = settings_of(ctx)
@@ -150,11 +150,11 @@ def run_review(
             _import_bundled(store, console, bundled or _load_bundled())
         today = local_day(clock())
         if deck is not None and not store.deck_exists(deck):
-            from quizcards.errors import QuizError
+            from quizcards.core.errors import QuizError
 
             raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
         if tag is not None and not store.tag_exists(tag):
-            from quizcards.errors import QuizError
+            from quizcards.core.errors import QuizError
 
             raise QuizError(
                 f"no card or deck has the tag '{tag}'; quiz cards --json shows every card's tags."
@@ -191,8 +191,8 @@ def run_review(
 
 
 def _load_bundled() -> tuple[Deck, ...]:
-    from quizcards.deck import DeckError
-    from quizcards.sources import bundled_decks_dir, load_deck_paths
+    from quizcards.adapters.sources import bundled_decks_dir, load_deck_paths
+    from quizcards.core.deck import DeckError
 
     result = load_deck_paths([bundled_decks_dir()])
     if result.errors:
@@ -201,7 +201,7 @@ def _load_bundled() -> tuple[Deck, ...]:
 
 
 def _import_bundled(store: BaseStore, console: Console, decks: tuple[Deck, ...]) -> None:
-    from quizcards.importing import plan_deck_import
+    from quizcards.core.importing import plan_deck_import
 
     plans = [
         plan_deck_import(deck, store.stored_deck(deck.slug), store.stored_cards(deck.slug)) for deck in decks
@@ -230,9 +230,9 @@ def _drive(
     backup: DailyBackup | None,
     plan: NewCardPlan,
 ) -> None:
+    from quizcards.adapters.terminal import single_keys
+    from quizcards.core.scheduler import parse_grade
     from quizcards.render import review as render
-    from quizcards.scheduler import parse_grade
-    from quizcards.terminal import single_keys
 
     while True:
         entry = session.current
@@ -294,7 +294,7 @@ def _offer_last_undo(console: Console) -> bool:
     """After the last card: one chance to take its grade back before the summary."""
     from rich.text import Text
 
-    from quizcards.terminal import single_keys
+    from quizcards.adapters.terminal import single_keys
 
     console.print(Text("That was the last card. u undo its grade · any other key to finish.", style="dim"))
     with single_keys() as keys:
@@ -348,8 +348,8 @@ def _read_explanation(console: Console, hints: list[str]) -> str:
 
 
 def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: str) -> None:
+    from quizcards.core.explanation import covered_points
     from quizcards.render import review as render
-    from quizcards.session import covered_points
 
     console.print(render.answer_panel(card))
     checklist = render.points_checklist(covered_points(card.points, explanation), typed=bool(explanation))

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from quizcards.cli.common import clock, handle_errors, local_day, open_store
-from quizcards.errors import QuizError
+from quizcards.core.errors import QuizError
 
 
 class StatsFormat(StrEnum):
@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         ] = StatsFormat.TABLE,
     ) -> None:
         """Show progress: cards by state, today's work, streaks, retention, forecast, calendar, leeches."""
-        from quizcards.stats import build_stats
+        from quizcards.core.stats import build_stats
 
         today = local_day(clock())
         since_day = parse_day("--since", since, today)
@@ -64,23 +64,23 @@ def register(app: typer.Typer) -> None:
                 raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
             figures = build_stats(store, today, deck=deck, since=since_day)
         if output_format is StatsFormat.JSON:
-            from quizcards.stats import stats_json
-            from quizcards.terminal import json_text
+            from quizcards.adapters.sanitize import json_text
+            from quizcards.core.stats import stats_json
 
             typer.echo(json_text(stats_json(figures)))
         elif output_format is StatsFormat.CSV:
             import io
 
-            from quizcards.export import write_csv
-            from quizcards.stats import STATS_CSV_FIELDS, stats_csv_rows
-            from quizcards.terminal import clean
+            from quizcards.adapters.sanitize import clean
+            from quizcards.core.export import write_csv
+            from quizcards.core.stats import STATS_CSV_FIELDS, stats_csv_rows
 
             buffer = io.StringIO(newline="")
             write_csv(stats_csv_rows(figures), STATS_CSV_FIELDS, buffer, clean=clean)
             typer.echo(buffer.getvalue(), nl=False)
         elif output_format is StatsFormat.MARKDOWN:
-            from quizcards.stats import stats_markdown
-            from quizcards.terminal import clean
+            from quizcards.adapters.sanitize import clean
+            from quizcards.core.stats import stats_markdown
 
             typer.echo(clean(stats_markdown(figures)), nl=False)
         else:

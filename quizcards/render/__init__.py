@@ -18,7 +18,7 @@ from rich.text import Text
 if TYPE_CHECKING:
     from rich.markdown import Markdown
 
-from quizcards.terminal import clean, clean_line
+from quizcards.adapters.sanitize import clean, clean_line
 
 
 def make_console(*, stderr: bool = False) -> Console:

@@ -12,9 +12,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizcards.core.scheduler import Grade, Schedule
 from quizcards.render import line, text
 from quizcards.render.review import GRADE_STYLES, answer_panel, points_checklist, question_panel
-from quizcards.scheduler import Grade, Schedule
 from quizcards.store.cards import CardListing, CardRecord, CardState
 
 STATE_STYLES: dict[CardState, str] = {

@@ -8,7 +8,7 @@ from rich import box
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.importing import DeckPlan
+from quizcards.core.importing import DeckPlan
 from quizcards.render import line
 from quizcards.store import DeckSummary
 

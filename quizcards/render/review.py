@@ -15,11 +15,11 @@ from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.text import Text
 
+from quizcards.adapters.sanitize import clean_line
+from quizcards.core.scheduler import Grade
+from quizcards.core.session import PastExplanation, Remaining, StudyCard, Tally
 from quizcards.render import markdown, text
-from quizcards.scheduler import Grade
-from quizcards.session import PastExplanation, Remaining, StudyCard, Tally
 from quizcards.store import Outlook, RecordedReview
-from quizcards.terminal import clean_line
 
 GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 

@@ -18,8 +18,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.render import line
-from quizcards.stats import (
+from quizcards.core.stats import (
     Calendar,
     DeckCounts,
     Forecast,
@@ -30,6 +29,7 @@ from quizcards.stats import (
     format_rate,
     window_label,
 )
+from quizcards.render import line
 
 SIDE_BY_SIDE_WIDTH = 76
 SUMMARY_WIDTH = 34

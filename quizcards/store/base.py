@@ -22,21 +22,21 @@ from datetime import date, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Self
 
-from quizcards import migrations
-from quizcards.errors import DatabaseLockedError, DatabaseNotFoundError, StoreError
-from quizcards.scheduler import Grade, Schedule, replay
-from quizcards.session import (
+from quizcards.core.errors import DatabaseLockedError, DatabaseNotFoundError, StoreError
+from quizcards.core.scheduler import Grade, Schedule, replay
+from quizcards.core.session import (
     PastExplanation,
     ReviewKind,
     SessionFilter,
     StudyCard,
     grade_effect,
 )
+from quizcards.store import migrations
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
 
-    from quizcards.importing import DeckPlan, StoredCard, StoredDeck
+    from quizcards.core.importing import DeckPlan, StoredCard, StoredDeck
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 BUSY_TIMEOUT_SECONDS = 5.0
@@ -432,7 +432,7 @@ class BaseStore:
     # ---- import --------------------------------------------------------
 
     def stored_deck(self, slug: str) -> StoredDeck | None:
-        from quizcards.importing import StoredDeck  # here, not at the top: `quiz review` never needs it
+        from quizcards.core.importing import StoredDeck  # here, not at the top: `quiz review` never needs it
 
         rows = self._query("SELECT title, description, tags, source_path FROM decks WHERE slug = ?", [slug])
         if not rows:
@@ -444,7 +444,7 @@ class BaseStore:
 
     def stored_decks(self) -> dict[str, StoredDeck]:
         """Every deck the store holds, by slug."""
-        from quizcards.importing import StoredDeck
+        from quizcards.core.importing import StoredDeck
 
         return {
             row["slug"]: StoredDeck(
@@ -456,7 +456,7 @@ class BaseStore:
         }
 
     def stored_cards(self, slug: str) -> dict[str, StoredCard]:
-        from quizcards.importing import StoredCard
+        from quizcards.core.importing import StoredCard
 
         rows = self._run(
             "SELECT card_id, id, content_hash, position, retired FROM cards WHERE deck = ?", [slug]

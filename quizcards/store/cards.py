@@ -8,8 +8,8 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any, Literal
 
-from quizcards.scheduler import MATURE_INTERVAL_DAYS, Schedule
-from quizcards.session import ReviewKind, StudyCard
+from quizcards.core.scheduler import MATURE_INTERVAL_DAYS, Schedule
+from quizcards.core.session import ReviewKind, StudyCard
 from quizcards.store.base import BaseStore, _day, _schedule, _study_card
 
 # `quiz stats` calls a card past the threshold "mature"; the card list says

@@ -7,7 +7,7 @@ consistent snapshot of the database however long the consumer takes.
 The review log's CSV is formatted by SQLite itself (``iter_review_csv``): at a
 million rows, building a Python object for each of the 18 cells and handing
 them to the csv module cost twice as long as the whole export may take. The
-SQL writes the cells exactly as ``quizcards.export.write_csv`` does, which the
+SQL writes the cells exactly as ``quizcards.core.export.write_csv`` does, which the
 tests check byte for byte; it relies on what every log row holds, because
 quizcards wrote it or ``bulk_insert_reviews`` checked it: whole numbers, ISO
 dates and times, card and deck names, and the two kinds, none of which needs
@@ -25,13 +25,13 @@ from dataclasses import dataclass
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from quizcards.errors import StoreError
+from quizcards.core.errors import StoreError
 from quizcards.store.base import SCHEDULER_NAME, BaseStore, _describe
 
 if TYPE_CHECKING:
-    from quizcards.export import CardRow, DeckRow
+    from quizcards.core.export import CardRow, DeckRow
 
-# quizcards.export is imported by the methods that need it: every command opens the store.
+# quizcards.core.export is imported by the methods that need it: every command opens the store.
 
 FETCH_BATCH = 1000
 # SM-2 never lowers EF below 1.3 nor raises it by more than 0.1 a review; this bound only keeps
@@ -115,7 +115,7 @@ _CARD_SELECT = """
 
 
 def _card_row(row: tuple[Any, ...]) -> CardRow:
-    from quizcards.export import CardRow
+    from quizcards.core.export import CardRow
 
     return CardRow(
         deck=row[0],
@@ -173,7 +173,7 @@ class ExportQueries(BaseStore):
     def iter_review_csv(self, deck: str | None = None) -> Iterator[tuple[int, str]]:
         """The review log as CSV lines (no header), oldest first: (rows, text) a batch at a time.
 
-        The text is what ``quizcards.export.write_csv`` writes for ``review_record`` of the same
+        The text is what ``quizcards.core.export.write_csv`` writes for ``review_record`` of the same
         rows, without the terminal cleaning (for a terminal, use that path).
         """
         for batch in self._batches(
@@ -189,7 +189,7 @@ class ExportQueries(BaseStore):
 
     def export_decks(self, deck: str | None = None) -> list[DeckRow]:
         """The decks (one when deck is given), in deck order."""
-        from quizcards.export import DeckRow
+        from quizcards.core.export import DeckRow
 
         rows = self._query(
             """

@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from quizcards.scheduler import Grade, Schedule, replay
+from quizcards.core.scheduler import Grade, Schedule, replay
 from quizcards.store.base import BaseStore, _describe
 
 # Stored columns and how each is read off a rebuilt schedule, in the order reports show them.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
-from quizcards.scheduler import MATURE_INTERVAL_DAYS
+from quizcards.core.scheduler import MATURE_INTERVAL_DAYS
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # the deck module loads PyYAML, which the review path does not need
-    from quizcards.deck import Card, Deck
+    from quizcards.core.deck import Card, Deck
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,7 +136,7 @@ def plan_deck_retirement(
 
     The cards keep their history and come back if a file defines the deck again.
     """
-    from quizcards.deck import Deck
+    from quizcards.core.deck import Deck
 
     deck = Deck(
         slug=slug,

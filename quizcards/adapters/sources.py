@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from quizcards.deck import MAX_FILE_BYTES, Deck, DeckError, Problem, parse_deck
+from quizcards.core.deck import MAX_FILE_BYTES, Deck, DeckError, Problem, parse_deck
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -28,11 +28,11 @@ class LoadResult:
 
 def bundled_decks_dir() -> Path:
     """The decks shipped with quizcards (in the wheel, or the source checkout)."""
-    here = Path(__file__).resolve().parent
-    installed = here / "decks"
+    package = Path(__file__).resolve().parents[1]
+    installed = package / "decks"
     if installed.is_dir():
         return installed
-    return here.parent / "decks"
+    return package.parent / "decks"
 
 
 def find_deck_files(paths: list[Path]) -> tuple[list[Path], list[Problem]]:

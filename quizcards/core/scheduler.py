@@ -65,7 +65,7 @@ from datetime import date, timedelta
 from enum import IntEnum
 from typing import TYPE_CHECKING
 
-from quizcards.errors import InvalidGradeError
+from quizcards.core.errors import InvalidGradeError
 
 if TYPE_CHECKING:
     from fractions import Fraction

@@ -30,7 +30,7 @@ import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
-from quizcards.errors import QuizError
+from quizcards.core.errors import QuizError
 
 try:
     from yaml._yaml import CParser as _Parser

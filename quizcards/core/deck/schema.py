@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of a deck file, built from the loader's own keys and limits.
 
-There is one definition of the deck format: ``quizcards.deck``. This module
+There is one definition of the deck format: ``quizcards.core.deck``. This module
 translates its key lists (``DECK_KEYS``, ``CARD_KEYS``), its limits (``MAX_*``)
 and its name rule into JSON Schema, for editors (``# yaml-language-server:
 $schema=...``) and for tests, which validate the same decks with both and
@@ -32,7 +32,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from quizcards.deck import (
+from quizcards.core.deck import (
     CARD_KEYS,
     DECK_KEYS,
     MAX_ANSWER_LENGTH,

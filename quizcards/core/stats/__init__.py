@@ -38,7 +38,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any, Protocol
 
-# The threshold of "mature" (21 days) is quizcards.scheduler.MATURE_INTERVAL_DAYS.
+# The threshold of "mature" (21 days) is quizcards.core.scheduler.MATURE_INTERVAL_DAYS.
 FORECAST_DAYS = 14
 CALENDAR_WEEKS = 26
 LEECH_LIMIT = 5

@@ -21,7 +21,7 @@ from dataclasses import dataclass, replace
 import yaml
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
-from quizcards.deck import (
+from quizcards.core.deck import (
     MAX_ANSWER_LENGTH,
     MAX_ID_LENGTH,
     MAX_ITEM_LENGTH,
@@ -37,7 +37,7 @@ from quizcards.deck import (
     is_valid_name,
     parse_deck,
 )
-from quizcards.errors import QuizError
+from quizcards.core.errors import QuizError
 
 # The schema beside the deck, by relative path: portable when a folder of decks
 # is shared or moved, unlike a file:// URI (see the README's authoring section).

@@ -9,9 +9,6 @@ the card's schedule; that rule is ``grade_effect``.
 
 from __future__ import annotations
 
-import os
-import re
-import unicodedata
 from collections import Counter, deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -20,7 +17,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Literal
 
-from quizcards.scheduler import Grade, Schedule, needs_redrill, parse_grade, review
+from quizcards.core.scheduler import Grade, Schedule, needs_redrill, parse_grade, review
 
 ReviewKind = Literal["scheduled", "redrill"]
 Reason = Literal["due", "new", "redrill"]
@@ -259,40 +256,3 @@ class Session:
         if not self._queue:
             raise LookupError("the session has no card left")
         return self._queue[0]
-
-
-def _normalised(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).casefold().split())
-
-
-_WORD = re.compile(r"\w+")
-
-
-def _same_word(point_word: str, typed_word: str) -> bool:
-    """One word matches another, or is another form of it (saturate / saturation / saturating)."""
-    if point_word == typed_word:
-        return True
-    shorter = min(len(point_word), len(typed_word))
-    if shorter < 5:
-        return False
-    common = len(os.path.commonprefix([point_word, typed_word]))  # noqa: RUF071 - by character, as meant
-    return common >= 5 and common >= shorter - 3
-
-
-def _mentions(point: str, typed: str, typed_words: list[str]) -> bool:
-    if point in typed:
-        return True
-    words = _WORD.findall(point)
-    return bool(words) and all(any(_same_word(w, t) for t in typed_words) for w in words)
-
-
-def covered_points(points: Iterable[str], explanation: str) -> list[tuple[str, bool]]:
-    """Each key point, and whether the typed explanation mentions it.
-
-    A point counts when it appears in the explanation ignoring case and spacing
-    (in any script: Korean particles after a word do not hide it), or when each
-    of its words appears in some form (``saturation`` covers ``saturates``).
-    """
-    typed = _normalised(explanation)
-    typed_words = _WORD.findall(typed)
-    return [(point, bool(typed) and _mentions(_normalised(point), typed, typed_words)) for point in points]

@@ -1,0 +1,34 @@
+"""The one way untrusted text (deck or database) is made inert before it is shown or written."""
+
+from __future__ import annotations
+
+import re
+
+# Every C0 control but tab and newline, DEL, and every C1 control (0x80-0x9f):
+# ESC starts CSI/OSC sequences (clear screen, window title, OSC 52 clipboard,
+# OSC 8 hyperlinks) and the C1 forms (CSI 0x9b, OSC 0x9d) do the same on some
+# terminals. Carriage return is removed too, so text cannot overwrite itself.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+# Bidirectional overrides can make text read differently from what it is.
+_BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(text: str) -> str:
+    """Text with terminal control characters removed; newlines and tabs kept."""
+    return _BIDI.sub("", _CONTROL.sub("", text))
+
+
+def clean_line(text: str) -> str:
+    """Like clean, for one-line contexts: newlines and tabs become spaces."""
+    return clean(text).replace("\n", " ").replace("\t", " ")
+
+
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def json_text(value: object) -> str:
+    """JSON that keeps non-Latin text readable but escapes what JSON leaves raw (C1, DEL, bidi)."""
+    import json
+
+    encoded = json.dumps(value, ensure_ascii=False, indent=2)
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
