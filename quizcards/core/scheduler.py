@@ -63,7 +63,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from enum import IntEnum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from quizcards.core.errors import InvalidGradeError
 
@@ -71,10 +71,14 @@ if TYPE_CHECKING:
     from fractions import Fraction
 
 __all__ = [
+    "CARD_STATES",
+    "MATURE_INTERVAL_DAYS",
     "MIN_EASINESS_HUNDREDTHS",
     "NEW",
+    "CardState",
     "Grade",
     "Schedule",
+    "card_state",
     "needs_redrill",
     "parse_grade",
     "replay",
@@ -146,9 +150,22 @@ class Schedule:
         return Fraction(self.easiness_hundredths, 100)
 
 
-# Not SM-2's: the usual convention (Anki's) for a card whose interval has grown
-# past learning. `quiz stats` calls such cards mature, `quiz cards` "review".
+# Not SM-2's: the usual convention (Anki's) for a card whose interval has grown past learning.
 MATURE_INTERVAL_DAYS = 21
+
+CardState = Literal["new", "learning", "mature", "retired"]
+# The one list of card states, in the order every listing and figure shows them.
+CARD_STATES: tuple[CardState, ...] = ("new", "learning", "mature", "retired")
+
+
+def card_state(schedule: Schedule, *, retired: bool) -> CardState:
+    """new (never reviewed), learning (interval under 21 days), mature (21 or more), or retired."""
+    if retired:
+        return "retired"
+    if schedule.is_new:
+        return "new"
+    return "mature" if schedule.interval_days >= MATURE_INTERVAL_DAYS else "learning"
+
 
 NEW = Schedule()
 
