@@ -92,3 +92,10 @@ def single_keys() -> Iterator[KeyReader]:
         yield KeyReader(fd)
     finally:
         termios.tcsetattr(fd, termios.TCSANOW, saved)
+
+
+def enable_line_editing() -> None:
+    """Load readline so input() edits by whole characters (a Korean syllable, one backspace)."""
+    if sys.stdin.isatty():
+        with contextlib.suppress(ImportError):  # Windows without pyreadline
+            import readline  # noqa: F401

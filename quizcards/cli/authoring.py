@@ -8,7 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from quizcards.adapters.files import replace_atomically
 from quizcards.adapters.sanitize import clean_line
+from quizcards.adapters.terminal import enable_line_editing
 from quizcards.cli.common import handle_errors
 from quizcards.core.errors import QuizError
 
@@ -63,7 +65,7 @@ def register(app: typer.Typer) -> None:
         shown_schema = clean_line(str(schema_path))
         if not schema_path.exists():
             try:
-                _replace_file(schema_path, schema_text().encode("utf-8"))
+                replace_atomically(schema_path, schema_text().encode("utf-8"))
             except QuizError as error:
                 typer.echo(f"Could not write the schema: {clean_line(str(error))}", err=True)
             else:
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
         taken = {card.id for card in deck.cards}
         if card_id is not None:
             check_card_id(card_id, taken)  # before any typing
-        _enable_line_editing()
+        enable_line_editing()
         typer.echo(f"Adding a card to {clean_line(deck.title)} ({path}, {_count(len(deck.cards), 'card')}).")
         question = _ask("Question: ")
         answer = _ask_answer(question)
@@ -123,7 +125,7 @@ def register(app: typer.Typer) -> None:
         except OSError as error:
             raise QuizError(f"cannot read {path}: {error.strerror}.") from None
         appended = append_card(data, str(path), path.stem, card)
-        _replace_file(path, appended.data)
+        replace_atomically(path, appended.data)
         typer.echo(
             f"Added card '{card.id}' to {path} (line {appended.line}). Load it with: quiz import {path}"
         )
@@ -211,7 +213,7 @@ def register(app: typer.Typer) -> None:
                 raise QuizError(
                     f"{output} exists and is not a quizcards schema; it was left alone. Choose another file."
                 )
-        _replace_file(output, text.encode("utf-8"))
+        replace_atomically(output, text.encode("utf-8"))
         typer.echo(f"Wrote {output}.")
 
 
@@ -247,42 +249,9 @@ def _fix_ids(path: Path, slug: str) -> int:
         raise QuizError(f"cannot read {path}: {error.strerror}.") from None
     fixed = insert_generated_ids(data, str(path), path.stem)
     if fixed.written:
-        _replace_file(path, fixed.data)
+        replace_atomically(path, fixed.data)
         typer.echo(clean_line(f"{path}: wrote {_count(len(fixed.written), 'id')} (deck '{slug}')."), err=True)
     return len(fixed.written)
-
-
-def _replace_file(path: Path, data: bytes) -> None:
-    """Write a file whole or not at all: a temporary file beside it, then a rename.
-
-    A symlink is followed, so the link stays a link; the file keeps its permissions.
-    """
-    import shutil
-    import tempfile
-
-    target = path.resolve()
-    try:
-        handle = tempfile.NamedTemporaryFile(  # noqa: SIM115 - closed below, renamed or removed
-            "wb", dir=target.parent, prefix=f".{target.name}.", suffix=".tmp", delete=False
-        )
-    except OSError as error:
-        raise QuizError(f"cannot write {path}: {error.strerror}.") from None
-    temporary = Path(handle.name)
-    try:
-        with handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if target.exists():
-            shutil.copymode(target, temporary)
-        else:  # a temporary file is private (0600); a new deck or schema is an ordinary file
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(temporary, 0o666 & ~umask)
-        os.replace(temporary, target)
-    except OSError as error:
-        temporary.unlink(missing_ok=True)
-        raise QuizError(f"cannot write {path}: {error.strerror}; it was left as it was.") from None
 
 
 class _EndOfInput(Exception):
@@ -367,13 +336,3 @@ def _edit_answer(editor: str, question: str) -> str:
             return answer_from_editor(draft.read_text(encoding="utf-8"))
         except UnicodeDecodeError:
             raise QuizError("the answer file is not valid UTF-8; nothing was written.") from None
-
-
-def _enable_line_editing() -> None:
-    """readline makes input() edit by whole characters in a terminal (a Korean syllable, one backspace)."""
-    import contextlib
-    import sys
-
-    if sys.stdin.isatty():
-        with contextlib.suppress(ImportError):  # Windows without pyreadline
-            import readline  # noqa: F401

@@ -41,32 +41,6 @@ OutputOption = Annotated[
 DeckOption = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")]
 
 
-def _partial_path(target: Path) -> Path:
-    return target.with_name(f".{target.name}.{os.getpid()}.part")
-
-
-def _check_writable_target(target: Path) -> None:
-    if target.is_dir():
-        raise QuizError(f"cannot write {target}: it is a folder.")
-    if not target.parent.is_dir():
-        raise QuizError(f"cannot write {target}: the folder {target.parent} does not exist.")
-
-
-@contextlib.contextmanager
-def _replaced_when_done(target: Path) -> Iterator[Path]:
-    """A file beside target to write into; it becomes target only if the block succeeds."""
-    _check_writable_target(target)
-    partial = _partial_path(target)
-    try:
-        yield partial
-        os.replace(partial, target)
-    except OSError as error:
-        raise QuizError(f"cannot write {target}: {error.strerror or error}.") from None
-    finally:
-        with contextlib.suppress(FileNotFoundError):
-            partial.unlink()
-
-
 @contextlib.contextmanager
 def output_stream(output: Path | None) -> Iterator[tuple[TextIO, bool]]:
     """UTF-8 text to standard output or to a file; yields (stream, whether it is a terminal)."""
@@ -81,13 +55,10 @@ def output_stream(output: Path | None) -> Iterator[tuple[TextIO, bool]]:
         finally:
             stream.detach()
         return
-    with _replaced_when_done(output) as partial:
-        try:
-            handle = partial.open("x", encoding="utf-8", newline="")
-        except OSError as error:
-            raise QuizError(f"cannot write {output}: {error.strerror or error}.") from None
-        with handle:
-            yield handle, False
+    from quizcards.adapters.files import atomic_text_file
+
+    with atomic_text_file(output) as handle:
+        yield handle, False
 
 
 def _silence_stdout() -> None:
@@ -209,7 +180,9 @@ def export_apkg(
         decks = store.export_decks(deck)
         if not decks:
             raise QuizError("there are no decks to export; import one first (quiz import).")
-        with _replaced_when_done(path) as partial:
+        from quizcards.adapters.files import atomic_path
+
+        with atomic_path(path) as partial:
             summary = build_apkg(decks, store.iter_card_rows(deck), partial, timestamp=moment.timestamp())
     typer.echo(
         f"Wrote {summary.notes} note{'' if summary.notes == 1 else 's'} in "

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import threading
 import time
 from dataclasses import dataclass
@@ -324,9 +323,10 @@ def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, pl
 
 def _read_explanation(console: Console, hints: list[str]) -> str:
     """Lines typed by the learner until an empty line; 'h' alone shows the next hint."""
+    from quizcards.adapters.terminal import enable_line_editing
     from quizcards.render import review as render
 
-    _enable_line_editing()
+    enable_line_editing()
     shown = 0
     console.print(render.input_instructions(len(hints)))
     lines: list[str] = []
@@ -377,16 +377,3 @@ def _read_action(keys: KeyReader, console: Console, *, can_undo: bool) -> str:
             if can_undo:
                 return key
             console.print("  nothing to undo yet.", style="dim")
-
-
-_line_editing_ready = False
-
-
-def _enable_line_editing() -> None:
-    """Load readline so input() edits by whole characters (Korean backspace deletes one syllable)."""
-    global _line_editing_ready
-    if _line_editing_ready:
-        return
-    _line_editing_ready = True
-    with contextlib.suppress(ImportError):  # Windows without pyreadline
-        import readline  # noqa: F401
