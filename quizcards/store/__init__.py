@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from quizcards.core.listings import DeckSummary
 from quizcards.store.base import (
     BACKUPS_KEPT,
     BUSY_TIMEOUT_SECONDS,
     BaseStore,
-    DeckSummary,
     Mode,
     Outlook,
     RecordedReview,

@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Self
 
 from quizcards.core.errors import DatabaseLockedError, DatabaseNotFoundError, StoreError
+from quizcards.core.listings import DeckSummary
 from quizcards.core.scheduler import Grade, Schedule, replay
 from quizcards.core.session import (
     PastExplanation,
@@ -45,18 +46,6 @@ BUSY_TIMEOUT_VARIABLE = "QUIZCARDS_BUSY_TIMEOUT"
 BACKUPS_KEPT = 7
 SCHEDULER_NAME = "sm2"
 Mode = Literal["read", "write"]
-
-
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
-    """One deck's counts for `quiz decks`."""
-
-    slug: str
-    title: str
-    cards: int
-    new: int
-    due: int
-    retired: int
 
 
 @dataclass(frozen=True, slots=True)
