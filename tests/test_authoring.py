@@ -313,10 +313,10 @@ def test_append_goes_before_a_document_end_marker() -> None:
 
 
 def test_append_refuses_when_the_result_would_not_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizcards.core.authoring
+    import quizcards.core.authoring.edits
 
     before = b"cards:\n  - q: a\n    a: b\n"
-    monkeypatch.setattr(quizcards.core.authoring, "card_text", lambda *args, **kwargs: "  - q: [unclosed\n")
+    monkeypatch.setattr(quizcards.core.authoring.edits, "card_text", lambda *args, **kwargs: "  - q: [unclosed\n")
     with pytest.raises(QuizError, match="does not let quiz add append a card safely; nothing was written"):
         append_card(before, "d.yaml", "d", CARD)
 
@@ -743,18 +743,18 @@ def test_lint_text_decoding_matches_the_loader() -> None:
 def test_quiz_lint_fix_ids_reports_a_file_it_cannot_fix_and_goes_on(
     quiz: Quiz, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quizcards.core.authoring
+    import quizcards.core.authoring.edits
 
     first = write_deck("a.yaml", "cards:\n  - q: First?\n    a: one\n    points: [p]\n    hints: [h]\n")
     second = write_deck("b.yaml", "cards:\n  - q: Second?\n    a: two\n    points: [p]\n    hints: [h]\n")
-    real = quizcards.core.authoring.insert_generated_ids
+    real = quizcards.core.authoring.edits.insert_generated_ids
 
-    def refuse_a(data: bytes, path: str, default_slug: str) -> quizcards.core.authoring.FixedIds:
+    def refuse_a(data: bytes, path: str, default_slug: str) -> quizcards.core.authoring.edits.FixedIds:
         if path.endswith("a.yaml"):
             raise QuizError(f"{path}: the file's layout does not let quiz lint write the ids safely.")
         return real(data, path, default_slug)
 
-    monkeypatch.setattr(quizcards.core.authoring, "insert_generated_ids", refuse_a)
+    monkeypatch.setattr(quizcards.core.authoring.edits, "insert_generated_ids", refuse_a)
     before = first.read_bytes()
     result = quiz("lint", "--fix-ids", first.parent)
     assert result.exit_code == 1
