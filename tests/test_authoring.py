@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import textwrap
 from collections.abc import Callable
@@ -13,25 +14,26 @@ from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizcards.core.authoring import (
+from quizcards.core.authoring.cards import NewCard, card_id_for, new_card
+from quizcards.core.authoring.edits import append_card, insert_generated_ids
+from quizcards.core.authoring.lint import (
     LONG_ANSWER_CHARACTERS,
-    SCHEMA_FILENAME,
-    NewCard,
-    answer_from_editor,
     answer_repeats_question,
-    append_card,
-    card_id_for,
-    card_text,
-    deck_name_for,
-    editor_template,
-    insert_generated_ids,
     lint_deck,
     near_duplicate_questions,
-    new_card,
+)
+from quizcards.core.authoring.templates import (
+    SCHEMA_FILENAME,
+    answer_from_editor,
+    deck_name_for,
+    editor_template,
     new_deck_text,
     title_for,
 )
-from quizcards.core.deck import MAX_ID_LENGTH, Deck, DeckError, decode_deck_bytes, derive_card_id, parse_deck
+from quizcards.core.authoring.yaml_text import card_text, quoted
+from quizcards.core.deck.loader import parse_deck
+from quizcards.core.deck.model import MAX_ID_LENGTH, Deck, DeckError, derive_card_id
+from quizcards.core.deck.reading import decode_deck_bytes
 from quizcards.core.deck.schema import schema_text
 from quizcards.core.errors import QuizError
 from tests.conftest import SMALL_DECK
@@ -159,6 +161,39 @@ def test_card_text_quotes_scalars_and_writes_blocks() -> None:
         '  q: "Say \\"hi\\"\\tthen\\x07 ring\\u2028"\r\n'
         "  a: |2\r\n      indented\r\n    lines\r\n"
     )
+
+
+_ESCAPE_OR_CHARACTER = re.compile(r"\\(?:x[0-9A-F]{2}|u[0-9A-F]{4}|U[0-9A-F]{8}|.)|.", re.DOTALL)
+
+
+def _escaped(scalar: str) -> list[bool]:
+    """For each character of a double-quoted scalar's value: whether it was written as an escape."""
+    assert scalar.startswith('"'), scalar[:40]
+    assert scalar.endswith('"'), scalar[-40:]
+    return [token.startswith("\\") for token in _ESCAPE_OR_CHARACTER.findall(scalar[1:-1])]
+
+
+def test_quoting_escapes_what_pyyaml_escapes_and_keeps_wide_characters() -> None:
+    # yaml_text.quoted is written by hand, not by PyYAML's emitter, for two reasons pinned here:
+    # PyYAML escapes every character above U+FFFD, and names some escapes differently.
+    import yaml
+
+    def pyyaml(value: str) -> str:
+        return yaml.dump(value, default_style='"', width=sys.maxsize, allow_unicode=True).rstrip("\n")
+
+    bmp = "".join(chr(code) for code in range(0x10000) if not 0xD800 <= code <= 0xDFFF)
+    ours = quoted(bmp)
+    assert yaml.safe_load(ours) == bmp
+    assert _escaped(ours) == _escaped(pyyaml(bmp))
+    assert len(_escaped(ours)) == len(bmp)
+    assert quoted('\x07\x1b\x00\x85\u2028\u2029"\\') == '"\\x07\\x1B\\x00\\x85\\u2028\\u2029\\"\\\\"'
+    assert pyyaml("\x07\u2028") == '"\\a\\L"'
+
+    wide = "".join(chr(code) for code in [*range(0x10000, 0x110000, 97), 0x10FFFF])
+    assert quoted(wide) == f'"{wide}"'
+    assert yaml.safe_load(quoted(wide)) == wide
+    assert quoted("Why 😀? 𠀀 𝑥") == '"Why 😀? 𠀀 𝑥"'
+    assert pyyaml("😀") == '"\\U0001F600"'
 
 
 # Text that YAML could misread in every way: indicators, comments, quotes,
@@ -313,10 +348,12 @@ def test_append_goes_before_a_document_end_marker() -> None:
 
 
 def test_append_refuses_when_the_result_would_not_read_back(monkeypatch: pytest.MonkeyPatch) -> None:
-    import quizcards.core.authoring
+    import quizcards.core.authoring.edits
 
     before = b"cards:\n  - q: a\n    a: b\n"
-    monkeypatch.setattr(quizcards.core.authoring, "card_text", lambda *args, **kwargs: "  - q: [unclosed\n")
+    monkeypatch.setattr(
+        quizcards.core.authoring.edits, "card_text", lambda *args, **kwargs: "  - q: [unclosed\n"
+    )
     with pytest.raises(QuizError, match="does not let quiz add append a card safely; nothing was written"):
         append_card(before, "d.yaml", "d", CARD)
 
@@ -743,18 +780,18 @@ def test_lint_text_decoding_matches_the_loader() -> None:
 def test_quiz_lint_fix_ids_reports_a_file_it_cannot_fix_and_goes_on(
     quiz: Quiz, write_deck: WriteDeck, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import quizcards.core.authoring
+    import quizcards.core.authoring.edits
 
     first = write_deck("a.yaml", "cards:\n  - q: First?\n    a: one\n    points: [p]\n    hints: [h]\n")
     second = write_deck("b.yaml", "cards:\n  - q: Second?\n    a: two\n    points: [p]\n    hints: [h]\n")
-    real = quizcards.core.authoring.insert_generated_ids
+    real = quizcards.core.authoring.edits.insert_generated_ids
 
-    def refuse_a(data: bytes, path: str, default_slug: str) -> quizcards.core.authoring.FixedIds:
+    def refuse_a(data: bytes, path: str, default_slug: str) -> quizcards.core.authoring.edits.FixedIds:
         if path.endswith("a.yaml"):
             raise QuizError(f"{path}: the file's layout does not let quiz lint write the ids safely.")
         return real(data, path, default_slug)
 
-    monkeypatch.setattr(quizcards.core.authoring, "insert_generated_ids", refuse_a)
+    monkeypatch.setattr(quizcards.core.authoring.edits, "insert_generated_ids", refuse_a)
     before = first.read_bytes()
     result = quiz("lint", "--fix-ids", first.parent)
     assert result.exit_code == 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from quizcards.adapters.sources import bundled_decks_dir, load_deck_paths
-from quizcards.core.deck import Deck
+from quizcards.core.deck.model import Deck
 
 EXPECTED = {
     "seq2seq",

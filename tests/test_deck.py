@@ -9,13 +9,13 @@ from pathlib import Path
 import pytest
 
 from quizcards.adapters.sources import load_deck_paths
-from quizcards.core.deck import (
+from quizcards.core.deck.loader import parse_deck
+from quizcards.core.deck.model import (
     MAX_ID_LENGTH,
     Deck,
     DeckError,
     Problem,
     derive_card_id,
-    parse_deck,
     suggest_key,
 )
 
@@ -160,7 +160,7 @@ def test_derived_id_is_stable_and_normalised() -> None:
     ],
 )
 def test_unknown_key_suggestions(key: str, expected: str | None) -> None:
-    from quizcards.core.deck import CARD_KEYS
+    from quizcards.core.deck.model import CARD_KEYS
 
     assert suggest_key(key, CARD_KEYS) == expected
 
@@ -413,3 +413,17 @@ def test_same_deck_name_in_two_files_is_an_error(write_deck: Callable[..., Path]
     (error,) = result.errors
     assert error.path == str(two)
     assert "already used by" in error.message
+
+
+@pytest.mark.parametrize("package", ["quizcards.core.deck", "quizcards.core.authoring"])
+def test_each_public_name_is_defined_in_one_submodule_and_re_exported(package: str) -> None:
+    import importlib
+    import inspect
+
+    module = importlib.import_module(package)
+    for name in module.__all__:
+        value = getattr(module, name)
+        if inspect.isfunction(value) or inspect.isclass(value):
+            home = value.__module__
+            assert home.startswith(package + "."), (name, home)
+            assert getattr(importlib.import_module(home), name) is value

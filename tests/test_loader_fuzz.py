@@ -13,8 +13,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from quizcards.core import deck
-from quizcards.core.deck import CARD_KEYS, DECK_KEYS, Deck, DeckError, parse_deck
+from quizcards.core.deck import model as deck
+from quizcards.core.deck.loader import parse_deck
+from quizcards.core.deck.model import CARD_KEYS, DECK_KEYS, Deck, DeckError
 from tests.conftest import SMALL_DECK
 
 PATH = "fuzz/deck.yaml"

@@ -16,9 +16,9 @@ from jsonschema import Draft202012Validator
 from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 
 from quizcards.adapters.sources import bundled_decks_dir, find_deck_files, read_deck_file
-from quizcards.core import deck as deck_module
-from quizcards.core.authoring import new_deck_text
-from quizcards.core.deck import (
+from quizcards.core.authoring.templates import new_deck_text
+from quizcards.core.deck.loader import parse_deck
+from quizcards.core.deck.model import (
     CARD_KEYS,
     DECK_KEYS,
     MAX_ANSWER_LENGTH,
@@ -30,10 +30,9 @@ from quizcards.core.deck import (
     MAX_QUESTION_LENGTH,
     MAX_TITLE_LENGTH,
     DeckError,
-    compose_nodes,
     is_valid_name,
-    parse_deck,
 )
+from quizcards.core.deck.reading import compose_nodes
 from quizcards.core.deck.schema import (
     NAME_PATTERN,
     SINGLE_LINE_PATTERN,
@@ -117,7 +116,7 @@ def test_the_schema_is_built_from_the_loaders_keys_and_limits() -> None:
     "value", ["हिन्दी", "ที่นี่", "cafe\u0301", "café", "Ωμέγα", "٣x", "qkv-2.1_b", "😀", "a\u200db", "a→b", "x²"]
 )
 def test_the_name_pattern_is_the_loaders_rule(value: str) -> None:
-    assert (re.search(NAME_PATTERN, value) is not None) == deck_module.is_valid_name(value)
+    assert (re.search(NAME_PATTERN, value) is not None) == is_valid_name(value)
 
 
 def test_there_is_an_invalid_corpus() -> None:

@@ -1,11 +1,13 @@
-"""Finding and reading deck files on disk: paths in, parsed decks or problems out."""
+"""Deck files on disk: found, read and created; paths in, parsed decks, bytes or problems out."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from pathlib import Path
 
-from quizcards.core.deck import MAX_FILE_BYTES, Deck, DeckError, Problem, parse_deck
+from quizcards.core.deck.loader import parse_deck
+from quizcards.core.deck.model import MAX_FILE_BYTES, Deck, DeckError, Problem
+from quizcards.core.errors import QuizError
 
 DECK_SUFFIXES = (".yaml", ".yml")
 
@@ -124,3 +126,35 @@ def load_deck_paths(paths: list[Path]) -> LoadResult:
         first_file[deck.slug] = str(path)
         decks.append(replace(deck, file=str(path.resolve())))
     return LoadResult(tuple(decks), tuple(problems))
+
+
+def read_deck_bytes(path: Path) -> bytes:
+    """A deck file's bytes as they are now, to edit them; a QuizError naming it if it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        raise QuizError(f"cannot read {path}: {error.strerror}.") from None
+
+
+def deck_file_text(deck: Deck) -> str | None:
+    """The text a loaded deck came from, decoded as the loader decodes it; None if it no longer reads."""
+    from quizcards.core.deck.reading import decode_deck_bytes
+
+    try:
+        return decode_deck_bytes(Path(deck.path).read_bytes(), deck.path)
+    except (OSError, DeckError):
+        return None
+
+
+def create_deck_file(path: Path, data: bytes) -> None:
+    """Write a new deck file, never over an existing one; a QuizError says why nothing was written."""
+    try:
+        with path.open("xb") as handle:
+            handle.write(data)
+    except FileExistsError:
+        raise QuizError(
+            f"{path} already exists; quiz new never overwrites a file. Add cards to it with "
+            f"quiz add {path}, or choose another name."
+        ) from None
+    except OSError as error:
+        raise QuizError(f"cannot create {path}: {error.strerror}.") from None

@@ -13,9 +13,10 @@ from quizcards.adapters.sanitize import clean_line
 from quizcards.adapters.terminal import enable_line_editing
 from quizcards.cli.common import handle_errors
 from quizcards.core.errors import QuizError
+from quizcards.render.words import plural
 
 if TYPE_CHECKING:
-    from quizcards.core.deck import Deck, Problem
+    from quizcards.core.deck.model import Deck, Problem
 
 
 def register(app: typer.Typer) -> None:
@@ -32,8 +33,8 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Create a deck file with an example card and a schema pointer for YAML-aware editors."""
-        from quizcards.adapters.sources import DECK_SUFFIXES
-        from quizcards.core.authoring import (
+        from quizcards.adapters.sources import DECK_SUFFIXES, create_deck_file
+        from quizcards.core.authoring.templates import (
             SCHEMA_FILENAME,
             check_title,
             deck_name_for,
@@ -48,17 +49,7 @@ def register(app: typer.Typer) -> None:
             raise QuizError(f"cannot create {path}: the folder {path.parent} does not exist.")
         name = deck_name_for(path.stem)
         deck_title = check_title(title if title is not None else title_for(name))
-        content = new_deck_text(name, deck_title).encode("utf-8")
-        try:
-            with path.open("xb") as handle:
-                handle.write(content)
-        except FileExistsError:
-            raise QuizError(
-                f"{path} already exists; quiz new never overwrites a file. Add cards to it with "
-                f"quiz add {path}, or choose another name."
-            ) from None
-        except OSError as error:
-            raise QuizError(f"cannot create {path}: {error.strerror}.") from None
+        create_deck_file(path, new_deck_text(name, deck_title).encode("utf-8"))
         shown = clean_line(str(path))
         typer.echo(f"Created {shown} (deck '{name}') with one example card.")
         schema_path = path.parent / SCHEMA_FILENAME
@@ -101,16 +92,16 @@ def register(app: typer.Typer) -> None:
         here and end it with a line holding only '.'. Nothing else in the file
         changes: the card is added as text after the last card.
         """
-        from quizcards.adapters.sanitize import clean_line
-        from quizcards.adapters.sources import read_deck_file
-        from quizcards.core.authoring import append_card, check_card_id, new_card, split_tags
+        from quizcards.adapters.sources import read_deck_bytes, read_deck_file
+        from quizcards.core.authoring.cards import check_card_id, new_card, split_tags
+        from quizcards.core.authoring.edits import append_card
 
         deck = read_deck_file(path)
         taken = {card.id for card in deck.cards}
         if card_id is not None:
             check_card_id(card_id, taken)  # before any typing
         enable_line_editing()
-        typer.echo(f"Adding a card to {clean_line(deck.title)} ({path}, {_count(len(deck.cards), 'card')}).")
+        typer.echo(f"Adding a card to {clean_line(deck.title)} ({path}, {plural(len(deck.cards), 'card')}).")
         question = _ask("Question: ")
         answer = _ask_answer(question)
         typer.echo("Key points a good explanation mentions, one per line (an empty line ends):")
@@ -120,11 +111,7 @@ def register(app: typer.Typer) -> None:
         tags = split_tags(_ask("Tags, separated by commas or spaces (Enter for none): ", allow_end=True))
         card = new_card(question, answer, points, hints, tags, taken=taken, card_id=card_id)
         # Read again: the file may have been edited while the answer was being written.
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise QuizError(f"cannot read {path}: {error.strerror}.") from None
-        appended = append_card(data, str(path), path.stem, card)
+        appended = append_card(read_deck_bytes(path), str(path), path.stem, card)
         replace_atomically(path, appended.data)
         typer.echo(
             f"Added card '{card.id}' to {path} (line {appended.line}). Load it with: quiz import {path}"
@@ -176,11 +163,11 @@ def register(app: typer.Typer) -> None:
         files = len({problem.path for problem in problems})
         if problems:
             typer.echo(
-                f"{_count(errors, 'error')} and {_count(warnings, 'warning')} in {_count(files, 'file')}.",
+                f"{plural(errors, 'error')} and {plural(warnings, 'warning')} in {plural(files, 'file')}.",
                 err=True,
             )
         else:
-            typer.echo(f"{_count(len(result.decks), 'deck')} checked: no problems.", err=True)
+            typer.echo(f"{plural(len(result.decks), 'deck')} checked: no problems.", err=True)
         if errors or unfixed or (strict and warnings):
             raise typer.Exit(code=1)
 
@@ -217,40 +204,29 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Wrote {output}.")
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
-
-
 def _all_problems(paths: list[Path], loaded: tuple[Problem, ...], decks: tuple[Deck, ...]) -> list[Problem]:
     """The loader's problems and the authoring warnings, in file order, then line order."""
-    from quizcards.adapters.sources import find_deck_files
-    from quizcards.core.authoring import lint_deck
-    from quizcards.core.deck import DeckError, decode_deck_bytes
+    from quizcards.adapters.sources import deck_file_text, find_deck_files
+    from quizcards.core.authoring.lint import in_file_order, lint_deck
 
     problems = list(loaded)
     for deck in decks:
-        try:
-            text = decode_deck_bytes(Path(deck.path).read_bytes(), deck.path)
-        except (OSError, DeckError):
-            continue
-        problems.extend(lint_deck(deck, text))
+        text = deck_file_text(deck)
+        if text is not None:
+            problems.extend(lint_deck(deck, text))
     files, _ = find_deck_files(paths)
-    order = {str(path): number for number, path in enumerate(files)}
-    return sorted(problems, key=lambda p: (order.get(p.path, -1), p.line or 0, p.column or 0))
+    return in_file_order(problems, [str(path) for path in files])
 
 
 def _fix_ids(path: Path, slug: str) -> int:
     """Write the generated ids of one deck file in place; the number of ids written."""
-    from quizcards.core.authoring import insert_generated_ids
+    from quizcards.adapters.sources import read_deck_bytes
+    from quizcards.core.authoring.edits import insert_generated_ids
 
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        raise QuizError(f"cannot read {path}: {error.strerror}.") from None
-    fixed = insert_generated_ids(data, str(path), path.stem)
+    fixed = insert_generated_ids(read_deck_bytes(path), str(path), path.stem)
     if fixed.written:
         replace_atomically(path, fixed.data)
-        typer.echo(clean_line(f"{path}: wrote {_count(len(fixed.written), 'id')} (deck '{slug}')."), err=True)
+        typer.echo(clean_line(f"{path}: wrote {plural(len(fixed.written), 'id')} (deck '{slug}')."), err=True)
     return len(fixed.written)
 
 
@@ -309,30 +285,7 @@ def _ask_answer(question: str) -> str:
 
 def _edit_answer(editor: str, question: str) -> str:
     """The answer written in the user's editor ($VISUAL or $EDITOR may carry arguments)."""
-    import shlex
-    import subprocess
-    import tempfile
+    from quizcards.adapters.editor import edit_text
+    from quizcards.core.authoring.templates import answer_from_editor, editor_template
 
-    from quizcards.core.authoring import answer_from_editor, editor_template
-
-    try:
-        command = shlex.split(editor)
-    except ValueError as error:
-        raise QuizError(f"the editor command '{editor}' cannot be parsed: {error}.") from None
-    with tempfile.TemporaryDirectory(prefix="quiz-add-") as folder:
-        draft = Path(folder) / "answer.md"
-        draft.write_text(editor_template(question), encoding="utf-8")
-        try:
-            completed = subprocess.run([*command, str(draft)], check=False)
-        except OSError as error:
-            raise QuizError(
-                f"cannot start the editor '{editor}': {error.strerror}; nothing was written."
-            ) from None
-        if completed.returncode != 0:
-            raise QuizError(
-                f"the editor '{editor}' exited with status {completed.returncode}; nothing was written."
-            )
-        try:
-            return answer_from_editor(draft.read_text(encoding="utf-8"))
-        except UnicodeDecodeError:
-            raise QuizError("the answer file is not valid UTF-8; nothing was written.") from None
+    return answer_from_editor(edit_text(editor, editor_template(question)))

@@ -1,6 +1,6 @@
 """The JSON Schema (draft 2020-12) of a deck file, built from the loader's own keys and limits.
 
-There is one definition of the deck format: ``quizcards.core.deck``. This module
+There is one definition of the deck format: ``quizcards.core.deck.model``. This module
 translates its key lists (``DECK_KEYS``, ``CARD_KEYS``), its limits (``MAX_*``)
 and its name rule into JSON Schema, for editors (``# yaml-language-server:
 $schema=...``) and for tests, which validate the same decks with both and
@@ -15,7 +15,7 @@ Readings, where JSON Schema cannot say exactly what the loader does:
    and ``null`` (an empty value) wherever the loader accepts empty text.
    A deck read the loader's way (every scalar a string) gets the loader's verdict.
 2. Names (``deck``, card ``id``): the loader's rule is two character predicates,
-   ``deck.is_name_start`` and ``deck.is_name_character`` (letters and digits of
+   ``model.is_name_start`` and ``model.is_name_character`` (letters and digits of
    any script, their combining marks, '-', '_', '.'), on the value stripped of
    surrounding white space, at most ``MAX_ID_LENGTH`` characters. ECMA-262 regexes
    (what editors use) have no portable Unicode classes, so the pattern lists the
@@ -32,7 +32,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from quizcards.core.deck import (
+from quizcards.core.deck.model import (
     CARD_KEYS,
     DECK_KEYS,
     MAX_ANSWER_LENGTH,
