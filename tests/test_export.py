@@ -184,7 +184,7 @@ def test_an_export_never_overwrites_the_database(
 
 
 def test_a_failed_export_leaves_the_old_file(tmp_path: Path) -> None:
-    from quizcards.cli.export import output_stream
+    from quizcards.adapters.writers import output_stream
 
     target = tmp_path / "reviews.csv"
     target.write_text("old", encoding="utf-8")

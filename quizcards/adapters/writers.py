@@ -1,14 +1,19 @@
-"""Streaming writers: records or rows to CSV and JSON Lines, as they come, returning how many were written.
+"""Streaming writers: records or rows to CSV and JSON Lines, on standard output or into a file.
 
-Each writer takes an iterator and writes as it goes, so an export of millions
-of reviews holds one batch of rows at a time.
+Each writer takes an iterator and writes as it goes, returning how many it
+wrote, so an export of millions of reviews holds one batch of rows at a time.
+A file is replaced only when the export is complete (``output_stream``).
 """
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
-from collections.abc import Callable, Iterable, Mapping, Sequence
+import os
+import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from quizcards.adapters.sanitize import json_line
@@ -76,3 +81,33 @@ def write_jsonl(records: Iterable[Mapping[str, Any]], out: TextIO) -> int:
         out.write("\n")
         count += 1
     return count
+
+
+# ---- where the bytes go ----------------------------------------------------------------------
+
+
+@contextlib.contextmanager
+def output_stream(output: Path | None) -> Iterator[tuple[TextIO, bool]]:
+    """UTF-8 text to standard output or to a file; yields (stream, whether it is a terminal)."""
+    if output is None:
+        sys.stdout.flush()
+        import io
+
+        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
+        try:
+            yield stream, sys.stdout.isatty()
+            stream.flush()
+        finally:
+            stream.detach()
+        return
+    from quizcards.adapters.files import atomic_text_file
+
+    with atomic_text_file(output) as handle:
+        yield handle, False
+
+
+def silence_stdout() -> None:
+    """After a closed pipe (`quiz export reviews | head`), let the interpreter exit quietly."""
+    with contextlib.suppress(AttributeError, OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())

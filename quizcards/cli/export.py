@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,33 +38,6 @@ OutputOption = Annotated[
 DeckOption = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")]
 
 
-@contextlib.contextmanager
-def output_stream(output: Path | None) -> Iterator[tuple[TextIO, bool]]:
-    """UTF-8 text to standard output or to a file; yields (stream, whether it is a terminal)."""
-    if output is None:
-        sys.stdout.flush()
-        import io
-
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-        try:
-            yield stream, sys.stdout.isatty()
-            stream.flush()
-        finally:
-            stream.detach()
-        return
-    from quizcards.adapters.files import atomic_text_file
-
-    with atomic_text_file(output) as handle:
-        yield handle, False
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe (`quiz export reviews | head`), let the interpreter exit quietly."""
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
 def _refuse_the_database(ctx: typer.Context, target: Path | None) -> None:
     """An export written over the database (or its journal) would destroy what it exports."""
     if target is None:
@@ -94,7 +64,13 @@ def _write_records(
 ) -> None:
     """Write the records as CSV or JSON Lines; row_batches, when given, are the same as plain rows."""
     from quizcards.adapters.sanitize import clean
-    from quizcards.adapters.writers import write_csv, write_csv_batches, write_jsonl
+    from quizcards.adapters.writers import (
+        output_stream,
+        silence_stdout,
+        write_csv,
+        write_csv_batches,
+        write_jsonl,
+    )
 
     try:
         with output_stream(output) as (stream, terminal):
@@ -106,7 +82,7 @@ def _write_records(
                 # JSON Lines escapes control characters itself.
                 count = write_jsonl(records, stream)
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(code=0) from None
     if output is not None:
         # Imported for the message only: render loads rich, which an export to a pipe never needs.
