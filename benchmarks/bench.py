@@ -27,7 +27,9 @@ in the same run:
    - `quiz export reviews --format csv` of the 1,000,000 reviews, in rows a
      second, whose memory may not exceed that of the same export of the tiny
      collection's 20 reviews; and of one deck's reviews;
-   - `python -c pass`, the interpreter's own floor.
+   - `python -c pass`, the interpreter's own floor;
+   - with `--compare-with TREE`, the same exports once more with the quizcards
+     package of another source tree (PYTHONPATH=TREE), for a before/after ratio.
 3. A table of medians, spreads, peak memory and ratios with the targets they
    meet or miss, and the same as JSON, with every sample, for later comparison.
 
@@ -41,6 +43,7 @@ Usage:
     python benchmarks/bench.py                 # the full run: about 90 s, and 50 s more the first time
     python benchmarks/bench.py --quick         # a small smoke run
     python benchmarks/bench.py --output FILE   # where the JSON goes (default: the cache folder)
+    python benchmarks/bench.py --compare-with /path/to/other/checkout   # exports: this tree against that one
 """
 
 from __future__ import annotations
@@ -346,7 +349,7 @@ def query_plans(db: Path, today: date) -> list[dict[str, Any]]:
     with SQLite's version and with the indexes, and a later run may be compared.
     """
     from quizcards.core.session import SessionFilter
-    from quizcards.core.stats import build_stats
+    from quizcards.core.stats.figures import build_stats
     from quizcards.store import Store
 
     plans: list[dict[str, Any]] = []
@@ -409,7 +412,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     work = Path(tempfile.mkdtemp(prefix="quizcards-bench-"))
     try:
-        figures = run_measurements(quiz, plan, work, collection, summary, deck, today, now, away)
+        figures = run_measurements(
+            quiz, plan, work, collection, summary, deck, today, now, away, compare_with=options.compare_with
+        )
         plans = query_plans(work / "big" / "quizcards" / "quizcards.db", today)
     finally:
         if options.keep_work:
@@ -462,6 +467,8 @@ def run_measurements(
     today: date,
     now: datetime,
     away: datetime,
+    *,
+    compare_with: str | None = None,
 ) -> dict[str, Any]:
     python = sys.executable
     (work / "home" / ".config").mkdir(parents=True)
@@ -555,6 +562,23 @@ def run_measurements(
             env,
         ),
     ]
+    if compare_with is not None:
+        # The same commands, interleaved in the same rounds, importing quizcards from the other tree.
+        other_env = {**env, "PYTHONPATH": str(Path(compare_with).resolve())}
+        log += [
+            m(
+                "export_all_other",
+                "quiz export reviews, --compare-with tree",
+                [quiz, "export", "reviews", "--format", "csv"],
+                other_env,
+            ),
+            m(
+                "export_deck_other",
+                "  one deck's reviews, --compare-with tree",
+                [quiz, "export", "reviews", "--format", "csv", "--deck", "bench-01"],
+                other_env,
+            ),
+        ]
     print("measuring", flush=True)
     measure_round_robin(startup, plan.startup_runs, plan.warmup, "start-up and the first question")
     measure_round_robin(importing, plan.runs, plan.warmup, "import")
@@ -588,6 +612,13 @@ def judge(measures: dict[str, Measure], summary: CollectionSummary) -> dict[str,
             for name in ("review_tiny", "review_big", "review_big_first", "review_big_away")
         },
     }
+    if "export_all_other" in measures:
+        derived["export_vs_compared_tree"] = {
+            "export_all": med("export_all") / med("export_all_other"),
+            "export_deck": med("export_deck") / med("export_deck_other"),
+            "export_all_beyond_start_up": (med("export_all") - med("stats_tiny"))
+            / max(1e-9, med("export_all_other") - med("stats_tiny")),
+        }
     targets: list[dict[str, Any]] = []
 
     def ratio(name: str, floor: str, limit: float) -> None:
@@ -676,6 +707,10 @@ def print_table(results: dict[str, Any]) -> None:
         f"({derived['export_rows_per_second_beyond_start_up']:,.0f} beyond start-up), "
         f"memory {derived['export_rss_growth_mb']:+.1f} MB for the whole log over a tiny one's"
     )
+    if "export_vs_compared_tree" in derived:
+        ratios = derived["export_vs_compared_tree"].items()
+        compared = ", ".join(f"{name} {value:.2f}x" for name, value in ratios)
+        print(f"export against the --compare-with tree (time, this / that): {compared}")
     echo = ", ".join(f"{name} {value:.2f}x" for name, value in derived["review_vs_echo_floor"].items())
     print(f"first question against the floor that prints without rich: {echo}")
     print(
@@ -714,6 +749,11 @@ def parse_options(argv: Sequence[str] | None) -> argparse.Namespace:
         "--quiz", default=str(Path(sys.executable).with_name("quiz")), help="the quiz command"
     )
     parser.add_argument("--keep-work", action="store_true", help="keep the work folder with its copies")
+    parser.add_argument(
+        "--compare-with",
+        metavar="TREE",
+        help="also time the exports with the quizcards package of this source tree, in the same rounds",
+    )
     for name, kind in (
         ("cards", int),
         ("decks", int),

@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from quizcards.core.export import REVIEW_FIELDS, review_record, write_csv, write_csv_text
+from quizcards.adapters.writers import write_csv, write_csv_batches
+from quizcards.core.export.records import REVIEW_FIELDS, review_record, review_value_rows
 from quizcards.store import Store
 from quizcards.store.export import ReviewLogEntry
 
@@ -161,7 +162,13 @@ def awkward_store(tmp_path: Path) -> Store:
     return store
 
 
-def test_the_review_csv_formatted_by_sqlite_is_the_csv_module_output_byte_for_byte(tmp_path: Path) -> None:
+def test_the_review_csv_written_in_batches_is_the_record_by_record_output_byte_for_byte(
+    tmp_path: Path,
+) -> None:
+    def fast_csv(deck: str | None, out: io.StringIO) -> int:
+        batches = (review_value_rows(batch) for batch in store.iter_review_batches(deck))
+        return write_csv_batches(batches, REVIEW_FIELDS, out)
+
     with awkward_store(tmp_path) as store:
         pks = sorted(card.pk for card in store.stored_cards("awkward").values())
         for pk in pks:
@@ -169,11 +176,11 @@ def test_the_review_csv_formatted_by_sqlite_is_the_csv_module_output_byte_for_by
         plain = io.StringIO(newline="")
         write_csv((review_record(row) for row in store.iter_review_rows()), REVIEW_FIELDS, plain)
         fast = io.StringIO(newline="")
-        rows = write_csv_text(store.iter_review_csv(), REVIEW_FIELDS, fast)
+        rows = fast_csv(None, fast)
         one_deck = io.StringIO(newline="")
-        write_csv_text(store.iter_review_csv("awkward"), REVIEW_FIELDS, one_deck)
+        fast_csv("awkward", one_deck)
         no_deck = io.StringIO(newline="")
-        assert write_csv_text(store.iter_review_csv("absent"), REVIEW_FIELDS, no_deck) == 0
+        assert fast_csv("absent", no_deck) == 0
     assert rows == 3 * len(AWKWARD_TEXTS)
     assert fast.getvalue() == plain.getvalue() == one_deck.getvalue()
     parsed = list(csv.reader(io.StringIO(fast.getvalue(), newline="")))

@@ -17,16 +17,10 @@ from pathlib import Path
 import pytest
 from click.testing import Result
 
-from quizcards.adapters.sanitize import clean
-from quizcards.core.export import (
-    CARD_FIELDS,
-    REVIEW_FIELDS,
-    anki_deck_id,
-    anki_tags,
-    jsonl_line,
-    note_guid,
-    write_csv,
-)
+from quizcards.adapters.sanitize import clean, json_line, json_text
+from quizcards.adapters.writers import write_csv
+from quizcards.core.export.anki import anki_deck_id, anki_tags, note_guid
+from quizcards.core.export.records import CARD_FIELDS, REVIEW_FIELDS
 from quizcards.core.scheduler import Grade
 from quizcards.store import Store
 from quizcards.store.export import ReviewLogEntry
@@ -123,19 +117,23 @@ def test_reviews_csv(collection: Path, quiz: Quiz) -> None:
     assert first["question"] == "What do Query, Key and Value mean? [red]x"
     assert first["explanation"] == 'query meets keys,\n"quoted"'
     assert first["duration_ms"] == "12345"
-    assert (first["interval_before"], first["easiness_before"], first["due_before"]) == ("0", "2.5", "")
-    assert (first["interval_after"], first["easiness_after"], first["due_after"]) == (
+    assert (first["interval_days_before"], first["easiness_before"], first["due_on_before"]) == (
+        "0",
+        "2.5",
+        "",
+    )
+    assert (first["interval_days_after"], first["easiness_after"], first["due_on_after"]) == (
         "1",
         "2.6",
         "2026-03-02",
     )
     # 2.60 - 0.32 for a 2; the failure resets the interval to one day.
-    assert (failed["repetitions_before"], failed["interval_before"], failed["easiness_before"]) == (
+    assert (failed["repetitions_before"], failed["interval_days_before"], failed["easiness_before"]) == (
         "1",
         "1",
         "2.6",
     )
-    assert (failed["repetitions_after"], failed["interval_after"], failed["easiness_after"]) == (
+    assert (failed["repetitions_after"], failed["interval_days_after"], failed["easiness_after"]) == (
         "0",
         "1",
         "2.28",
@@ -151,7 +149,7 @@ def test_reviews_jsonl_to_a_file(collection: Path, quiz: Quiz, tmp_path: Path) -
     records = [json.loads(line) for line in target.read_text(encoding="utf-8").splitlines()]
     assert [list(r) for r in records] == [list(REVIEW_FIELDS)] * 4
     assert records[0]["easiness_after"] == 2.6
-    assert records[0]["due_before"] is None
+    assert records[0]["due_on_before"] is None
     assert records[0]["grade"] == 5
     assert records[2]["kind"] == "redrill"
     assert not list(tmp_path.glob(".*.part"))
@@ -186,7 +184,7 @@ def test_an_export_never_overwrites_the_database(
 
 
 def test_a_failed_export_leaves_the_old_file(tmp_path: Path) -> None:
-    from quizcards.cli.export import output_stream
+    from quizcards.adapters.writers import output_stream
 
     target = tmp_path / "reviews.csv"
     target.write_text("old", encoding="utf-8")
@@ -203,12 +201,23 @@ def test_a_failed_export_leaves_the_old_file(tmp_path: Path) -> None:
 
 
 def test_jsonl_escapes_what_a_terminal_would_obey() -> None:
-    line = jsonl_line({"q": "a\x1b[2Jb\x9bc\u202ed\ne", "k": "ключ"})
+    line = json_line({"q": "a\x1b[2Jb\x9bc\u202ed\ne", "k": "ключ"})
     assert "\x1b" not in line
     assert "\x9b" not in line
     assert "\u202e" not in line
     assert "ключ" in line
     assert json.loads(line) == {"q": "a\x1b[2Jb\x9bc\u202ed\ne", "k": "ключ"}
+
+
+@pytest.mark.parametrize("encode", [json_line, json_text])
+def test_both_json_forms_escape_the_same_characters(encode: Callable[[object], str]) -> None:
+    value = {"q": "a\u2028b\u2029c\x7fd\x85e\u2066f", "k": "ключ"}
+    encoded = encode(value)
+    assert not {"\u2028", "\u2029", "\x7f", "\x85", "\u2066"} & set(encoded)
+    assert "\\u2028" in encoded
+    assert "\\u2029" in encoded
+    assert "ключ" in encoded
+    assert json.loads(encoded) == value
 
 
 def test_csv_cells_and_cleaning_for_a_terminal() -> None:

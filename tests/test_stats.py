@@ -10,6 +10,7 @@ import sqlite3
 from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 import jsonschema
 import pytest
@@ -19,24 +20,24 @@ from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
+from quizcards.adapters.sanitize import markdown_escape
 from quizcards.core.scheduler import Grade
-from quizcards.core.stats import (
-    STATS_CSV_FIELDS,
-    STATS_JSON_SCHEMA,
+from quizcards.core.stats import STATS_JSON_SCHEMA
+from quizcards.core.stats.fields import COUNT, Field, Shape
+from quizcards.core.stats.figures import (
     Stats,
     build_stats,
     calendar,
     calendar_start,
     forecast,
-    format_duration,
     heat_level,
     heat_thresholds,
-    markdown_escape,
     retention_windows,
-    stats_json,
     streak,
 )
+from quizcards.core.stats.shapes import STATS_CSV_FIELDS, stats_json
 from quizcards.render.stats import stats_dashboard
+from quizcards.render.stats_text import format_duration
 from quizcards.store import Store
 
 Quiz = Callable[..., Result]
@@ -366,6 +367,47 @@ def test_json_shape_is_versioned_and_valid(history: Path, quiz: Quiz) -> None:
     assert data["leeches"][0]["easiness"] == 1.3
     assert data["totals"]["retired"] == 1
     assert len(data["calendar"]["days"]) == 25 * 7 + 2
+
+
+def test_the_schema_is_made_from_the_fields_the_json_is_made_from(history: Path) -> None:
+    data = stats_json(figures(history))
+
+    def check(value: object, schema: dict[str, Any], path: str) -> None:
+        if "anyOf" in schema:
+            schema = schema["anyOf"][0]
+        if isinstance(value, dict):
+            assert list(schema["properties"]) == list(value) == schema["required"], path
+            for key, item in value.items():
+                assert schema["properties"][key]["description"], f"{path}.{key}"
+                check(item, schema["properties"][key], f"{path}.{key}")
+        elif isinstance(value, list):
+            for item in value:
+                check(item, schema["items"], f"{path}[]")
+
+    check(data, STATS_JSON_SCHEMA, "")
+    jsonschema.validate(data, STATS_JSON_SCHEMA)
+
+
+def test_a_field_added_to_a_shape_is_in_its_json_and_its_schema() -> None:
+    shape: Shape[int] = Shape(
+        (
+            Field("count", COUNT, "the value", lambda n: n),
+            Field("next", COUNT, "one more, or null", lambda n: n + 1 if n else None, nullable=True),
+        )
+    )
+    assert shape.json(1) == {"count": 1, "next": 2}
+    assert shape.json(0) == {"count": 0, "next": None}
+    assert shape.schema == {
+        "type": "object",
+        "properties": {
+            "count": {"description": "the value", "type": "integer", "minimum": 0},
+            "next": {
+                "description": "one more, or null",
+                "anyOf": [{"type": "integer", "minimum": 0}, {"type": "null"}],
+            },
+        },
+        "required": ["count", "next"],
+    }
 
 
 def test_json_with_deck_and_since(history: Path, quiz: Quiz) -> None:

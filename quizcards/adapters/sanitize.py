@@ -23,12 +23,34 @@ def clean_line(text: str) -> str:
     return clean(text).replace("\n", " ").replace("\t", " ")
 
 
-_JSON_UNSAFE = re.compile("[\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# What json.dumps leaves raw with ensure_ascii=False and a reader must not receive raw: DEL and
+# the C1 controls, the line and paragraph separators (line breaks to JavaScript and to some
+# editors and terminals) and the bidirectional overrides. json.dumps escapes C0 controls itself.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u2028\u2029\u202a-\u202e\u2066-\u2069]")
+
+
+def _escape_json(encoded: str) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
 
 
 def json_text(value: object) -> str:
-    """JSON that keeps non-Latin text readable but escapes what JSON leaves raw (C1, DEL, bidi)."""
+    """JSON, indented, that keeps non-Latin text readable but escapes what JSON leaves raw."""
     import json
 
-    encoded = json.dumps(value, ensure_ascii=False, indent=2)
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", encoded)
+    return _escape_json(json.dumps(value, ensure_ascii=False, indent=2))
+
+
+def json_line(value: object) -> str:
+    """The same JSON on one line, without spaces: a JSON Lines record."""
+    import json
+
+    return _escape_json(json.dumps(value, ensure_ascii=False, separators=(",", ":")))
+
+
+_MARKDOWN_SPECIAL = frozenset("\\`*_[]<>|~&")
+
+
+def markdown_escape(text: str) -> str:
+    """Literal text for a Markdown table cell: one line, every special character escaped."""
+    flat = " ".join(text.split())
+    return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)

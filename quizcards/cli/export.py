@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import contextlib
-import os
-import sys
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, TextIO
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -41,33 +38,6 @@ OutputOption = Annotated[
 DeckOption = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")]
 
 
-@contextlib.contextmanager
-def output_stream(output: Path | None) -> Iterator[tuple[TextIO, bool]]:
-    """UTF-8 text to standard output or to a file; yields (stream, whether it is a terminal)."""
-    if output is None:
-        sys.stdout.flush()
-        import io
-
-        stream = io.TextIOWrapper(sys.stdout.buffer, encoding="utf-8", newline="")
-        try:
-            yield stream, sys.stdout.isatty()
-            stream.flush()
-        finally:
-            stream.detach()
-        return
-    from quizcards.adapters.files import atomic_text_file
-
-    with atomic_text_file(output) as handle:
-        yield handle, False
-
-
-def _silence_stdout() -> None:
-    """After a closed pipe (`quiz export reviews | head`), let the interpreter exit quietly."""
-    with contextlib.suppress(AttributeError, OSError, ValueError):
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-
-
 def _refuse_the_database(ctx: typer.Context, target: Path | None) -> None:
     """An export written over the database (or its journal) would destroy what it exports."""
     if target is None:
@@ -85,31 +55,40 @@ def _require_deck(store: Store, deck: str | None) -> None:
 
 def _write_records(
     kind: str,
-    records: Iterator[dict[str, object]],
     fields: tuple[str, ...],
     output_format: ExportFormat,
     output: Path | None,
+    records: Iterator[dict[str, object]],
     *,
-    csv_text: Iterator[tuple[int, str]] | None = None,
+    row_batches: Iterator[list[tuple[object, ...]]] | None = None,
 ) -> None:
-    """Write the records as CSV or JSON Lines; csv_text, when given, is the same CSV already formatted."""
+    """Write the records as CSV or JSON Lines; row_batches, when given, are the same as plain rows."""
     from quizcards.adapters.sanitize import clean
-    from quizcards.core.export import write_csv, write_csv_text, write_jsonl
+    from quizcards.adapters.writers import (
+        output_stream,
+        silence_stdout,
+        write_csv,
+        write_csv_batches,
+        write_jsonl,
+    )
 
     try:
         with output_stream(output) as (stream, terminal):
-            if output_format is ExportFormat.CSV and csv_text is not None and not terminal:
-                count = write_csv_text(csv_text, fields, stream)
+            if output_format is ExportFormat.CSV and row_batches is not None and not terminal:
+                count = write_csv_batches(row_batches, fields, stream)
             elif output_format is ExportFormat.CSV:
                 count = write_csv(records, fields, stream, clean=clean if terminal else None)
             else:
                 # JSON Lines escapes control characters itself.
                 count = write_jsonl(records, stream)
     except BrokenPipeError:
-        _silence_stdout()
+        silence_stdout()
         raise typer.Exit(code=0) from None
     if output is not None:
-        typer.echo(f"Wrote {count} {kind}{'' if count == 1 else 's'} to {clean(str(output))}.", err=True)
+        # Imported for the message only: render loads rich, which an export to a pipe never needs.
+        from quizcards.render.words import plural
+
+        typer.echo(f"Wrote {plural(count, kind)} to {clean(str(output))}.", err=True)
 
 
 export_app = typer.Typer(
@@ -128,15 +107,15 @@ def export_reviews(
     deck: DeckOption = None,
 ) -> None:
     """Export the whole review log, oldest first, streamed row by row (safe for millions of reviews)."""
-    from quizcards.core.export import REVIEW_FIELDS, review_record
+    from quizcards.core.export.records import REVIEW_FIELDS, review_record, review_value_rows
 
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
         _require_deck(store, deck)
         # Both are generators: only the one the output needs ever runs its query.
         records = (review_record(row) for row in store.iter_review_rows(deck))
-        csv_text = store.iter_review_csv(deck)
-        _write_records("review", records, REVIEW_FIELDS, output_format, output, csv_text=csv_text)
+        row_batches = (review_value_rows(batch) for batch in store.iter_review_batches(deck))
+        _write_records("review", REVIEW_FIELDS, output_format, output, records, row_batches=row_batches)
 
 
 @export_app.command("cards")
@@ -148,13 +127,18 @@ def export_cards(
     deck: DeckOption = None,
 ) -> None:
     """Export every card, retired ones included, with its current schedule."""
-    from quizcards.core.export import CARD_FIELDS, card_record
+    from quizcards.core.export.records import CARD_FIELDS, card_record
 
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
         _require_deck(store, deck)
-        records = (card_record(row) for row in store.iter_card_rows(deck))
-        _write_records("card", records, CARD_FIELDS, output_format, output)
+        _write_records(
+            "card",
+            CARD_FIELDS,
+            output_format,
+            output,
+            (card_record(row) for row in store.iter_card_rows(deck)),
+        )
 
 
 @export_app.command("apkg")
@@ -170,8 +154,10 @@ def export_apkg(
     deck: DeckOption = None,
 ) -> None:
     """Write an Anki package: one Anki deck per deck; re-importing it updates notes, never duplicates them."""
+    from quizcards.adapters.anki import write_apkg
+    from quizcards.adapters.files import atomic_path
     from quizcards.adapters.sanitize import clean
-    from quizcards.core.export import build_apkg
+    from quizcards.render.words import plural
 
     _refuse_the_database(ctx, path)
     moment = clock()
@@ -180,13 +166,10 @@ def export_apkg(
         decks = store.export_decks(deck)
         if not decks:
             raise QuizError("there are no decks to export; import one first (quiz import).")
-        from quizcards.adapters.files import atomic_path
-
         with atomic_path(path) as partial:
-            summary = build_apkg(decks, store.iter_card_rows(deck), partial, timestamp=moment.timestamp())
+            summary = write_apkg(decks, store.iter_card_rows(deck), partial, timestamp=moment.timestamp())
     typer.echo(
-        f"Wrote {summary.notes} note{'' if summary.notes == 1 else 's'} in "
-        f"{summary.decks} deck{'' if summary.decks == 1 else 's'} to {clean(str(path))}.",
+        f"Wrote {plural(summary.notes, 'note')} in {plural(summary.decks, 'deck')} to {clean(str(path))}.",
         err=True,
     )
 

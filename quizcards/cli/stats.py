@@ -55,7 +55,7 @@ def register(app: typer.Typer) -> None:
         ] = StatsFormat.TABLE,
     ) -> None:
         """Show progress: cards by state, today's work, streaks, retention, forecast, calendar, leeches."""
-        from quizcards.core.stats import build_stats
+        from quizcards.core.stats.figures import build_stats
 
         today = local_day(clock())
         since_day = parse_day("--since", since, today)
@@ -65,22 +65,22 @@ def register(app: typer.Typer) -> None:
             figures = build_stats(store, today, deck=deck, since=since_day)
         if output_format is StatsFormat.JSON:
             from quizcards.adapters.sanitize import json_text
-            from quizcards.core.stats import stats_json
+            from quizcards.core.stats.shapes import stats_json
 
             typer.echo(json_text(stats_json(figures)))
         elif output_format is StatsFormat.CSV:
             import io
 
             from quizcards.adapters.sanitize import clean
-            from quizcards.core.export import write_csv
-            from quizcards.core.stats import STATS_CSV_FIELDS, stats_csv_rows
+            from quizcards.adapters.writers import write_csv
+            from quizcards.core.stats.shapes import STATS_CSV_FIELDS, stats_csv_rows
 
             buffer = io.StringIO(newline="")
             write_csv(stats_csv_rows(figures), STATS_CSV_FIELDS, buffer, clean=clean)
             typer.echo(buffer.getvalue(), nl=False)
         elif output_format is StatsFormat.MARKDOWN:
             from quizcards.adapters.sanitize import clean
-            from quizcards.core.stats import stats_markdown
+            from quizcards.render.stats_text import stats_markdown
 
             typer.echo(clean(stats_markdown(figures)), nl=False)
         else:

@@ -18,18 +18,10 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.core.stats import (
-    Calendar,
-    DeckCounts,
-    Forecast,
-    Leech,
-    Stats,
-    format_duration,
-    format_easiness,
-    format_rate,
-    window_label,
-)
+from quizcards.core.stats.figures import Calendar, DeckCounts, Forecast, Leech, Stats
 from quizcards.render import line
+from quizcards.render.stats_text import format_duration, format_rate, window_label
+from quizcards.render.words import easiness_text, plural
 
 SIDE_BY_SIDE_WIDTH = 76
 SUMMARY_WIDTH = 34
@@ -123,25 +115,21 @@ def summary_grid(stats: Stats) -> Table:
     grid.add_column(style="dim", no_wrap=True)
     grid.add_column(overflow="fold")
     today, run = stats.today, stats.streak
-    grid.add_row("reviews", Text(f"{today.reviews} ({_plural(today.cards, 'card')})"))
+    grid.add_row("reviews", Text(f"{today.reviews} ({plural(today.cards, 'card')})"))
     grid.add_row("re-drills", Text(str(today.redrills)))
     grid.add_row("time", Text(format_duration(today.duration_ms)))
     grid.add_row("", "")
     grid.add_row(Text("Streak", style="bold"), "")
-    current = Text(_plural(run.current, "day"), style="bold" if run.current else "")
+    current = Text(plural(run.current, "day"), style="bold" if run.current else "")
     if run.current and not run.reviewed_today:
         current.append(" (none yet today)", style="dim")
     grid.add_row("current", current)
-    grid.add_row("longest", Text(_plural(run.longest, "day")))
+    grid.add_row("longest", Text(plural(run.longest, "day")))
     grid.add_row("", "")
     grid.add_row(Text("Retention", style="bold"), "")
     for retention in stats.retention:
         grid.add_row(window_label(retention, stats.since), Text(format_rate(retention)))
     return grid
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}" if count == 1 else f"{count} {word}s"
 
 
 class ForecastChart:
@@ -261,7 +249,7 @@ def heat_legend(calendar: Calendar) -> Text:
 
 def calendar_panel(calendar: Calendar, stats: Stats) -> Panel:
     summary = Text(
-        f"{_plural(calendar.total_reviews, 'review')} on {_plural(calendar.active_days, 'day')} "
+        f"{plural(calendar.total_reviews, 'review')} on {plural(calendar.active_days, 'day')} "
         f"since {calendar.start.isoformat()}",
         style="dim",
     )
@@ -286,7 +274,7 @@ def leeches_view(leeches: tuple[Leech, ...], width: int) -> RenderableType:
             head = Text(no_wrap=True, overflow="ellipsis")
             head.append_text(line(f"{leech.deck}/{leech.card_id}", "bold"))
             head.append(
-                f"  {_plural(leech.lapses, 'lapse')} · EF {format_easiness(leech.easiness_hundredths)}",
+                f"  {plural(leech.lapses, 'lapse')} · EF {easiness_text(leech.easiness_hundredths)}",
                 style="dim",
             )
             question = line(leech.question)
@@ -303,7 +291,7 @@ def leeches_view(leeches: tuple[Leech, ...], width: int) -> RenderableType:
         table.add_row(
             line(f"{leech.deck}/{leech.card_id}"),
             Text(str(leech.lapses), style="red" if leech.lapses >= 3 else ""),
-            Text(format_easiness(leech.easiness_hundredths)),
+            Text(easiness_text(leech.easiness_hundredths)),
             line(leech.question),
         )
     return table

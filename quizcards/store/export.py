@@ -2,16 +2,9 @@
 
 The readers are generators over one SELECT each, fetched a batch at a time,
 so the memory they hold does not grow with the log. The SELECT is one
-consistent snapshot of the database however long the consumer takes.
-
-The review log's CSV is formatted by SQLite itself (``iter_review_csv``): at a
-million rows, building a Python object for each of the 18 cells and handing
-them to the csv module cost twice as long as the whole export may take. The
-SQL writes the cells exactly as ``quizcards.core.export.write_csv`` does, which the
-tests check byte for byte; it relies on what every log row holds, because
-quizcards wrote it or ``bulk_insert_reviews`` checked it: whole numbers, ISO
-dates and times, card and deck names, and the two kinds, none of which needs
-quoting. Only the question and the explanation are free text.
+consistent snapshot of the database however long the consumer takes. Rows are
+plain column values; turning them into CSV or JSON is the writers' job
+(``quizcards.adapters.writers``).
 """
 
 from __future__ import annotations
@@ -70,39 +63,6 @@ _REVIEW_SELECT = """
 # reviews_card) and sorted: a filter written `:deck IS NULL OR c.deck = :deck` read the whole log.
 _ALL_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"
 _DECK_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card WHERE c.deck = :deck ORDER BY r.id"
-
-
-def _csv_text(column: str) -> str:
-    """SQL for one free-text cell as Python's csv module writes it (excel dialect, minimal quoting).
-
-    Quoted, with its quotes doubled, when it holds a comma, a quote, CR or LF.
-    instr, replace and || go by the value's length, so a NUL inside is kept, as csv keeps it.
-    """
-    return (
-        f"CASE WHEN instr({column}, ',') OR instr({column}, '\"') OR instr({column}, char(10)) "
-        f"OR instr({column}, char(13)) THEN '\"' || replace({column}, '\"', '\"\"') || '\"' "
-        f"ELSE {column} END"
-    )
-
-
-def _csv_easiness(column: str) -> str:
-    """SQL for EF as Python prints hundredths / 100: 250 -> 2.5, 300 -> 3.0, 228 -> 2.28."""
-    return (
-        f"CASE WHEN {column} % 10 = 0 THEN printf('%d.%d', {column} / 100, {column} % 100 / 10) "
-        f"ELSE printf('%d.%02d', {column} / 100, {column} % 100) END"
-    )
-
-
-# One CSV line per review, REVIEW_FIELDS in order; printf's %s writes NULL as an empty cell.
-_REVIEW_CSV = f"""
-    SELECT printf('%d,%s,%s,%s,%s,', r.id, r.reviewed_at, r.reviewed_on, c.deck, c.card_id)
-           || {_csv_text("c.question")}
-           || printf(',%d,%s,', r.grade, r.kind) || {_csv_text("r.explanation")}
-           || printf(',%d,%d,%d,%s,%s,%d,%d,%s,%s', r.duration_ms, r.repetitions_before, r.interval_before,
-                     {_csv_easiness("r.easiness_before")}, r.due_before, r.repetitions_after,
-                     r.interval_after, {_csv_easiness("r.easiness_after")}, r.due_after)
-           || char(13, 10)
-"""
 
 _CARD_SELECT = """
     SELECT c.deck, c.card_id, c.position, c.question, c.answer, c.points, c.hints, c.tags, c.source,
@@ -163,23 +123,16 @@ class ExportQueries(BaseStore):
             with contextlib.suppress(sqlite3.ProgrammingError):
                 cursor.close()
 
-    def iter_review_rows(self, deck: str | None = None) -> Iterator[tuple[Any, ...]]:
-        """The review log, oldest first: plain tuples in REVIEW_FIELDS order, EF in hundredths."""
-        for batch in self._batches(
+    def iter_review_batches(self, deck: str | None = None) -> Iterator[list[tuple[Any, ...]]]:
+        """The review log, oldest first, in batches: tuples in REVIEW_FIELDS order, EF in hundredths."""
+        return self._batches(
             _REVIEW_SELECT + (_ALL_REVIEWS if deck is None else _DECK_REVIEWS), {"deck": deck}
-        ):
+        )
+
+    def iter_review_rows(self, deck: str | None = None) -> Iterator[tuple[Any, ...]]:
+        """The review log, oldest first, row by row (see iter_review_batches)."""
+        for batch in self.iter_review_batches(deck):
             yield from batch
-
-    def iter_review_csv(self, deck: str | None = None) -> Iterator[tuple[int, str]]:
-        """The review log as CSV lines (no header), oldest first: (rows, text) a batch at a time.
-
-        The text is what ``quizcards.core.export.write_csv`` writes for ``review_record`` of the same
-        rows, without the terminal cleaning (for a terminal, use that path).
-        """
-        for batch in self._batches(
-            _REVIEW_CSV + (_ALL_REVIEWS if deck is None else _DECK_REVIEWS), {"deck": deck}
-        ):
-            yield len(batch), "".join([row[0] for row in batch])
 
     def iter_card_rows(self, deck: str | None = None) -> Iterator[CardRow]:
         """Every card, retired ones included, in deck order."""

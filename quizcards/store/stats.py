@@ -22,9 +22,9 @@ from typing import TYPE_CHECKING
 from quizcards.store.base import BaseStore
 
 if TYPE_CHECKING:
-    from quizcards.core.stats import DeckCounts, Leech, TodayCounts
+    from quizcards.core.stats.figures import DeckCounts, Leech, TodayCounts
 
-# quizcards.core.stats is imported by the queries that need it, not here: every command opens
+# quizcards.core.stats.figures is imported by the queries that need it, not here: every command opens
 # the store, and only `quiz stats` needs the figures' types.
 
 # A fixed clause, so the review queries can be limited to one deck without string-building values.
@@ -41,7 +41,7 @@ class StatsQueries(BaseStore):
     def deck_counts(self, today: date, deck: str | None) -> list[DeckCounts]:
         """Each deck's cards by state, in deck order (one deck when deck is given)."""
         from quizcards.core.scheduler import MATURE_INTERVAL_DAYS
-        from quizcards.core.stats import DeckCounts
+        from quizcards.core.stats.figures import DeckCounts
 
         rows = self._query(
             """
@@ -63,7 +63,7 @@ class StatsQueries(BaseStore):
 
     def today_counts(self, today: date, deck: str | None) -> TodayCounts:
         """Reviews logged today, the distinct cards, the re-drills among them and the time spent."""
-        from quizcards.core.stats import TodayCounts
+        from quizcards.core.stats.figures import TodayCounts
 
         row = self._query(
             f"""
@@ -102,7 +102,7 @@ class StatsQueries(BaseStore):
         self, starts: Sequence[date | None], until: date, deck: str | None
     ) -> list[tuple[int, int]]:
         """(reviews, passed) of scheduled reviews of learned cards, for each window start..until."""
-        from quizcards.core.stats import PASSING_GRADE
+        from quizcards.core.stats.figures import PASSING_GRADE
 
         if not starts:
             return []
@@ -158,7 +158,7 @@ class StatsQueries(BaseStore):
         Without since, lapses are the card's own count; with since, they are
         counted in the log: scheduled reviews of a learned card graded below 3.
         """
-        from quizcards.core.stats import PASSING_GRADE, Leech
+        from quizcards.core.stats.figures import PASSING_GRADE, Leech
 
         # The top few are chosen first from narrow rows (without since, from the cards_lapses index
         # alone), and only they are joined back for their text: sorting every active card with its

@@ -1,0 +1,358 @@
+"""The figures of `quiz stats`: what each one means and how it is derived from store aggregates.
+
+The store answers with aggregates (counts per deck, per day, per due date);
+everything here is plain arithmetic on those values, so every rule can be
+tested on a hand-built history. Days are the learner's calendar days (the
+review log's ``reviewed_on``), never UTC timestamps.
+
+Definitions, written down once:
+
+- A card is *new* until its first scheduled review, *learning* while its
+  interval is under 21 days, *mature* from 21 days on (Anki's threshold), and
+  *retired* once its deck file dropped it. *Due today* counts every active card
+  due today or earlier (overdue cards are due today too).
+- *Today* counts every review logged today: scheduled ones and re-drills.
+- The *current streak* is the run of consecutive days with at least one review
+  that ends today; when nothing has been reviewed yet today, a run ending
+  yesterday still counts (the day is not over), and ``reviewed_today`` says which.
+- *Retention* is the share of scheduled reviews of already-learned cards (whose
+  ``repetitions_before`` > 0, so a new card's first test is left out) graded 3
+  or better. Re-drills are left out too: they repeat a card minutes after its
+  answer was shown, which tests short-term memory, not retention.
+- The *forecast* counts active cards by due date over the next 14 days; today's
+  bucket holds the overdue cards as well.
+- The *calendar* shows reviews per day over the last 26 weeks, Monday to
+  Sunday, the last column holding today.
+- *Leeches* are active cards that have lapsed (been forgotten after being
+  learned): most lapses first, then lowest easiness.
+
+``--since DATE`` limits the figures taken from the review log (today, streaks,
+retention, calendar, leeches' lapses) to reviews on or after DATE; the state
+of the cards (deck counts, forecast) is always today's.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+# The threshold of "mature" (21 days) is quizcards.core.scheduler.MATURE_INTERVAL_DAYS.
+FORECAST_DAYS = 14
+CALENDAR_WEEKS = 26
+LEECH_LIMIT = 5
+PASSING_GRADE = 3
+HEAT_LEVELS = 4
+
+RETENTION_WINDOWS: tuple[tuple[str, int | None], ...] = (
+    ("last_7_days", 7),
+    ("last_30_days", 30),
+    ("all_time", None),
+)
+
+
+@dataclass(frozen=True, slots=True)
+class DeckCounts:
+    """One deck's cards by state."""
+
+    deck: str
+    title: str
+    new: int
+    learning: int
+    mature: int
+    retired: int
+    due_today: int
+
+    @property
+    def active(self) -> int:
+        """Cards still in the deck file: new, learning and mature."""
+        return self.new + self.learning + self.mature
+
+
+@dataclass(frozen=True, slots=True)
+class TodayCounts:
+    """What was done today: reviews logged, distinct cards, re-drills among them, time spent."""
+
+    reviews: int = 0
+    cards: int = 0
+    redrills: int = 0
+    duration_ms: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Streak:
+    """Consecutive review days: the run still alive and the longest run."""
+
+    current: int
+    longest: int
+    reviewed_today: bool
+    current_start: date | None
+    longest_start: date | None
+    longest_end: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Retention:
+    """Reviews of learned cards in a window, and how many were graded 3 or better."""
+
+    window: str
+    start: date | None
+    reviews: int
+    passed: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.passed / self.reviews if self.reviews else None
+
+
+@dataclass(frozen=True, slots=True)
+class ForecastDay:
+    day: date
+    due: int
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Cards coming due per day; the first day includes the overdue ones."""
+
+    overdue: int
+    days: tuple[ForecastDay, ...]
+
+    @property
+    def peak(self) -> int:
+        return max((d.due for d in self.days), default=0)
+
+
+@dataclass(frozen=True, slots=True)
+class CalendarCell:
+    day: date
+    reviews: int
+    level: int
+
+
+@dataclass(frozen=True, slots=True)
+class Calendar:
+    """A heat map of reviews per day: weeks of seven cells (Monday first); None outside the range."""
+
+    start: date
+    end: date
+    first_monday: date
+    weeks: tuple[tuple[CalendarCell | None, ...], ...]
+    thresholds: tuple[int, ...]
+
+    def week_start(self, index: int) -> date:
+        """The Monday of column index."""
+        return self.first_monday + timedelta(weeks=index)
+
+    @property
+    def cells(self) -> Iterator[CalendarCell]:
+        for week in self.weeks:
+            yield from (cell for cell in week if cell is not None)
+
+    @property
+    def total_reviews(self) -> int:
+        return sum(cell.reviews for cell in self.cells)
+
+    @property
+    def active_days(self) -> int:
+        return sum(cell.reviews > 0 for cell in self.cells)
+
+    def level_ranges(self) -> list[tuple[int, int, int | None]]:
+        """(level, lowest count, highest count or None for 'and more') for the legend."""
+        ranges: list[tuple[int, int, int | None]] = [(0, 0, 0)]
+        bounds = self.thresholds
+        for index, low in enumerate(bounds):
+            high = bounds[index + 1] - 1 if index + 1 < len(bounds) else None
+            ranges.append((index + 1, low, high))
+        return ranges
+
+
+@dataclass(frozen=True, slots=True)
+class Leech:
+    """A card the learner keeps forgetting."""
+
+    deck: str
+    card_id: str
+    question: str
+    lapses: int
+    easiness_hundredths: int
+    reviews: int
+    interval_days: int
+    due_on: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class Stats:
+    """Everything `quiz stats` shows, as of one day."""
+
+    as_of: date
+    deck: str | None
+    since: date | None
+    decks: tuple[DeckCounts, ...]
+    today: TodayCounts
+    streak: Streak
+    retention: tuple[Retention, ...]
+    forecast: Forecast
+    calendar: Calendar
+    leeches: tuple[Leech, ...]
+
+    @property
+    def totals(self) -> DeckCounts:
+        return DeckCounts(
+            deck="",
+            title="total",
+            new=sum(d.new for d in self.decks),
+            learning=sum(d.learning for d in self.decks),
+            mature=sum(d.mature for d in self.decks),
+            retired=sum(d.retired for d in self.decks),
+            due_today=sum(d.due_today for d in self.decks),
+        )
+
+
+class StatsSource(Protocol):
+    """The aggregates the store provides (``quizcards.store.Store`` is one)."""
+
+    def deck_counts(self, today: date, deck: str | None) -> list[DeckCounts]: ...
+
+    def today_counts(self, today: date, deck: str | None) -> TodayCounts: ...
+
+    def review_days(self, until: date, deck: str | None, since: date | None) -> list[date]: ...
+
+    def retention_counts(
+        self, starts: Sequence[date | None], until: date, deck: str | None
+    ) -> list[tuple[int, int]]: ...
+
+    def due_counts(self, until: date, deck: str | None) -> dict[date, int]: ...
+
+    def daily_review_counts(self, start: date, until: date, deck: str | None) -> dict[date, int]: ...
+
+    def leeches(self, until: date, deck: str | None, since: date | None, limit: int) -> list[Leech]: ...
+
+
+def streak(review_days: Iterable[date], today: date) -> Streak:
+    """Current and longest runs of consecutive review days, as of today (later days are ignored)."""
+    days = sorted({day for day in review_days if day <= today})
+    runs: list[tuple[date, date]] = []
+    for day in days:
+        if runs and day - runs[-1][1] == timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    if not runs:
+        return Streak(0, 0, False, None, None, None)
+    reviewed_today = runs[-1][1] == today
+    current = 0
+    current_start = None
+    if runs[-1][1] >= today - timedelta(days=1):
+        current_start = runs[-1][0]
+        current = (runs[-1][1] - current_start).days + 1
+    # The most recent of equally long runs, since that is the one a learner remembers.
+    longest_start, longest_end = max(runs, key=lambda run: ((run[1] - run[0]).days, run[1]))
+    return Streak(
+        current=current,
+        longest=(longest_end - longest_start).days + 1,
+        reviewed_today=reviewed_today,
+        current_start=current_start,
+        longest_start=longest_start,
+        longest_end=longest_end,
+    )
+
+
+def retention_windows(today: date, since: date | None) -> list[tuple[str, date | None]]:
+    """Each retention window's first day (None: the whole log), clipped at since."""
+    windows: list[tuple[str, date | None]] = []
+    for name, length in RETENTION_WINDOWS:
+        start = today - timedelta(days=length - 1) if length is not None else None
+        if since is not None and (start is None or start < since):
+            start = since
+        windows.append((name, start))
+    return windows
+
+
+def forecast(due_counts: Mapping[date, int], today: date, days: int = FORECAST_DAYS) -> Forecast:
+    """Cards due per day from today; cards due before today are overdue and land in today's bucket."""
+    overdue = sum(count for day, count in due_counts.items() if day < today)
+    buckets = []
+    for offset in range(days):
+        day = today + timedelta(days=offset)
+        due = due_counts.get(day, 0) + (overdue if offset == 0 else 0)
+        buckets.append(ForecastDay(day, due))
+    return Forecast(overdue, tuple(buckets))
+
+
+def heat_thresholds(peak: int, levels: int = HEAT_LEVELS) -> tuple[int, ...]:
+    """The lowest count of each level 1..levels: the busiest day's count split in equal parts.
+
+    With a peak below the number of levels each count is its own level, so a
+    history of ones and twos is not drawn as if it were a history of extremes.
+    """
+    top = max(peak, levels)
+    return tuple((k - 1) * top // levels + 1 for k in range(1, levels + 1))
+
+
+def heat_level(count: int, thresholds: Sequence[int]) -> int:
+    """0 for no reviews, else the highest level whose lowest count the day reaches."""
+    return sum(count >= low for low in thresholds)
+
+
+def calendar_start(today: date, weeks: int = CALENDAR_WEEKS) -> date:
+    """The Monday that opens the calendar: the last column is today's week."""
+    return today - timedelta(days=today.weekday()) - timedelta(weeks=weeks - 1)
+
+
+def calendar(
+    day_counts: Mapping[date, int],
+    today: date,
+    *,
+    weeks: int = CALENDAR_WEEKS,
+    since: date | None = None,
+) -> Calendar:
+    """Reviews per day as weeks of Monday-to-Sunday cells; days after today or before since are None."""
+    start = calendar_start(today, weeks)
+    first = max(start, since) if since is not None else start
+    peak = max((count for day, count in day_counts.items() if first <= day <= today), default=0)
+    thresholds = heat_thresholds(peak)
+    columns: list[tuple[CalendarCell | None, ...]] = []
+    for week in range(weeks):
+        column: list[CalendarCell | None] = []
+        for weekday in range(7):
+            day = start + timedelta(days=week * 7 + weekday)
+            if day > today or day < first:
+                column.append(None)
+            else:
+                count = day_counts.get(day, 0)
+                column.append(CalendarCell(day, count, heat_level(count, thresholds)))
+        columns.append(tuple(column))
+    return Calendar(start=first, end=today, first_monday=start, weeks=tuple(columns), thresholds=thresholds)
+
+
+def build_stats(
+    source: StatsSource,
+    today: date,
+    *,
+    deck: str | None = None,
+    since: date | None = None,
+    leech_limit: int = LEECH_LIMIT,
+) -> Stats:
+    """Ask the store for each aggregate and derive the figures."""
+    windows = retention_windows(today, since)
+    counts = source.retention_counts([start for _, start in windows], today, deck)
+    cal_first = calendar_start(today)
+    if since is not None:
+        cal_first = max(cal_first, since)
+    return Stats(
+        as_of=today,
+        deck=deck,
+        since=since,
+        decks=tuple(source.deck_counts(today, deck)),
+        today=source.today_counts(today, deck) if since is None or since <= today else TodayCounts(),
+        streak=streak(source.review_days(today, deck, since), today),
+        retention=tuple(
+            Retention(name, start, reviews, passed)
+            for (name, start), (reviews, passed) in zip(windows, counts, strict=True)
+        ),
+        forecast=forecast(source.due_counts(today + timedelta(days=FORECAST_DAYS - 1), deck), today),
+        calendar=calendar(source.daily_review_counts(cal_first, today, deck), today, since=since),
+        leeches=tuple(source.leeches(today, deck, since, leech_limit)),
+    )

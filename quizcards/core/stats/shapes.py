@@ -1,0 +1,300 @@
+"""The versioned JSON and CSV shapes of `quiz stats`, and the JSON Schema made from the same fields.
+
+Every field of the JSON is defined once, as a ``Field`` (see fields.py): its
+name, its kind, whether it may be null, what it means, and which figure it
+reads. ``stats_json`` writes the fields and ``STATS_JSON_SCHEMA`` describes
+them, both from these definitions, so a field added to a shape is in the schema too.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date
+from typing import Any
+
+from quizcards.core.stats.fields import (
+    COUNT,
+    DAY,
+    EASINESS,
+    FLAG,
+    RATE,
+    TEXT,
+    Field,
+    Shape,
+    const,
+    integer,
+    list_of,
+)
+from quizcards.core.stats.figures import (
+    CALENDAR_WEEKS,
+    FORECAST_DAYS,
+    HEAT_LEVELS,
+    RETENTION_WINDOWS,
+    CalendarCell,
+    DeckCounts,
+    ForecastDay,
+    Leech,
+    Retention,
+    Stats,
+)
+
+STATS_FORMAT = "quizcards-stats"
+# Bumped only when a field is removed, renamed or changes meaning; new fields may appear in any version.
+STATS_VERSION = 1
+
+# ---- the shapes ----------------------------------------------------------------------------
+
+DECK_FIGURES: tuple[Field[DeckCounts], ...] = (
+    Field("new", COUNT, "cards never reviewed", lambda d: d.new),
+    Field("learning", COUNT, "active cards with an interval under 21 days", lambda d: d.learning),
+    Field("mature", COUNT, "active cards with an interval of 21 days or more", lambda d: d.mature),
+    Field("retired", COUNT, "cards their deck file no longer has", lambda d: d.retired),
+    Field("due_today", COUNT, "active cards due today or earlier", lambda d: d.due_today),
+    Field("active", COUNT, "new + learning + mature", lambda d: d.active),
+)
+DECK: Shape[DeckCounts] = Shape(
+    (
+        Field("deck", TEXT, "the deck's slug", lambda d: d.deck),
+        Field("title", TEXT, "the deck's title", lambda d: d.title),
+        *DECK_FIGURES,
+    )
+)
+TOTALS: Shape[DeckCounts] = Shape(DECK_FIGURES)
+
+FILTER: Shape[Stats] = Shape(
+    (
+        Field("deck", TEXT, "the --deck given, or null", lambda s: s.deck, nullable=True),
+        Field("since", DAY, "the --since given, or null", lambda s: s.since, nullable=True),
+    )
+)
+
+TODAY: Shape[Stats] = Shape(
+    (
+        Field(
+            "reviews", COUNT, "reviews logged today, scheduled ones and re-drills", lambda s: s.today.reviews
+        ),
+        Field("cards", COUNT, "distinct cards reviewed today", lambda s: s.today.cards),
+        Field("redrills", COUNT, "re-drills among today's reviews", lambda s: s.today.redrills),
+        Field(
+            "duration_ms", COUNT, "time spent answering today, in milliseconds", lambda s: s.today.duration_ms
+        ),
+    )
+)
+
+STREAK: Shape[Stats] = Shape(
+    (
+        Field("current", COUNT, "days in the run ending today (or yesterday)", lambda s: s.streak.current),
+        Field("longest", COUNT, "days in the longest run", lambda s: s.streak.longest),
+        Field(
+            "reviewed_today", FLAG, "whether anything was reviewed today", lambda s: s.streak.reviewed_today
+        ),
+        Field(
+            "current_start",
+            DAY,
+            "the current run's first day; null with no current run",
+            lambda s: s.streak.current_start,
+            nullable=True,
+        ),
+        Field(
+            "longest_start",
+            DAY,
+            "the longest run's first day (the most recent of equally long runs); null with no reviews",
+            lambda s: s.streak.longest_start,
+            nullable=True,
+        ),
+        Field(
+            "longest_end",
+            DAY,
+            "the longest run's last day; null with no reviews",
+            lambda s: s.streak.longest_end,
+            nullable=True,
+        ),
+    )
+)
+
+# A window's figures and the day they run to.
+Window = tuple[Retention, date]
+
+RETENTION_WINDOW: Shape[Window] = Shape(
+    (
+        Field(
+            "from",
+            DAY,
+            "the window's first day, never before --since; null for the whole log",
+            lambda w: w[0].start,
+            nullable=True,
+        ),
+        Field("to", DAY, "the window's last day: today", lambda w: w[1]),
+        Field("reviews", COUNT, "scheduled reviews of learned cards in the window", lambda w: w[0].reviews),
+        Field("passed", COUNT, "those graded 3 or better", lambda w: w[0].passed),
+        Field(
+            "rate",
+            RATE,
+            "passed / reviews, rounded to 4 places; null with no reviews",
+            lambda w: w[0].rate,
+            nullable=True,
+        ),
+    )
+)
+
+
+def _window(stats: Stats, name: str) -> Window:
+    return next(r for r in stats.retention if r.window == name), stats.as_of
+
+
+def _retention_field(name: str, length: int | None) -> Field[Stats]:
+    span = f"the last {length} days" if length is not None else "the whole log"
+    return Field(name, RETENTION_WINDOW.kind(), f"retention over {span}", lambda s: _window(s, name))
+
+
+RETENTION: Shape[Stats] = Shape(tuple(_retention_field(name, length) for name, length in RETENTION_WINDOWS))
+
+FORECAST_DAY: Shape[ForecastDay] = Shape(
+    (
+        Field("date", DAY, "the day", lambda d: d.day),
+        Field(
+            "due", COUNT, "active cards due that day (today's entry includes the overdue)", lambda d: d.due
+        ),
+    )
+)
+FORECAST: Shape[Stats] = Shape(
+    (
+        Field("overdue", COUNT, "active cards due before today", lambda s: s.forecast.overdue),
+        Field(
+            "days",
+            FORECAST_DAY.list_kind(min_items=FORECAST_DAYS, max_items=FORECAST_DAYS),
+            f"the {FORECAST_DAYS} days from today",
+            lambda s: s.forecast.days,
+        ),
+    )
+)
+
+CALENDAR_DAY: Shape[CalendarCell] = Shape(
+    (
+        Field("date", DAY, "the day", lambda c: c.day),
+        Field("reviews", COUNT, "reviews logged that day", lambda c: c.reviews),
+        Field("level", integer(0, HEAT_LEVELS), "the heat level: 0 for none, then 1-4", lambda c: c.level),
+    )
+)
+CALENDAR: Shape[Stats] = Shape(
+    (
+        Field(
+            "from",
+            DAY,
+            f"the Monday {CALENDAR_WEEKS} weeks back, or --since if later",
+            lambda s: s.calendar.start,
+        ),
+        Field("to", DAY, "today", lambda s: s.calendar.end),
+        Field("total_reviews", COUNT, "reviews in the range", lambda s: s.calendar.total_reviews),
+        Field("active_days", COUNT, "days in the range with a review", lambda s: s.calendar.active_days),
+        Field(
+            "thresholds",
+            list_of(integer(1), min_items=HEAT_LEVELS, max_items=HEAT_LEVELS),
+            "the lowest count of each heat level from 1",
+            lambda s: s.calendar.thresholds,
+        ),
+        Field(
+            "days",
+            CALENDAR_DAY.list_kind(max_items=CALENDAR_WEEKS * 7),
+            "every day of the range",
+            lambda s: tuple(s.calendar.cells),
+        ),
+    )
+)
+
+LEECH: Shape[Leech] = Shape(
+    (
+        Field("deck", TEXT, "the card's deck", lambda x: x.deck),
+        Field("card_id", TEXT, "the card's id in its deck", lambda x: x.card_id),
+        Field("question", TEXT, "the card's question", lambda x: x.question),
+        Field("lapses", integer(1), "times forgotten (in the --since range when given)", lambda x: x.lapses),
+        Field("easiness", EASINESS, "EF, e.g. 2.5", lambda x: x.easiness_hundredths),
+        Field("reviews", COUNT, "the card's scheduled reviews", lambda x: x.reviews),
+        Field("interval_days", COUNT, "the card's interval in days", lambda x: x.interval_days),
+        Field("due_on", DAY, "the card's due date", lambda x: x.due_on, nullable=True),
+    )
+)
+
+STATS: Shape[Stats] = Shape(
+    (
+        Field("format", const(STATS_FORMAT), "what this document is", lambda s: STATS_FORMAT),
+        Field("version", const(STATS_VERSION), "the version of this shape", lambda s: STATS_VERSION),
+        Field("as_of", DAY, "the day the figures describe (today)", lambda s: s.as_of),
+        Field("filter", FILTER.kind(), "the options given", lambda s: s),
+        Field("decks", DECK.list_kind(), "one entry per deck, in deck order", lambda s: s.decks),
+        Field("totals", TOTALS.kind(), "the deck counts summed", lambda s: s.totals),
+        Field("today", TODAY.kind(), "today's work", lambda s: s),
+        Field("streak", STREAK.kind(), "consecutive days with a review", lambda s: s),
+        Field(
+            "retention",
+            RETENTION.kind(),
+            "scheduled reviews of learned cards graded 3 or better",
+            lambda s: s,
+        ),
+        Field("forecast", FORECAST.kind(), "active cards coming due", lambda s: s),
+        Field("calendar", CALENDAR.kind(), "reviews per day", lambda s: s),
+        Field(
+            "leeches",
+            LEECH.list_kind(),
+            "active cards with lapses: most lapses first, then lowest easiness",
+            lambda s: s.leeches,
+        ),
+    )
+)
+
+STATS_JSON_SCHEMA: dict[str, Any] = {
+    "$schema": "https://json-schema.org/draft/2020-12/schema",
+    "title": f"quiz stats --format json, version {STATS_VERSION}",
+    **STATS.schema,
+}
+
+
+def stats_json(stats: Stats) -> dict[str, Any]:
+    """The versioned JSON shape of `quiz stats --format json` (STATS_JSON_SCHEMA describes it)."""
+    return STATS.json(stats)
+
+
+# ---- the CSV: the same figures as one long table -----------------------------------------
+
+STATS_CSV_FIELDS = ("section", "deck", "card_id", "date", "metric", "value")
+
+
+def _row(
+    section: str, metric: str, value: object, *, deck: str = "", card_id: str = "", day: str = ""
+) -> dict[str, Any]:
+    return {
+        "section": section,
+        "deck": deck,
+        "card_id": card_id,
+        "date": day,
+        "metric": metric,
+        "value": "" if value is None else value,
+    }
+
+
+def stats_csv_rows(stats: Stats) -> Iterator[dict[str, Any]]:
+    """One row per (section, deck/card/date, metric), with the JSON's names; null is an empty cell."""
+    data = stats_json(stats)
+    for entry in data["decks"]:
+        for metric, value in entry.items():
+            if metric != "deck":
+                yield _row("decks", metric, value, deck=entry["deck"])
+    for metric, value in data["totals"].items():
+        yield _row("totals", metric, value)
+    for metric, value in data["today"].items():
+        yield _row("today", metric, value, day=data["as_of"])
+    for metric, value in data["streak"].items():
+        yield _row("streak", metric, value)
+    for window, figures in data["retention"].items():
+        for metric, value in figures.items():
+            yield _row("retention", f"{window}.{metric}", value)
+    yield _row("forecast", "overdue", data["forecast"]["overdue"], day=data["as_of"])
+    for day in data["forecast"]["days"]:
+        yield _row("forecast", "due", day["due"], day=day["date"])
+    # The calendar's days only: its range and totals are the other sections' figures again.
+    for day in data["calendar"]["days"]:
+        yield _row("calendar", "reviews", day["reviews"], day=day["date"])
+    for leech in data["leeches"]:
+        for metric, value in leech.items():
+            if metric not in ("deck", "card_id"):
+                yield _row("leeches", metric, value, deck=leech["deck"], card_id=leech["card_id"])
