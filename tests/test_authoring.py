@@ -5,11 +5,9 @@ from __future__ import annotations
 import os
 import sys
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -35,9 +33,7 @@ from quizcards.core.deck import MAX_ID_LENGTH, Deck, DeckError, decode_deck_byte
 from quizcards.core.deck.schema import schema_text
 from quizcards.core.errors import QuizError
 from tests.conftest import SMALL_DECK
-
-Quiz = Callable[..., Result]
-WriteDeck = Callable[..., Path]
+from tests.helpers import Quiz, WriteDeck
 
 
 def load(data: bytes | str, path: str = "deck.yaml") -> Deck:
