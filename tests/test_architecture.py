@@ -36,8 +36,8 @@ FRAMEWORKS = ("rich", "typer", "click")
 FORBIDDEN_IN_CORE = (*DATABASES, *FRAMEWORKS, "tempfile", "shutil", "glob", "time")
 ENVIRONMENT = {"environ", "environb", "getenv", "getenvb", "putenv", "unsetenv"}
 CLOCK_CALLS = {"now", "utcnow", "today"}
-# Path and os calls that touch the file system; str/list methods of the same name (replace, remove)
-# are left out on purpose, and `os.<anything>` below catches the os spellings.
+# Calls that touch the file system. str and list methods share some names (replace, remove), so those
+# count only when called on `os` (OS_FILE_CALLS); `os.path.exists()` is caught through FILE_CALLS.
 FILE_CALLS = {
     "open", "read_text", "read_bytes", "write_text", "write_bytes", "mkdir", "makedirs", "unlink",
     "rmdir", "rename", "touch", "iterdir", "glob", "rglob", "stat", "lstat", "exists", "is_file",
