@@ -1,7 +1,11 @@
-"""Shared fixtures: an isolated environment, a fixed clock, deck files and the CLI runner."""
+"""Shared fixtures: an isolated environment, a fixed clock, deck files, stores and the CLI runner.
+
+Shared helper functions (the direct import, grades, raw reads, spawning `quiz`) live in tests/helpers.py.
+"""
 
 from __future__ import annotations
 
+import functools
 import signal
 import textwrap
 import time
@@ -10,11 +14,17 @@ from pathlib import Path
 
 import pexpect
 import pytest
+import typer.testing
 from typer.testing import CliRunner, Result
 
 from quizcards.cli import app
+from quizcards.store import Store
+from tests.helpers import FIXED_NOW, import_decks
 
-FIXED_NOW = "2026-03-10T09:00:00+00:00"
+# typer turns the app into a click command on every invoke (about 0.1 s, more than most commands
+# take): build it once per app. The command calls the same callbacks, which look up what they use
+# at call time, so whatever a test patches still applies.
+build_command = functools.cache(typer.testing._get_command)
 
 
 @pytest.fixture(autouse=True)
@@ -61,10 +71,24 @@ def write_deck(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def deck_db(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Path:
-    """A database holding SMALL_DECK."""
-    assert quiz("import", write_deck("attention.yaml", SMALL_DECK)).exit_code == 0
+def deck_db(write_deck: Callable[..., Path], db_path: Path) -> Path:
+    """A database file holding SMALL_DECK, imported as `quiz import` would, without the CLI."""
+    import_decks(db_path, write_deck("attention.yaml", SMALL_DECK))
     return db_path
+
+
+@pytest.fixture
+def memory_store() -> Iterator[Store]:
+    """A fresh, fully migrated in-memory store, closed after the test."""
+    with Store.memory() as store:
+        yield store
+
+
+@pytest.fixture
+def small_store(memory_store: Store, write_deck: Callable[..., Path]) -> Store:
+    """An in-memory store holding SMALL_DECK (from tmp_path/decks/attention.yaml)."""
+    import_decks(memory_store, write_deck("attention.yaml", SMALL_DECK))
+    return memory_store
 
 
 @pytest.fixture
@@ -79,8 +103,9 @@ def children() -> Iterator[list[pexpect.spawn]]:
 
 
 @pytest.fixture
-def quiz(db_path: Path) -> Callable[..., Result]:
-    """Run `quiz --db <db_path> ARGS...` in-process; returns the click Result."""
+def quiz(db_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[..., Result]:
+    """Run `quiz --db <db_path> ARGS...` in-process; returns the CliRunner's Result."""
+    monkeypatch.setattr(typer.testing, "_get_command", build_command)
     runner = CliRunner()
 
     def run(*args: str | Path, input: str | None = None, db: Path | None = None) -> Result:

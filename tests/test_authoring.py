@@ -6,11 +6,9 @@ import os
 import re
 import sys
 import textwrap
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -37,9 +35,7 @@ from quizcards.core.deck.reading import decode_deck_bytes
 from quizcards.core.deck.schema import schema_text
 from quizcards.core.errors import QuizError
 from tests.conftest import SMALL_DECK
-
-Quiz = Callable[..., Result]
-WriteDeck = Callable[..., Path]
+from tests.helpers import Quiz, WriteDeck
 
 
 def load(data: bytes | str, path: str = "deck.yaml") -> Deck:

@@ -34,6 +34,7 @@ TINY = [
 ]  # fmt: skip
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="peak memory is read from /proc and GNU time")
 def test_the_benchmark_runs_at_tiny_sizes_and_writes_every_figure(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]

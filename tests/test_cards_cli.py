@@ -3,21 +3,15 @@
 from __future__ import annotations
 
 import json
-import sqlite3
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from rich.cells import cell_len
 
 from quizcards.core.scheduler import Grade, Schedule, card_state
-from quizcards.store import Store
 from tests.conftest import SMALL_DECK
-
-Quiz = Callable[..., Result]
-WriteDeck = Callable[..., Path]
+from tests.helpers import Quiz, WriteDeck, grade, import_decks
 
 EXTRA_DECK = r"""
 deck: extra
@@ -48,31 +42,13 @@ cards:
 """
 
 
-def pk_of(db: Path, deck: str, card_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        row = conn.execute("SELECT id FROM cards WHERE deck = ? AND card_id = ?", [deck, card_id]).fetchone()
-    return int(row[0])
-
-
-def grade(db: Path, deck: str, card_id: str, value: Grade, day: date, text: str = "") -> None:
-    with Store.open(db) as store:
-        store.record_grade(
-            pk_of(db, deck, card_id),
-            value,
-            reviewed_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
-            reviewed_on=day,
-            explanation=text,
-            duration_ms=1000,
-        )
-
-
 @pytest.fixture
-def collection(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> Path:
+def collection(write_deck: WriteDeck, db_path: Path) -> Path:
     """Two decks; today is 2026-03-10. attention/qkv is new, scale is learning and overdue with
     a lapse, bottleneck is mature (48 days, due 2026-03-14); extra/gone is retired."""
     attention = write_deck("attention.yaml", SMALL_DECK)
     extra = write_deck("extra.yaml", EXTRA_DECK)
-    assert quiz("import", attention, extra).exit_code == 0
+    import_decks(db_path, attention, extra)
     for day, value in ((date(2026, 3, 1), Grade.PERFECT), (date(2026, 3, 2), Grade.PERFECT)):
         grade(db_path, "attention", "scale", value, day)
     grade(db_path, "attention", "scale", Grade.FAMILIAR, date(2026, 3, 8), "no idea")
@@ -83,7 +59,7 @@ def collection(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> Path:
     for day, value, text in zip(days, values, explanations, strict=True):
         grade(db_path, "attention", "bottleneck", value, day, text)
     write_deck("extra.yaml", EXTRA_DECK.split("  - id: gone", maxsplit=1)[0])
-    assert quiz("import", extra).exit_code == 0
+    import_decks(db_path, extra)
     return db_path
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
+import functools
 import io
 import json
 import sqlite3
@@ -11,22 +13,19 @@ import sys
 import tempfile
 import zipfile
 from collections.abc import Callable, Iterator
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, time, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from quizcards.adapters.sanitize import clean, json_line, json_text
 from quizcards.adapters.writers import write_csv
 from quizcards.core.export.anki import anki_deck_id, anki_tags, note_guid
 from quizcards.core.export.records import CARD_FIELDS, REVIEW_FIELDS
-from quizcards.core.scheduler import Grade
 from quizcards.store import Store
 from quizcards.store.export import ReviewLogEntry
-
-Quiz = Callable[..., Result]
-WriteDeck = Callable[..., Path]
+from tests.helpers import Quiz, WriteDeck, import_decks, pk_of, scalar
+from tests.helpers import grade as grade_at_nine
 
 DECK = """
 deck: attention
@@ -63,36 +62,21 @@ cards:
 """
 
 
-def pk_of(db: Path, deck: str, card_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        return int(
-            conn.execute("SELECT id FROM cards WHERE deck = ? AND card_id = ?", [deck, card_id]).fetchone()[0]
-        )
-
-
-def grade(db: Path, deck: str, card_id: str, value: int, day: date, text: str = "", ms: int = 1000) -> None:
-    with Store.open(db) as store:
-        store.record_grade(
-            pk_of(db, deck, card_id),
-            Grade(value),
-            reviewed_at=datetime(day.year, day.month, day.day, 9, 30, 15, 250_000, tzinfo=UTC),
-            reviewed_on=day,
-            explanation=text,
-            duration_ms=ms,
-        )
+# Reviews at 09:30:15.250 UTC, so the exports show their milliseconds.
+grade = functools.partial(grade_at_nine, at=time(9, 30, 15, 250_000))
 
 
 @pytest.fixture
-def collection(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> Path:
+def collection(write_deck: WriteDeck, db_path: Path) -> Path:
     path = write_deck("attention.yaml", DECK)
-    assert quiz("import", path).exit_code == 0
-    assert quiz("import", write_deck("second.yaml", SECOND)).exit_code == 0
+    import_decks(db_path, path)
+    import_decks(db_path, write_deck("second.yaml", SECOND))
     grade(db_path, "attention", "qkv", 5, date(2026, 3, 1), 'query meets keys,\n"quoted"', 12_345)
     grade(db_path, "attention", "qkv", 2, date(2026, 3, 7))
     grade(db_path, "attention", "qkv", 4, date(2026, 3, 7))  # a re-drill
     grade(db_path, "attention", "gone", 3, date(2026, 3, 2))
     path.write_text(DECK_WITHOUT_GONE.lstrip("\n"), encoding="utf-8")
-    assert quiz("import", path).exit_code == 0
+    import_decks(db_path, path)
     return db_path
 
 
@@ -308,6 +292,7 @@ def peak_kilobytes(db: Path, *args: str) -> int:
     return int(done.stderr.rsplit("PEAK", 1)[1].split()[0])
 
 
+@pytest.mark.slow
 @pytest.mark.skipif(sys.platform != "linux", reason="ru_maxrss is in kilobytes on Linux only")
 def test_a_log_of_200000_reviews_streams_in_bounded_memory(collection: Path, tmp_path: Path) -> None:
     with Store.open(collection) as store:
@@ -340,8 +325,7 @@ def test_bulk_insert_is_all_or_nothing(collection: Path) -> None:
 
         with pytest.raises(StoreError):
             store.bulk_insert_reviews([good, good, bad])
-    with sqlite3.connect(collection) as conn:
-        assert conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 4
+    assert scalar(collection, "SELECT count(*) FROM reviews") == 4
 
 
 # ---- the Anki package ----------------------------------------------------------------------
@@ -354,7 +338,7 @@ def read_package(
     with zipfile.ZipFile(path) as package:
         assert set(package.namelist()) == {"collection.anki2", "media"}
         package.extract("collection.anki2", tmp_path / path.stem)
-    with sqlite3.connect(tmp_path / path.stem / "collection.anki2") as conn:
+    with contextlib.closing(sqlite3.connect(tmp_path / path.stem / "collection.anki2")) as conn:
         notes = conn.execute("SELECT guid, tags, flds FROM notes ORDER BY sfld").fetchall()
         decks = json.loads(conn.execute("SELECT decks FROM col").fetchone()[0])
         cards = conn.execute("SELECT c.did, n.guid FROM cards c JOIN notes n ON n.id = c.nid").fetchall()

@@ -5,7 +5,6 @@ a full disk; and the tools that recover from them: `quiz check`, `quiz backup` a
 from __future__ import annotations
 
 import hashlib
-import os
 import signal
 import sqlite3
 import subprocess
@@ -15,21 +14,21 @@ import time
 from collections.abc import Callable, Iterator
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any
 
 import pexpect
 import pytest
-from click.testing import Result
 from sqlite_utils import Database
+from typer.testing import Result
 
 from quizcards.cli import app
 from quizcards.core.scheduler import Grade
 from quizcards.store import BACKUPS_KEPT, Store, migrations
 from quizcards.store.base import BaseStore
 from tests.conftest import SMALL_DECK
+from tests.helpers import FIXED_NOW, QUIZ, quiz_env, scalar
+from tests.helpers import spawn as spawn_quiz
 
-QUIZ = Path(sys.executable).with_name("quiz")
-NOW = "2026-03-10T09:00:00+00:00"
+NOW = FIXED_NOW
 LEGEND = "u undo · s bury"
 CORE_TABLES = {"decks", "cards", "reviews", "_sqlite_migrations"}
 
@@ -37,36 +36,14 @@ CORE_TABLES = {"decks", "cards", "reviews", "_sqlite_migrations"}
 # ---- helpers ------------------------------------------------------------------------------------
 
 
-def quiz_env(now: str = NOW, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZCARDS_", "COLUMNS"))}
-    env.update({"QUIZCARDS_NOW": now, "TZ": "UTC", "TERM": "dumb", "NO_COLOR": "1", "LANG": "C.UTF-8"})
-    env.update(extra)
-    return env
-
-
 def spawn(db: Path, *args: str, now: str = NOW) -> pexpect.spawn:
-    child = pexpect.spawn(
-        str(QUIZ),
-        ["--db", str(db), *args],
-        env=quiz_env(now),
-        encoding="utf-8",
-        timeout=20,
-        dimensions=(50, 120),
-    )
+    child = spawn_quiz("--db", db, *args, env=quiz_env(now), dimensions=(50, 120))
     child.delaybeforesend = None
     return child
 
 
 def fingerprint(db: Path) -> str:
     return hashlib.sha256(db.read_bytes()).hexdigest()
-
-
-def scalar(db: Path, sql: str) -> Any:
-    conn = sqlite3.connect(db)
-    try:
-        return conn.execute(sql).fetchone()[0]
-    finally:
-        conn.close()
 
 
 def assert_consistent(db: Path, quiz: Callable[..., Result]) -> None:

@@ -9,28 +9,26 @@ from __future__ import annotations
 
 import hashlib
 import io
-import os
 import re
 import signal
 import sqlite3
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
 import pexpect
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from quizcards.cli import app
 from quizcards.core import deck
 from quizcards.core.session import SessionFilter
 from quizcards.store import Store
-from tests.conftest import SMALL_DECK
+from tests.helpers import quiz_env
+from tests.helpers import spawn as spawn_quiz
 
 HOSTILE = Path(__file__).resolve().parent / "hostile"
 ACCEPTED = sorted((HOSTILE / "accepted").glob("*.yaml"))
 REJECTED = sorted((HOSTILE / "rejected").glob("*.yaml"))
-QUIZ = Path(sys.executable).with_name("quiz")
 
 # Every C0 control but tab and newline, DEL, every C1 control, and the bidi overrides and isolates.
 UNSAFE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
@@ -98,9 +96,9 @@ def tables(db: Path) -> set[str]:
 
 
 @pytest.fixture
-def small_db(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Path:
-    assert quiz("import", write_deck("attention.yaml", SMALL_DECK)).exit_code == 0
-    return db_path
+def small_db(deck_db: Path) -> Path:
+    """A database holding SMALL_DECK (conftest's deck_db)."""
+    return deck_db
 
 
 def assert_rejected(result: Result, path: Path, fragment: str) -> None:
@@ -272,9 +270,9 @@ def test_every_listing_shows_hostile_text_inert(hostile_db: Path, quiz: Callable
 
 
 def spawn(db: Path, term: str, *args: str) -> pexpect.spawn:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZCARDS_", "COLUMNS", "NO_COLOR"))}
-    env.update({"QUIZCARDS_NOW": "2026-03-10T09:00:00+00:00", "TZ": "UTC", "TERM": term, "LANG": "C.UTF-8"})
-    return pexpect.spawn(str(QUIZ), ["--db", str(db), *args], env=env, timeout=20, dimensions=(60, 200))
+    # colour allowed: whether styling reaches the terminal is what these tests look at
+    env = quiz_env(term=term, colour=True)
+    return spawn_quiz("--db", db, *args, env=env, dimensions=(60, 200), encoding=None)
 
 
 @pytest.mark.slow

@@ -4,42 +4,20 @@ from __future__ import annotations
 
 import hashlib
 import json
-import sqlite3
-from collections.abc import Callable
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from quizcards.core.scheduler import Grade
 from quizcards.store import Store
 from tests.conftest import SMALL_DECK
-
-Quiz = Callable[..., Result]
-WriteDeck = Callable[..., Path]
-
-
-def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(sql).fetchall()
+from tests.helpers import Quiz, WriteDeck, grade, rows
 
 
 def file_digest(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
-def grade(db: Path, deck: str, card_id: str, value: Grade, day: date, text: str = "") -> None:
-    with Store.open(db) as store:
-        pk = rows(db, f"SELECT id FROM cards WHERE deck = '{deck}' AND card_id = '{card_id}'")[0][0]
-        store.record_grade(
-            int(str(pk)),
-            value,
-            reviewed_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
-            reviewed_on=day,
-            explanation=text,
-            duration_ms=1000,
-        )
 
 
 def summary_line(result: Result, deck: str) -> list[str]:

@@ -2,11 +2,8 @@
 
 from __future__ import annotations
 
-import os
 import re
 import signal
-import sqlite3
-import sys
 import termios
 import time
 from collections.abc import Callable
@@ -14,13 +11,14 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from quizcards.store import Store
+from tests.helpers import quiz_env, rows
+from tests.helpers import spawn as spawn_quiz
 
 pytestmark = pytest.mark.slow
 
-QUIZ = Path(sys.executable).with_name("quiz")
 LEGEND = "u undo · s bury"
 
 
@@ -42,25 +40,23 @@ def styled(*parts: str) -> str:
 
 
 def spawn(db: Path | None, now: str, *args: str, home: Path | None = None) -> pexpect.spawn:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("QUIZCARDS_", "COLUMNS", "NO_COLOR"))}
-    env.update(
-        {"QUIZCARDS_NOW": now, "TZ": "UTC", "TERM": "xterm-256color", "NO_COLOR": "1", "LANG": "C.UTF-8"}
-    )
+    folders: dict[str, str] = {}
     if home is not None:
-        env.update(
-            {"HOME": str(home), "XDG_DATA_HOME": str(home / "data"), "XDG_CONFIG_HOME": str(home / "cfg")}
-        )
+        folders = {
+            "HOME": str(home),
+            "XDG_DATA_HOME": str(home / "data"),
+            "XDG_CONFIG_HOME": str(home / "cfg"),
+        }
     argv = (["--db", str(db)] if db else []) + ["review", *args]
-    child = pexpect.spawn(str(QUIZ), argv, env=env, encoding="utf-8", timeout=20, dimensions=(50, 110))
-    return child
+    return spawn_quiz(*argv, env=quiz_env(now, term="xterm-256color", **folders), dimensions=(50, 110))
 
 
 def log(db: Path) -> list[tuple[str, int, str, str]]:
-    with sqlite3.connect(db) as conn:
-        return conn.execute(
-            "SELECT c.card_id, r.grade, r.kind, r.explanation FROM reviews r JOIN cards c ON c.id = r.card "
-            "ORDER BY r.id"
-        ).fetchall()
+    return rows(
+        db,
+        "SELECT c.card_id, r.grade, r.kind, r.explanation FROM reviews r JOIN cards c ON c.id = r.card "
+        "ORDER BY r.id",
+    )
 
 
 def answer(child: pexpect.spawn, question: str, typed: str, key: str) -> None:
@@ -165,8 +161,7 @@ def test_sigkill_mid_session_keeps_every_grade_given(deck_db: Path, children: li
     child.kill(signal.SIGKILL)
     child.close()
     assert log(deck_db) == [("qkv", 4, "scheduled", ""), ("scale", 2, "scheduled", "typed text")]
-    with sqlite3.connect(deck_db) as conn:
-        assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+    assert rows(deck_db, "PRAGMA integrity_check") == [("ok",)]
     with Store.open(deck_db) as store:
         for pk in (1, 2, 3):
             assert store.study_card(pk).schedule == store.rebuilt_schedule(pk)

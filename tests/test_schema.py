@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
@@ -41,8 +39,8 @@ from quizcards.core.deck.schema import (
     schema_text,
 )
 from tests.conftest import SMALL_DECK
+from tests.helpers import Quiz
 
-Quiz = Callable[..., Result]
 INVALID_DECKS = sorted((Path(__file__).parent / "decks" / "invalid").glob("*.yaml"))
 VALIDATOR = Draft202012Validator(deck_schema())
 

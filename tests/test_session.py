@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 
 from quizcards.core.explanation import covered_points
 from quizcards.core.scheduler import Grade
@@ -21,6 +19,7 @@ from quizcards.core.session import (
     new_card_allowance,
 )
 from quizcards.store import Store
+from tests.helpers import WriteDeck, import_decks
 
 TODAY = date(2026, 3, 10)
 
@@ -129,12 +128,11 @@ def test_points_are_matched_case_insensitively_in_any_script(
 
 
 @pytest.fixture
-def store(quiz: Callable[..., Result], write_deck: Callable[..., Path], db_path: Path) -> Store:
-    from tests.conftest import SMALL_DECK
-
-    quiz("import", write_deck("attention.yaml", SMALL_DECK))
-    quiz("import", write_deck("second.yaml", "cards:\n  - {id: s1, q: x, a: y, tags: [special]}\n"))
-    return Store.open(db_path)
+def store(small_store: Store, write_deck: WriteDeck) -> Store:
+    import_decks(
+        small_store, write_deck("second.yaml", "cards:\n  - {id: s1, q: x, a: y, tags: [special]}\n")
+    )
+    return small_store
 
 
 def pk_of(store: Store, card_id: str) -> int:

@@ -6,22 +6,18 @@ import csv
 import io
 import json
 import re
-import sqlite3
-from collections.abc import Callable
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import jsonschema
 import pytest
-from click.testing import Result
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 from rich.text import Text
 
 from quizcards.adapters.sanitize import markdown_escape
-from quizcards.core.scheduler import Grade
 from quizcards.core.stats import STATS_JSON_SCHEMA
 from quizcards.core.stats.fields import COUNT, Field, Shape
 from quizcards.core.stats.figures import (
@@ -39,9 +35,7 @@ from quizcards.core.stats.shapes import STATS_CSV_FIELDS, stats_json
 from quizcards.render.stats import stats_dashboard
 from quizcards.render.stats_text import format_duration
 from quizcards.store import Store
-
-Quiz = Callable[..., Result]
-WriteDeck = Callable[..., Path]
+from tests.helpers import Quiz, WriteDeck, grade, import_decks
 
 TODAY = date(2026, 3, 10)  # a Tuesday; the conftest clock says so too
 
@@ -113,31 +107,17 @@ HISTORY: list[tuple[str, str, str, int, int]] = [
 ]
 
 
-def pk_of(db: Path, deck: str, card_id: str) -> int:
-    with sqlite3.connect(db) as conn:
-        row = conn.execute("SELECT id FROM cards WHERE deck = ? AND card_id = ?", [deck, card_id]).fetchone()
-    return int(row[0])
-
-
 @pytest.fixture
-def history(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> Path:
+def history(write_deck: WriteDeck, db_path: Path) -> Path:
     """Two decks, the HISTORY above, and x3 retired afterwards."""
-    assert quiz("import", write_deck("attention.yaml", ATTENTION)).exit_code == 0
+    import_decks(db_path, write_deck("attention.yaml", ATTENTION))
     other = write_deck("other.yaml", OTHER)
-    assert quiz("import", other).exit_code == 0
+    import_decks(db_path, other)
     with Store.open(db_path) as store:
-        for deck, card_id, day, grade, milliseconds in HISTORY:
-            on = date.fromisoformat(day)
-            store.record_grade(
-                pk_of(db_path, deck, card_id),
-                Grade(grade),
-                reviewed_at=datetime(on.year, on.month, on.day, 9, tzinfo=UTC),
-                reviewed_on=on,
-                explanation="",
-                duration_ms=milliseconds,
-            )
+        for deck, card_id, day, value, milliseconds in HISTORY:
+            grade(store, deck, card_id, value, date.fromisoformat(day), "", milliseconds)
     other.write_text(OTHER_WITHOUT_X3.lstrip("\n"), encoding="utf-8")
-    assert quiz("import", other).exit_code == 0
+    import_decks(db_path, other)
     return db_path
 
 

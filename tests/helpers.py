@@ -1,0 +1,127 @@
+"""Helpers shared by the test files: decks into a store without the CLI, grades, raw reads, spawned `quiz`.
+
+Kept small on purpose: each is a thin call of one store or pexpect function, so a renamed
+store method is changed here once.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sqlite3
+import sys
+from collections.abc import Callable, Sequence
+from datetime import UTC, date, datetime, time
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from typer.testing import Result
+
+if TYPE_CHECKING:
+    import pexpect
+
+    from quizcards.core.importing import DeckPlan
+    from quizcards.store import Store
+
+Quiz = Callable[..., Result]
+WriteDeck = Callable[..., Path]
+
+FIXED_NOW = "2026-03-10T09:00:00+00:00"
+QUIZ = Path(sys.executable).with_name("quiz")
+
+
+# ---- the database -----------------------------------------------------------------------------
+
+
+def rows(db: Path, sql: str, parameters: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Rows of one query on a plain connection, closed afterwards (3.13 warns of one left open)."""
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        return conn.execute(sql, parameters).fetchall()
+
+
+def scalar(db: Path, sql: str, parameters: Sequence[Any] = ()) -> Any:
+    return rows(db, sql, parameters)[0][0]
+
+
+def import_decks(store: Store | Path, *paths: Path, now: str = FIXED_NOW) -> list[DeckPlan]:
+    """Deck files or folders into a store (or a database file, created if need be) as `quiz import`
+    does, without the CLI: adapters.sources reads, core.importing plans, the store applies."""
+    from quizcards.adapters.sources import load_deck_paths
+    from quizcards.core.importing import plan_import
+    from quizcards.store import Store
+
+    if isinstance(store, Path):
+        with Store.open(store, create=True) as opened:
+            return import_decks(opened, *paths, now=now)
+    loaded = load_deck_paths(list(paths))
+    assert not loaded.errors, [str(problem) for problem in loaded.errors]
+    roots = [str(path.resolve()) for path in paths]
+    plans = plan_import(loaded.decks, store.stored_decks(), store.stored_cards, roots)
+    store.apply_import(plans, datetime.fromisoformat(now))
+    return plans
+
+
+def pk_of(db: Store | Path, deck: str, card_id: str) -> int:
+    """The row id of a card, by deck slug and card id."""
+    if isinstance(db, Path):
+        return int(scalar(db, "SELECT id FROM cards WHERE deck = ? AND card_id = ?", [deck, card_id]))
+    return db.stored_cards(deck)[card_id].pk
+
+
+def grade(
+    db: Store | Path,
+    deck: str,
+    card_id: str,
+    value: int,
+    day: date,
+    text: str = "",
+    ms: int = 1000,
+    *,
+    at: time = time(9),
+) -> None:
+    """Record one grade of a card on a day (at 09:00 UTC unless told), as a review would."""
+    from quizcards.core.scheduler import Grade
+    from quizcards.store import Store
+
+    if isinstance(db, Path):
+        with Store.open(db) as store:
+            grade(store, deck, card_id, value, day, text, ms=ms, at=at)
+        return
+    db.record_grade(
+        pk_of(db, deck, card_id),
+        Grade(value),
+        reviewed_at=datetime.combine(day, at, tzinfo=at.tzinfo or UTC),
+        reviewed_on=day,
+        explanation=text,
+        duration_ms=ms,
+    )
+
+
+# ---- the installed command in a terminal ------------------------------------------------------
+
+
+def quiz_env(
+    now: str = FIXED_NOW, *, term: str = "dumb", colour: bool = False, **extra: str
+) -> dict[str, str]:
+    """The environment of a spawned `quiz`: this test's folders, a fixed clock, UTC, UTF-8."""
+    dropped = ("QUIZCARDS_", "COLUMNS", "NO_COLOR")
+    env = {key: value for key, value in os.environ.items() if not key.startswith(dropped)}
+    env.update({"QUIZCARDS_NOW": now, "TZ": "UTC", "TERM": term, "LANG": "C.UTF-8"})
+    if not colour:
+        env["NO_COLOR"] = "1"
+    env.update(extra)
+    return env
+
+
+def spawn(
+    *args: str | Path,
+    env: dict[str, str],
+    dimensions: tuple[int, int] = (50, 120),
+    encoding: str | None = "utf-8",
+) -> pexpect.spawn:
+    """The installed `quiz ARGS...` in a pseudo-terminal; add it to the `children` fixture's list."""
+    import pexpect
+
+    return pexpect.spawn(
+        str(QUIZ), [str(arg) for arg in args], env=env, encoding=encoding, timeout=20, dimensions=dimensions
+    )
