@@ -17,7 +17,7 @@ import pytest
 
 from quizcards.core.export import REVIEW_FIELDS, review_record, write_csv, write_csv_text
 from quizcards.store import Store
-from quizcards.store.export import ReviewLogEntry
+from quizcards.store.reviews import ReviewLogEntry
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

@@ -13,6 +13,7 @@ from click.testing import Result
 from rich.cells import cell_len
 
 from quizcards.core.scheduler import Grade, Schedule
+from quizcards.core.session import grading
 from quizcards.store import Store
 from quizcards.store.cards import card_state
 from tests.conftest import SMALL_DECK
@@ -57,11 +58,10 @@ def pk_of(db: Path, deck: str, card_id: str) -> int:
 
 def grade(db: Path, deck: str, card_id: str, value: Grade, day: date, text: str = "") -> None:
     with Store.open(db) as store:
-        store.record_grade(
+        store.record_review(
             pk_of(db, deck, card_id),
-            value,
+            grading(value, day),
             reviewed_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
-            reviewed_on=day,
             explanation=text,
             duration_ms=1000,
         )

@@ -28,8 +28,9 @@ from quizcards.core.export import (
     write_csv,
 )
 from quizcards.core.scheduler import Grade
+from quizcards.core.session import grading
 from quizcards.store import Store
-from quizcards.store.export import ReviewLogEntry
+from quizcards.store.reviews import ReviewLogEntry
 
 Quiz = Callable[..., Result]
 WriteDeck = Callable[..., Path]
@@ -78,11 +79,10 @@ def pk_of(db: Path, deck: str, card_id: str) -> int:
 
 def grade(db: Path, deck: str, card_id: str, value: int, day: date, text: str = "", ms: int = 1000) -> None:
     with Store.open(db) as store:
-        store.record_grade(
+        store.record_review(
             pk_of(db, deck, card_id),
-            Grade(value),
+            grading(Grade(value), day),
             reviewed_at=datetime(day.year, day.month, day.day, 9, 30, 15, 250_000, tzinfo=UTC),
-            reviewed_on=day,
             explanation=text,
             duration_ms=ms,
         )

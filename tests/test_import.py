@@ -13,6 +13,7 @@ import pytest
 from click.testing import Result
 
 from quizcards.core.scheduler import Grade
+from quizcards.core.session import grading
 from quizcards.store import Store
 from tests.conftest import SMALL_DECK
 
@@ -32,11 +33,10 @@ def file_digest(path: Path) -> str:
 def grade(db: Path, deck: str, card_id: str, value: Grade, day: date, text: str = "") -> None:
     with Store.open(db) as store:
         pk = rows(db, f"SELECT id FROM cards WHERE deck = '{deck}' AND card_id = '{card_id}'")[0][0]
-        store.record_grade(
+        store.record_review(
             int(str(pk)),
-            value,
+            grading(value, day),
             reviewed_at=datetime(day.year, day.month, day.day, 9, tzinfo=UTC),
-            reviewed_on=day,
             explanation=text,
             duration_ms=1000,
         )

@@ -20,6 +20,7 @@ from rich.console import Console
 from rich.text import Text
 
 from quizcards.core.scheduler import Grade
+from quizcards.core.session import grading
 from quizcards.core.stats import (
     STATS_CSV_FIELDS,
     STATS_JSON_SCHEMA,
@@ -127,11 +128,10 @@ def history(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> Path:
     with Store.open(db_path) as store:
         for deck, card_id, day, grade, milliseconds in HISTORY:
             on = date.fromisoformat(day)
-            store.record_grade(
+            store.record_review(
                 pk_of(db_path, deck, card_id),
-                Grade(grade),
+                grading(Grade(grade), on),
                 reviewed_at=datetime(on.year, on.month, on.day, 9, tzinfo=UTC),
-                reviewed_on=on,
                 explanation="",
                 duration_ms=milliseconds,
             )

@@ -10,7 +10,10 @@ from typing import Any, Literal
 
 from quizcards.core.scheduler import MATURE_INTERVAL_DAYS, Schedule
 from quizcards.core.session import ReviewKind, StudyCard
-from quizcards.store.base import BaseStore, _day, _schedule, _study_card
+from quizcards.store.base import BaseStore
+from quizcards.store.rows import day as _day
+from quizcards.store.rows import schedule_of as _schedule
+from quizcards.store.rows import study_card_of as _study_card
 
 # `quiz stats` calls a card past the threshold "mature"; the card list says
 # "review", the state in which it is only reviewed, no longer learned.
@@ -111,7 +114,7 @@ class CardQueries(BaseStore):
                 question=row["question"],
                 tags=tuple(json.loads(row["tags"])),
                 retired=bool(row["retired"]),
-                schedule=_schedule(tuple(row)[5:]),
+                schedule=_schedule(row),
             )
             for row in rows
         ]

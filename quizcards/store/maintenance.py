@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from quizcards.core.scheduler import Grade, Schedule, replay
-from quizcards.store.base import BaseStore, _describe
+from quizcards.store.base import BaseStore
+from quizcards.store.connection import describe as _describe
 
 # Stored columns and how each is read off a rebuilt schedule, in the order reports show them.
 _COLUMNS = (
@@ -109,7 +110,7 @@ class MaintenanceQueries(BaseStore):
         try:
             self.conn.execute("BEGIN")
         except sqlite3.Error as error:
-            raise _describe(error, self.path) from None
+            raise self._describe(error) from None
         try:
             yield
         finally:
