@@ -12,10 +12,9 @@ import pytest
 from click.testing import Result
 from rich.cells import cell_len
 
-from quizcards.core.scheduler import Grade, Schedule
+from quizcards.core.scheduler import Grade, Schedule, card_state
 from quizcards.core.session import grading
 from quizcards.store import Store
-from quizcards.store.cards import card_state
 from tests.conftest import SMALL_DECK
 
 Quiz = Callable[..., Result]
@@ -70,7 +69,7 @@ def grade(db: Path, deck: str, card_id: str, value: Grade, day: date, text: str 
 @pytest.fixture
 def collection(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> Path:
     """Two decks; today is 2026-03-10. attention/qkv is new, scale is learning and overdue with
-    a lapse, bottleneck is in review (48 days, due 2026-03-14); extra/gone is retired."""
+    a lapse, bottleneck is mature (48 days, due 2026-03-14); extra/gone is retired."""
     attention = write_deck("attention.yaml", SMALL_DECK)
     extra = write_deck("extra.yaml", EXTRA_DECK)
     assert quiz("import", attention, extra).exit_code == 0
@@ -101,7 +100,7 @@ def row_of(output: str, card: str) -> list[str]:
     [
         (Schedule(), False, "new"),
         (Schedule(reviews=3, interval_days=20), False, "learning"),
-        (Schedule(reviews=3, interval_days=21), False, "review"),
+        (Schedule(reviews=3, interval_days=21), False, "mature"),
         (Schedule(reviews=3, interval_days=400), True, "retired"),
         (Schedule(), True, "retired"),
     ],
@@ -116,7 +115,7 @@ def test_quiz_cards_lists_every_card_with_its_state(quiz: Quiz, collection: Path
     assert row_of(result.stdout, "attention/qkv")[:5] == ["new", "—", "—", "2.50", "0"]
     assert row_of(result.stdout, "attention/scale")[:6] == ["learning", "2026-03-09", "1", "d", "2.16", "1"]
     assert row_of(result.stdout, "attention/bottleneck")[:6] == [
-        "review",
+        "mature",
         "2026-03-14",
         "48",
         "d",
@@ -124,20 +123,20 @@ def test_quiz_cards_lists_every_card_with_its_state(quiz: Quiz, collection: Path
         "0",
     ]
     assert row_of(result.stdout, "extra/gone")[:2] == ["retired", "—"]
-    assert "7 cards: 4 new, 1 learning, 1 review, 1 retired" in result.stdout
+    assert "7 cards: 4 new, 1 learning, 1 mature, 1 retired" in result.stdout
 
 
 def test_quiz_cards_json(quiz: Quiz, collection: Path) -> None:
     result = quiz("cards", "--deck", "attention", "--json")
     assert result.exit_code == 0, result.output
     cards = json.loads(result.stdout)
-    assert [card["id"] for card in cards] == ["qkv", "scale", "bottleneck"]
+    assert [card["card_id"] for card in cards] == ["qkv", "scale", "bottleneck"]
     assert cards[2] == {
         "deck": "attention",
-        "id": "bottleneck",
+        "card_id": "bottleneck",
         "question": "What did attention fix in seq2seq?",
         "tags": [],
-        "state": "review",
+        "state": "mature",
         "due_on": "2026-03-14",
         "interval_days": 48,
         "easiness": 2.8,
@@ -163,7 +162,7 @@ def test_quiz_cards_json(quiz: Quiz, collection: Path) -> None:
 def test_quiz_cards_filters(quiz: Quiz, collection: Path, args: tuple[str, ...], expected: list[str]) -> None:
     result = quiz("cards", *args, "--json")
     assert result.exit_code == 0, result.output
-    assert [f"{card['deck']}/{card['id']}" for card in json.loads(result.stdout)] == expected
+    assert [f"{card['deck']}/{card['card_id']}" for card in json.loads(result.stdout)] == expected
 
 
 def test_quiz_cards_messages(quiz: Quiz, collection: Path, tmp_path: Path) -> None:
@@ -219,6 +218,8 @@ def test_quiz_show_json(quiz: Quiz, collection: Path) -> None:
     result = quiz("show", "attention/scale", "--json")
     assert result.exit_code == 0, result.output
     card = json.loads(result.stdout)
+    assert (card["deck"], card["card_id"]) == ("attention", "scale")
+    assert "id" not in card
     assert (card["state"], card["due_on"], card["due_in_days"], card["lapses"]) == (
         "learning",
         "2026-03-09",
@@ -231,6 +232,18 @@ def test_quiz_show_json(quiz: Quiz, collection: Path) -> None:
         ("2026-03-08", 1, "scheduled", "no idea"),
         ("2026-03-08", 4, "redrill", "variance grows with d_k"),
     ]
+    # The review vocabulary of `quiz export reviews`, easiness as a number.
+    assert card["history"][0] == {
+        "reviewed_at": "2026-03-01T09:00:00.000Z",
+        "reviewed_on": "2026-03-01",
+        "grade": 5,
+        "kind": "scheduled",
+        "explanation": "",
+        "duration_ms": 1000,
+        "interval_days_after": 1,
+        "easiness_after": 2.6,
+        "due_on_after": "2026-03-02",
+    }
 
 
 def test_quiz_show_a_new_and_a_retired_card(quiz: Quiz, collection: Path) -> None:

@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -12,8 +11,8 @@ from quizcards.cli.common import clock, handle_errors, local_day, open_store
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
+    from quizcards.core.listings import CardRecord
     from quizcards.store import Store
-    from quizcards.store.cards import CardListing, CardRecord
 
 
 def register(app: typer.Typer) -> None:
@@ -30,14 +29,16 @@ def register(app: typer.Typer) -> None:
         due: Annotated[bool, typer.Option("--due", help="Only cards due today or overdue.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
     ) -> None:
-        """List cards with their state (new, learning, review, retired), due date, interval, EF and lapses."""
+        """List cards with their state (new, learning, mature, retired), due date, interval, EF and lapses."""
         today = local_day(clock())
         with open_store(ctx, mode="read") as store:
             if deck is not None:
                 _check_deck(store, deck)
             listings = store.card_listings(today, deck=deck, tag=tag, due_only=due)
         if as_json:
-            typer.echo(json_text([_listing_json(listing) for listing in listings]))
+            from quizcards.core.listings import listing_fields
+
+            typer.echo(json_text([listing_fields(listing) for listing in listings]))
             return
         from quizcards.render import make_console
 
@@ -67,7 +68,9 @@ def register(app: typer.Typer) -> None:
         with open_store(ctx, mode="read") as store:
             record = _find_card(store, card)
         if as_json:
-            typer.echo(json_text(_record_json(record, today)))
+            from quizcards.core.listings import record_fields
+
+            typer.echo(json_text(record_fields(record, today)))
             return
         from quizcards.render import make_console
         from quizcards.render.cards import card_view
@@ -109,64 +112,3 @@ def _nothing_listed(*, deck: str | None, tag: str | None, due: bool) -> str:
     if due and deck is None and tag is None:
         return "No cards are due today."
     return "No cards match."
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day else None
-
-
-def _listing_json(listing: CardListing) -> dict[str, Any]:
-    schedule = listing.schedule
-    return {
-        "deck": listing.deck,
-        "id": listing.card_id,
-        "question": listing.question,
-        "tags": list(listing.tags),
-        "state": listing.state,
-        "due_on": None if listing.retired else _iso(schedule.due_on),
-        "interval_days": schedule.interval_days,
-        "easiness": schedule.easiness_hundredths / 100,
-        "repetitions": schedule.repetitions,
-        "lapses": schedule.lapses,
-        "reviews": schedule.reviews,
-        "last_reviewed_on": _iso(schedule.last_reviewed_on),
-    }
-
-
-def _record_json(record: CardRecord, today: date) -> dict[str, Any]:
-    card = record.card
-    schedule = card.schedule
-    return {
-        "deck": card.deck,
-        "id": card.card_id,
-        "question": card.question,
-        "answer": card.answer,
-        "points": list(card.points),
-        "hints": list(card.hints),
-        "tags": list(card.tags),
-        "source": card.source,
-        "state": record.state,
-        "due_on": None if record.retired else _iso(schedule.due_on),
-        "due_in_days": (schedule.due_on - today).days if schedule.due_on and not record.retired else None,
-        "interval_days": schedule.interval_days,
-        "easiness": schedule.easiness_hundredths / 100,
-        "repetitions": schedule.repetitions,
-        "lapses": schedule.lapses,
-        "reviews": schedule.reviews,
-        "last_reviewed_on": _iso(schedule.last_reviewed_on),
-        "added_at": record.added_at,
-        "history": [
-            {
-                "reviewed_at": review.reviewed_at,
-                "reviewed_on": review.reviewed_on.isoformat(),
-                "grade": review.grade,
-                "kind": review.kind,
-                "explanation": review.explanation,
-                "duration_ms": review.duration_ms,
-                "interval_days_after": review.interval_after,
-                "easiness_after": review.easiness_after / 100,
-                "due_on_after": _iso(review.due_after),
-            }
-            for review in record.history
-        ],
-    }

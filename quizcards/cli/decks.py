@@ -81,21 +81,9 @@ def register(app: typer.Typer) -> None:
         with open_store(ctx, mode="read") as store:
             summaries = store.deck_summaries(today)
         if as_json:
-            typer.echo(
-                json_text(
-                    [
-                        {
-                            "deck": s.slug,
-                            "title": s.title,
-                            "cards": s.cards,
-                            "new": s.new,
-                            "due": s.due,
-                            "retired": s.retired,
-                        }
-                        for s in summaries
-                    ]
-                )
-            )
+            from quizcards.core.listings import deck_fields
+
+            typer.echo(json_text([deck_fields(summary) for summary in summaries]))
             return
         from quizcards.render import make_console
         from quizcards.render.decks import decks_table

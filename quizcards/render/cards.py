@@ -12,23 +12,18 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.core.scheduler import Grade, Schedule
+from quizcards.core.listings import CardListing, CardRecord
+from quizcards.core.scheduler import CARD_STATES, CardState, Grade, Schedule
 from quizcards.render import line, text
 from quizcards.render.review import GRADE_STYLES, answer_panel, points_checklist, question_panel
-from quizcards.store.cards import CardListing, CardRecord, CardState
+from quizcards.render.words import easiness_text, plural
 
 STATE_STYLES: dict[CardState, str] = {
     "new": "cyan",
     "learning": "yellow",
-    "review": "green",
+    "mature": "green",
     "retired": "dim",
 }
-STATES: tuple[CardState, ...] = ("new", "learning", "review", "retired")
-
-
-def easiness_text(hundredths: int) -> str:
-    """EF with two decimals, exact: 250 -> 2.50."""
-    return f"{hundredths // 100}.{hundredths % 100:02d}"
 
 
 def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
@@ -40,17 +35,16 @@ def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
     if days == 0:
         return Text(f"{stamp} (today)", style="bold green")
     if days < 0:
-        return Text(f"{stamp} ({_days(-days)} overdue)", style="bold red")
-    return Text(f"{stamp} (in {_days(days)})")
+        return Text(f"{stamp} ({plural(-days, 'day')} overdue)", style="bold red")
+    return Text(f"{stamp} (in {plural(days, 'day')})")
 
 
 def cards_table(listings: Sequence[CardListing], today: date) -> Table:
     counts = Counter(listing.state for listing in listings)
-    caption = ", ".join(f"{counts[state]} {state}" for state in STATES if counts[state])
-    plural = "s" if len(listings) != 1 else ""
+    caption = ", ".join(f"{counts[state]} {state}" for state in CARD_STATES if counts[state])
     table = Table(
         box=box.SIMPLE_HEAVY,
-        caption=Text(f"{len(listings)} card{plural}: {caption}", style="dim"),
+        caption=Text(f"{plural(len(listings), 'card')}: {caption}", style="dim"),
         caption_justify="left",
     )
     table.add_column("card", no_wrap=True)
@@ -120,7 +114,7 @@ def schedule_panel(record: CardRecord, today: date) -> Panel:
     if record.retired:
         rows.add_row("", Text("no longer in its deck file; kept for its history", style="dim"))
     rows.add_row("due", due_text(schedule, retired=record.retired, today=today))
-    rows.add_row("interval", "—" if schedule.is_new else _days(schedule.interval_days))
+    rows.add_row("interval", "—" if schedule.is_new else plural(schedule.interval_days, "day"))
     rows.add_row("easiness (EF)", easiness_text(schedule.easiness_hundredths))
     rows.add_row("repetitions", str(schedule.repetitions))
     rows.add_row("lapses", str(schedule.lapses))
@@ -148,17 +142,13 @@ def history_table(record: CardRecord) -> RenderableType:
             grade.append(" (re-drill)", style="dim")
             interval = Text("—", style="dim")
         else:
-            interval = Text(_days(review.interval_after))
+            interval = Text(plural(review.interval_days_after, "day"))
         explanation = text(review.explanation) if review.explanation else Text("(nothing typed)", style="dim")
         table.add_row(
             review.reviewed_on.isoformat(),
             grade,
             interval,
-            easiness_text(review.easiness_after),
+            easiness_text(review.easiness_hundredths_after),
             explanation,
         )
     return table
-
-
-def _days(count: int) -> str:
-    return f"{count} day{'s' if count != 1 else ''}"

@@ -9,8 +9,8 @@ from rich.table import Table
 from rich.text import Text
 
 from quizcards.core.importing import DeckPlan
+from quizcards.core.listings import DeckSummary
 from quizcards.render import line
-from quizcards.store import DeckSummary
 
 
 def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:

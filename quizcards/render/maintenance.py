@@ -3,19 +3,19 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 from rich.console import Group
 from rich.text import Text
 
+from quizcards.core.checks import ScheduleCheck
 from quizcards.render import line
-from quizcards.store.maintenance import ScheduleCheck
+from quizcards.render.words import plural
 
 # A check after a bad bug could list every card; the first ones tell the story.
 MAX_LISTED = 50
 
 
-def _value(value: Any) -> str:
+def _value(value: object) -> str:
     return "none" if value is None else str(value)
 
 
@@ -36,8 +36,8 @@ def integrity_lines(problems: list[str]) -> Group:
 
 def schedule_lines(check: ScheduleCheck, *, repaired: int | None) -> Group:
     """Every card whose stored schedule differs from its review log, and any log that cannot be read."""
-    reviews = f"{check.reviews} scheduled review{'s' if check.reviews != 1 else ''}"
-    cards = f"{check.cards} card{'s' if check.cards != 1 else ''}"
+    reviews = plural(check.reviews, "scheduled review")
+    cards = plural(check.cards, "card")
     if not check.drifts and not check.unreadable:
         return Group(Text.assemble(_mark(True), f"schedules: {cards} match their log ({reviews} replayed)"))
     parts: list[Text] = []
@@ -72,16 +72,12 @@ def schedule_lines(check: ScheduleCheck, *, repaired: int | None) -> Group:
     return Group(*parts)
 
 
-def _count(number: int, noun: str) -> str:
-    return f"{number} {noun}{'s' if number != 1 else ''}"
-
-
 def checking(path: Path) -> Text:
     return Text.assemble("Checking ", line(str(path)))
 
 
 def repaired_line(repaired: int, backup: Path | None) -> Text:
-    out = Text(f"Repaired {_count(repaired, 'card')} from the review log")
+    out = Text(f"Repaired {plural(repaired, 'card')} from the review log")
     if backup is not None:
         out.append("; the database as it was is in ")
         out.append(line(str(backup), "bold"))
@@ -94,5 +90,5 @@ def backed_up(source: Path, target: Path, cards: int, reviews: int) -> Text:
     out.append(line(str(source)))
     out.append(" to ")
     out.append(line(str(target), "bold"))
-    out.append(f" ({_count(cards, 'card')}, {_count(reviews, 'review')}; integrity ok).")
+    out.append(f" ({plural(cards, 'card')}, {plural(reviews, 'review')}; integrity ok).")
     return out

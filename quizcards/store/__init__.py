@@ -26,11 +26,11 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from quizcards.core.listings import DeckSummary
 from quizcards.store.backups import BACKUPS_KEPT
 from quizcards.store.base import BaseStore
 from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
 from quizcards.store.opening import Mode
-from quizcards.store.queue import DeckSummary
 from quizcards.store.rows import utc_timestamp
 
 if TYPE_CHECKING:

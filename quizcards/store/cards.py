@@ -1,81 +1,20 @@
-"""Queries behind `quiz cards` and `quiz show`: card states and review histories."""
+"""Queries behind `quiz cards` and `quiz show`: every card's listing, and one card with its history."""
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from dataclasses import dataclass
 from datetime import date
-from typing import Any, Literal
 
-from quizcards.core.scheduler import MATURE_INTERVAL_DAYS, Schedule
-from quizcards.core.session import ReviewKind, StudyCard
+from quizcards.core.days import parse_day
+from quizcards.core.listings import CardListing, CardRecord, PastReview
 from quizcards.store.base import BaseStore
-from quizcards.store.rows import day as _day
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
-
-# `quiz stats` calls a card past the threshold "mature"; the card list says
-# "review", the state in which it is only reviewed, no longer learned.
-CardState = Literal["new", "learning", "review", "retired"]
 
 _SCHEDULE_COLUMNS = (
     "c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses, c.reviews, c.last_reviewed_on"
 )
-
-
-def card_state(schedule: Schedule, *, retired: bool) -> CardState:
-    """new (never reviewed), learning (interval under 21 days), review (21 or more), or retired."""
-    if retired:
-        return "retired"
-    if schedule.is_new:
-        return "new"
-    return "learning" if schedule.interval_days < MATURE_INTERVAL_DAYS else "review"
-
-
-@dataclass(frozen=True, slots=True)
-class CardListing:
-    """One row of `quiz cards`."""
-
-    deck: str
-    card_id: str
-    question: str
-    tags: tuple[str, ...]
-    retired: bool
-    schedule: Schedule
-
-    @property
-    def state(self) -> CardState:
-        return card_state(self.schedule, retired=self.retired)
-
-
-@dataclass(frozen=True, slots=True)
-class PastReview:
-    """One logged grade of a card, with what the learner typed and where it left the card."""
-
-    reviewed_at: str
-    reviewed_on: date
-    grade: int
-    kind: ReviewKind
-    explanation: str
-    duration_ms: int
-    interval_after: int
-    easiness_after: int
-    due_after: date | None
-
-
-@dataclass(frozen=True, slots=True)
-class CardRecord:
-    """A card as `quiz show` presents it: its text, schedule and full review history."""
-
-    card: StudyCard
-    retired: bool
-    added_at: str
-    history: tuple[PastReview, ...]
-
-    @property
-    def state(self) -> CardState:
-        return card_state(self.card.schedule, retired=self.retired)
 
 
 class CardQueries(BaseStore):
@@ -159,15 +98,14 @@ class CardQueries(BaseStore):
 
 
 def _past_review(row: sqlite3.Row) -> PastReview:
-    values: dict[str, Any] = dict(row)
     return PastReview(
-        reviewed_at=values["reviewed_at"],
-        reviewed_on=date.fromisoformat(values["reviewed_on"]),
-        grade=values["grade"],
-        kind=values["kind"],
-        explanation=values["explanation"],
-        duration_ms=values["duration_ms"],
-        interval_after=values["interval_after"],
-        easiness_after=values["easiness_after"],
-        due_after=_day(values["due_after"]),
+        reviewed_at=row["reviewed_at"],
+        reviewed_on=date.fromisoformat(row["reviewed_on"]),
+        grade=row["grade"],
+        kind=row["kind"],
+        explanation=row["explanation"],
+        duration_ms=row["duration_ms"],
+        interval_days_after=row["interval_after"],
+        easiness_hundredths_after=row["easiness_after"],
+        due_on_after=parse_day(row["due_after"]),
     )

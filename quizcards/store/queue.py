@@ -6,32 +6,25 @@ The session holds card ids only; each card's text is read when it comes up
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from quizcards.core.days import parse_day
 from quizcards.core.errors import StoreError
 from quizcards.core.session import Outlook, PastExplanation, SessionFilter, StudyCard
 from quizcards.store.connection import Connection
-from quizcards.store.rows import day, study_card_of
+from quizcards.store.rows import study_card_of
 
-
-@dataclass(frozen=True, slots=True)
-class DeckSummary:
-    """One deck's counts for `quiz decks`."""
-
-    slug: str
-    title: str
-    cards: int
-    new: int
-    due: int
-    retired: int
+if TYPE_CHECKING:  # `quiz decks` alone needs it, not the review
+    from quizcards.core.listings import DeckSummary
 
 
 class Queue(Connection):
     """The queries behind today's queue and what the review shows of each card."""
 
     def deck_summaries(self, today: date) -> list[DeckSummary]:
+        from quizcards.core.listings import DeckSummary
+
         rows = self._query(
             """
             SELECT d.slug, d.title,
@@ -141,7 +134,7 @@ class Queue(Connection):
             """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchone()
-        next_due = day(row[0])
+        next_due = parse_day(row[0])
         next_count = 0
         if next_due is not None:
             next_count = self._run(

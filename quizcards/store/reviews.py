@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from quizcards.core.days import iso_day
 from quizcards.core.errors import StoreError
 from quizcards.core.scheduler import ReviewLog, Schedule, replay
 from quizcards.core.session import RecordedReview
 from quizcards.store.connection import Connection
-from quizcards.store.rows import SCHEDULE_COLUMNS, iso, schedule_of, utc_timestamp
+from quizcards.store.rows import SCHEDULE_COLUMNS, schedule_of, utc_timestamp
 
 SCHEDULER_NAME = "sm2"
 # SM-2 never lowers EF below 1.3 nor raises it by more than 0.1 a review; this bound only keeps
@@ -74,11 +75,11 @@ def log_entry(
         repetitions_before=before.repetitions,
         interval_before=before.interval_days,
         easiness_before=before.easiness_hundredths,
-        due_before=iso(before.due_on),
+        due_before=iso_day(before.due_on),
         repetitions_after=after.repetitions,
         interval_after=after.interval_days,
         easiness_after=after.easiness_hundredths,
-        due_after=iso(after.due_on),
+        due_after=iso_day(after.due_on),
     )
 
 
@@ -175,12 +176,12 @@ class Reviews(Connection):
                 schedule.repetitions,
                 schedule.interval_days,
                 schedule.easiness_hundredths,
-                iso(schedule.due_on),
+                iso_day(schedule.due_on),
                 schedule.lapses,
                 schedule.reviews,
-                iso(schedule.last_reviewed_on),
+                iso_day(schedule.last_reviewed_on),
                 keep_introduced,
-                iso(introduced_on),
+                iso_day(introduced_on),
                 pk,
             ],
         )

@@ -1,16 +1,16 @@
-"""Rows <-> core values, by column name: calendar days, UTC times, schedules and study cards.
+"""Rows <-> core values, by column name: UTC times, schedules and study cards.
 
-Days are stored as ISO dates (``2026-03-10``), moments as UTC ISO times to the
-millisecond with a Z, so both sort as text. Every store module reads and
-writes them through here.
+Days are stored as ISO dates (``2026-03-10``, through ``core.days``), moments
+as UTC ISO times to the millisecond with a Z, so both sort as text.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from datetime import UTC, date, datetime
+from datetime import UTC, datetime
 
+from quizcards.core.days import parse_day
 from quizcards.core.scheduler import Schedule
 from quizcards.core.session import StudyCard
 
@@ -18,16 +18,6 @@ from quizcards.core.session import StudyCard
 SCHEDULE_COLUMNS = (
     "repetitions, interval_days, easiness_hundredths, due_on, lapses, reviews, last_reviewed_on"
 )
-
-
-def day(value: str | None) -> date | None:
-    """A stored ISO date, or None for NULL."""
-    return date.fromisoformat(value) if value else None
-
-
-def iso(value: date | None) -> str | None:
-    """A date as it is stored, or NULL for None."""
-    return value.isoformat() if value else None
 
 
 def utc_timestamp(moment: datetime) -> str:
@@ -41,10 +31,10 @@ def schedule_of(row: sqlite3.Row) -> Schedule:
         repetitions=row["repetitions"],
         interval_days=row["interval_days"],
         easiness_hundredths=row["easiness_hundredths"],
-        due_on=day(row["due_on"]),
+        due_on=parse_day(row["due_on"]),
         lapses=row["lapses"],
         reviews=row["reviews"],
-        last_reviewed_on=day(row["last_reviewed_on"]),
+        last_reviewed_on=parse_day(row["last_reviewed_on"]),
     )
 
 

@@ -1,0 +1,148 @@
+"""What the listing commands show: cards, one card's record, decks, and their JSON shapes.
+
+`quiz cards --json`, `quiz show --json` and `quiz decks --json` use the names of
+`quiz export` and `quiz stats` for the same things: `card_id`, the states of
+``core.scheduler.CARD_STATES``, `interval_days`, `easiness` as a number (2.5),
+`due_on`, and a review's `interval_days_after`, `easiness_after`, `due_on_after`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from quizcards.core.days import iso_day
+from quizcards.core.scheduler import CardState, Schedule, card_state
+from quizcards.core.session import ReviewKind, StudyCard
+
+
+@dataclass(frozen=True, slots=True)
+class CardListing:
+    """One row of `quiz cards`."""
+
+    deck: str
+    card_id: str
+    question: str
+    tags: tuple[str, ...]
+    retired: bool
+    schedule: Schedule
+
+    @property
+    def state(self) -> CardState:
+        return card_state(self.schedule, retired=self.retired)
+
+
+@dataclass(frozen=True, slots=True)
+class PastReview:
+    """One logged grade of a card, with what the learner typed and where it left the card."""
+
+    reviewed_at: str
+    reviewed_on: date
+    grade: int
+    kind: ReviewKind
+    explanation: str
+    duration_ms: int
+    interval_days_after: int
+    easiness_hundredths_after: int
+    due_on_after: date | None
+
+
+@dataclass(frozen=True, slots=True)
+class CardRecord:
+    """A card as `quiz show` presents it: its text, schedule and full review history."""
+
+    card: StudyCard
+    retired: bool
+    added_at: str
+    history: tuple[PastReview, ...]
+
+    @property
+    def state(self) -> CardState:
+        return card_state(self.card.schedule, retired=self.retired)
+
+
+@dataclass(frozen=True, slots=True)
+class DeckSummary:
+    """One deck's counts for `quiz decks`."""
+
+    slug: str
+    title: str
+    cards: int
+    new: int
+    due: int
+    retired: int
+
+
+def listing_fields(listing: CardListing) -> dict[str, Any]:
+    """One card of `quiz cards --json`."""
+    schedule = listing.schedule
+    return {
+        "deck": listing.deck,
+        "card_id": listing.card_id,
+        "question": listing.question,
+        "tags": list(listing.tags),
+        "state": listing.state,
+        # A retired card is never due, whatever its last schedule said.
+        "due_on": None if listing.retired else iso_day(schedule.due_on),
+        "interval_days": schedule.interval_days,
+        "easiness": schedule.easiness_hundredths / 100,
+        "repetitions": schedule.repetitions,
+        "lapses": schedule.lapses,
+        "reviews": schedule.reviews,
+        "last_reviewed_on": iso_day(schedule.last_reviewed_on),
+    }
+
+
+def record_fields(record: CardRecord, today: date) -> dict[str, Any]:
+    """One card of `quiz show --json`, with its history oldest first."""
+    card = record.card
+    schedule = card.schedule
+    due_on = None if record.retired else schedule.due_on
+    return {
+        "deck": card.deck,
+        "card_id": card.card_id,
+        "question": card.question,
+        "answer": card.answer,
+        "points": list(card.points),
+        "hints": list(card.hints),
+        "tags": list(card.tags),
+        "source": card.source,
+        "state": record.state,
+        "due_on": iso_day(due_on),
+        "due_in_days": (due_on - today).days if due_on is not None else None,
+        "interval_days": schedule.interval_days,
+        "easiness": schedule.easiness_hundredths / 100,
+        "repetitions": schedule.repetitions,
+        "lapses": schedule.lapses,
+        "reviews": schedule.reviews,
+        "last_reviewed_on": iso_day(schedule.last_reviewed_on),
+        "added_at": record.added_at,
+        "history": [_review_fields(review) for review in record.history],
+    }
+
+
+def deck_fields(summary: DeckSummary) -> dict[str, Any]:
+    """One deck of `quiz decks --json`."""
+    return {
+        "deck": summary.slug,
+        "title": summary.title,
+        "cards": summary.cards,
+        "new": summary.new,
+        "due": summary.due,
+        "retired": summary.retired,
+    }
+
+
+def _review_fields(review: PastReview) -> dict[str, Any]:
+    return {
+        "reviewed_at": review.reviewed_at,
+        "reviewed_on": review.reviewed_on.isoformat(),
+        "grade": review.grade,
+        "kind": review.kind,
+        "explanation": review.explanation,
+        "duration_ms": review.duration_ms,
+        "interval_days_after": review.interval_days_after,
+        "easiness_after": review.easiness_hundredths_after / 100,
+        "due_on_after": iso_day(review.due_on_after),
+    }
