@@ -22,8 +22,11 @@ WriteDeck = Callable[..., Path]
 
 
 def rows(db: Path, sql: str) -> list[tuple[object, ...]]:
-    with sqlite3.connect(db) as conn:
+    conn = sqlite3.connect(db)
+    try:
         return conn.execute(sql).fetchall()
+    finally:
+        conn.close()
 
 
 def file_digest(path: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -56,7 +57,7 @@ def spawn(db: Path | None, now: str, *args: str, home: Path | None = None) -> pe
 
 
 def log(db: Path) -> list[tuple[str, int, str, str]]:
-    with sqlite3.connect(db) as conn:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
         return conn.execute(
             "SELECT c.card_id, r.grade, r.kind, r.explanation FROM reviews r JOIN cards c ON c.id = r.card "
             "ORDER BY r.id"
@@ -165,7 +166,7 @@ def test_sigkill_mid_session_keeps_every_grade_given(deck_db: Path, children: li
     child.kill(signal.SIGKILL)
     child.close()
     assert log(deck_db) == [("qkv", 4, "scheduled", ""), ("scale", 2, "scheduled", "typed text")]
-    with sqlite3.connect(deck_db) as conn:
+    with contextlib.closing(sqlite3.connect(deck_db)) as conn:
         assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
     with Store.open(deck_db) as store:
         for pk in (1, 2, 3):
