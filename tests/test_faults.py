@@ -19,8 +19,8 @@ from typing import Any
 
 import pexpect
 import pytest
-from click.testing import Result
 from sqlite_utils import Database
+from typer.testing import Result
 
 from quizcards.cli import app
 from quizcards.core.scheduler import Grade

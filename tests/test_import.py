@@ -10,7 +10,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from quizcards.core.scheduler import Grade
 from quizcards.core.session import grading

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pexpect
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from quizcards.store import Store
 

@@ -7,7 +7,7 @@ from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import pytest
-from click.testing import Result
+from typer.testing import Result
 
 from quizcards.core.explanation import covered_points
 from quizcards.core.scheduler import NEW, Grade, ReviewLog, Schedule, review
