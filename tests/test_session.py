@@ -399,3 +399,24 @@ def test_a_damaged_database_is_a_sentence_not_a_traceback(store: Store) -> None:
     store.conn.execute("ALTER TABLE cards RENAME TO cards_gone")
     with pytest.raises(StoreError):
         store.due_card_ids(TODAY, SessionFilter())
+
+
+def test_the_deck_check_and_the_busy_timeout_live_at_the_edge(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizcards.cli.common import busy_timeout_seconds, require_deck
+    from quizcards.core.errors import QuizError
+
+    require_deck(store, "attention")
+    require_deck(store, None)  # no --deck given
+    with pytest.raises(QuizError) as caught:
+        require_deck(store, "nope")
+    assert str(caught.value) == "there is no deck named 'nope'; quiz decks lists them."
+    monkeypatch.delenv("QUIZCARDS_BUSY_TIMEOUT", raising=False)
+    assert busy_timeout_seconds() == 5.0
+    monkeypatch.setenv("QUIZCARDS_BUSY_TIMEOUT", " 0.25 ")
+    assert busy_timeout_seconds() == 0.25
+    for bad in ("3601", "-1", "nan", "soon"):
+        monkeypatch.setenv("QUIZCARDS_BUSY_TIMEOUT", bad)
+        with pytest.raises(QuizError, match="is not a number of seconds from 0 to 3600"):
+            busy_timeout_seconds()
