@@ -298,9 +298,10 @@ def cached_deck(cache: Path, cards: int) -> Path:
 def take_daily_backup(db: Path, day: date) -> None:
     """Today's automatic backup, as the first session of the day leaves it."""
     from quizcards.store import BaseStore
+    from quizcards.store.backups import daily_stamp
 
     with BaseStore.open(db, mode="read") as store:
-        store.backup_automatically("daily", stamp=day.strftime("%Y%m%d") + "-000000")
+        store.backup_automatically("daily", stamp=daily_stamp(day))
 
 
 def data_home(work: Path, name: str, collection: Path) -> tuple[Path, Path]:

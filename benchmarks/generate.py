@@ -31,7 +31,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from quizcards.store.export import ReviewLogEntry
+    from quizcards.store.reviews import ReviewLogEntry
 
 # Bump whenever the generated decks, the simulation or its seeds change: cached collections are keyed by it.
 GENERATOR_VERSION = "2"
@@ -233,7 +233,7 @@ def _simulate(
     """
     from quizcards.core.scheduler import NEW, Grade, Schedule
     from quizcards.core.session import grade_effect
-    from quizcards.store.export import ReviewLogEntry
+    from quizcards.store.reviews import ReviewLogEntry
 
     if spec.reviews <= 0:
         return
@@ -296,8 +296,9 @@ def _simulate(
             grade = rng.choices(
                 *((new_grades, new_weights) if before.is_new else (learned_grades, learned_weights))
             )[0]
-            kind, after = grade_effect(before, grade, day)
-            yield entry(pk, grade, kind, before, after, day, second)
+            log = grade_effect(before, grade, day)
+            after = log.after
+            yield entry(pk, grade, log.kind, before, after, day, second)
             written += 1
             scheduled += 1
             second += 1 + rng.randrange(40)

@@ -81,17 +81,17 @@ def grade(
 ) -> None:
     """Record one grade of a card on a day (at 09:00 UTC unless told), as a review would."""
     from quizcards.core.scheduler import Grade
+    from quizcards.core.session import grading
     from quizcards.store import Store
 
     if isinstance(db, Path):
         with Store.open(db) as store:
             grade(store, deck, card_id, value, day, text, ms=ms, at=at)
         return
-    db.record_grade(
+    db.record_review(
         pk_of(db, deck, card_id),
-        Grade(value),
+        grading(Grade(value), day),
         reviewed_at=datetime.combine(day, at, tzinfo=at.tzinfo or UTC),
-        reviewed_on=day,
         explanation=text,
         duration_ms=ms,
     )

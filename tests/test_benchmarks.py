@@ -18,7 +18,7 @@ import pytest
 from quizcards.adapters.writers import write_csv, write_csv_batches
 from quizcards.core.export.records import REVIEW_FIELDS, review_record, review_value_rows
 from quizcards.store import Store
-from quizcards.store.export import ReviewLogEntry
+from quizcards.store.reviews import ReviewLogEntry
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))

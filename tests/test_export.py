@@ -23,7 +23,7 @@ from quizcards.adapters.writers import write_csv
 from quizcards.core.export.anki import anki_deck_id, anki_tags, note_guid
 from quizcards.core.export.records import CARD_FIELDS, REVIEW_FIELDS
 from quizcards.store import Store
-from quizcards.store.export import ReviewLogEntry
+from quizcards.store.reviews import ReviewLogEntry
 from tests.helpers import Quiz, WriteDeck, import_decks, pk_of, scalar
 from tests.helpers import grade as grade_at_nine
 

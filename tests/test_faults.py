@@ -22,6 +22,7 @@ from typer.testing import Result
 
 from quizcards.cli import app
 from quizcards.core.scheduler import Grade
+from quizcards.core.session import grading
 from quizcards.store import BACKUPS_KEPT, Store, migrations
 from quizcards.store.base import BaseStore
 from tests.conftest import SMALL_DECK
@@ -165,13 +166,14 @@ GRADER = textwrap.dedent(
     from datetime import date, datetime, timezone
     from pathlib import Path
     from quizcards.core.scheduler import Grade
+    from quizcards.core.session import grading
     from quizcards.store import Store
 
     with Store.open(Path(sys.argv[1])) as store:
         for number in range(int(sys.argv[2])):
-            store.record_grade(
-                1 + number % 3, Grade(int(sys.argv[3])), reviewed_at=datetime.now(timezone.utc),
-                reviewed_on=date(2026, 3, 10), explanation="", duration_ms=1,
+            store.record_review(
+                1 + number % 3, grading(Grade(int(sys.argv[3])), date(2026, 3, 10)),
+                reviewed_at=datetime.now(timezone.utc), explanation="", duration_ms=1,
             )
     """
 )
@@ -420,11 +422,10 @@ def test_a_full_disk_rolls_the_import_back(
 
 def grade(db: Path, pk: int, value: int, day: date) -> None:
     with Store.open(db) as store:
-        store.record_grade(
+        store.record_review(
             pk,
-            Grade(value),
+            grading(Grade(value), day),
             reviewed_at=datetime(day.year, day.month, day.day, 9),
-            reviewed_on=day,
             explanation="",
             duration_ms=1,
         )
@@ -692,6 +693,20 @@ def test_an_upgrade_backs_up_the_old_database_first(
     with Store.open(db):
         pass
     assert len(list((tmp_path / "backups").iterdir())) == 1
+
+
+def test_the_upgrade_backup_is_named_by_the_clock_the_cli_passes_in(
+    tmp_path: Path, quiz: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    db = tmp_path / "quiz.db"
+    _add_test_migration(monkeypatch)
+    _old_database(db, migrations.NAMES[1:])
+    old_dump = dump(db)
+    result = quiz("decks", db=db)  # QUIZCARDS_NOW is 2026-03-10T09:00:00+00:00, TZ=UTC
+    assert result.exit_code == 0, result.output
+    backup = tmp_path / "backups" / f"quiz-20260310-090000-before-{migrations.NAMES[1]}.db"
+    assert sorted((tmp_path / "backups").iterdir()) == [backup]
+    assert dump(backup) == old_dump
 
 
 def test_no_upgrade_without_a_backup(

@@ -18,6 +18,7 @@ from quizcards.core.scheduler import (
     MIN_EASINESS_HUNDREDTHS,
     NEW,
     Grade,
+    ReviewLog,
     Schedule,
     needs_redrill,
     parse_grade,
@@ -33,7 +34,7 @@ def on_time_run(grades: list[int], start: Schedule = NEW, first_day: date = STAR
     schedules = []
     schedule, day = start, first_day
     for grade in grades:
-        schedule = review(schedule, grade, day)
+        schedule, _ = review(schedule, grade, day)
         schedules.append(schedule)
         assert schedule.due_on is not None
         day = schedule.due_on
@@ -113,8 +114,30 @@ def test_a_new_card() -> None:
     assert NEW.last_reviewed_on is None
     assert (NEW.lapses, NEW.reviews) == (0, 0)
     assert NEW.is_new
-    assert not review(NEW, Grade.BLACKOUT, START).is_new
+    assert not review(NEW, Grade.BLACKOUT, START)[0].is_new
     assert MIN_EASINESS_HUNDREDTHS == 130
+
+
+# --- the review log -------------------------------------------------------------
+
+
+def test_review_returns_the_new_schedule_and_its_log() -> None:
+    before = Schedule(
+        repetitions=2,
+        interval_days=6,
+        easiness_hundredths=270,
+        due_on=date(2024, 1, 8),
+        reviews=2,
+        last_reviewed_on=date(2024, 1, 2),
+    )
+    after, log = review(before, 4, date(2024, 1, 8))
+    assert (after.interval_days, after.due_on) == (17, date(2024, 1, 25))  # ceil(6 x 2.7)
+    assert log == ReviewLog(
+        grade=Grade.HESITANT, reviewed_on=date(2024, 1, 8), kind="scheduled", before=before, after=after
+    )
+    assert type(log.grade) is Grade
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        log.kind = "redrill"  # type: ignore[misc]
 
 
 # --- golden sequences -----------------------------------------------------------
@@ -175,7 +198,7 @@ def test_golden_run_with_a_lapse() -> None:
 )
 def test_easiness_update_table(grade: int, change: int) -> None:
     before = Schedule(repetitions=3, interval_days=20, easiness_hundredths=250)
-    after = review(before, grade, START)
+    after, _ = review(before, grade, START)
     assert after.easiness_hundredths == 250 + change
     assert after.easiness - before.easiness == Fraction(change, 100)
 
@@ -183,7 +206,7 @@ def test_easiness_update_table(grade: int, change: int) -> None:
 def test_easiness_update_matches_the_papers_formula() -> None:
     for q in range(6):
         paper = Fraction(1, 10) - (5 - q) * (Fraction(8, 100) + (5 - q) * Fraction(2, 100))
-        assert review(NEW, q, START).easiness == Fraction(5, 2) + paper
+        assert review(NEW, q, START)[0].easiness == Fraction(5, 2) + paper
 
 
 @pytest.mark.parametrize(
@@ -192,12 +215,12 @@ def test_easiness_update_matches_the_papers_formula() -> None:
 )
 def test_easiness_never_falls_below_1_3(before: int, grade: int, after: int) -> None:
     schedule = Schedule(repetitions=4, interval_days=30, easiness_hundredths=before)
-    assert review(schedule, grade, START).easiness_hundredths == after
+    assert review(schedule, grade, START)[0].easiness_hundredths == after
 
 
 def test_easiness_has_no_upper_bound() -> None:
     schedule = Schedule(repetitions=4, interval_days=3, easiness_hundredths=500)
-    after = review(schedule, Grade.PERFECT, START)
+    after, _ = review(schedule, Grade.PERFECT, START)
     assert after.easiness_hundredths == 510
     assert after.interval_days == 15
 
@@ -208,7 +231,7 @@ def test_easiness_has_no_upper_bound() -> None:
 def test_failure_resets_to_one_day_but_still_lowers_easiness() -> None:
     learned = replay([(5, START), (5, date(2024, 1, 2)), (5, date(2024, 1, 8))])
     assert (learned.repetitions, learned.interval_days, learned.easiness_hundredths) == (3, 17, 280)
-    failed = review(learned, Grade.EASY_ONCE_SEEN, date(2024, 1, 25))
+    failed, _ = review(learned, Grade.EASY_ONCE_SEEN, date(2024, 1, 25))
     assert failed.repetitions == 0
     assert failed.interval_days == 1
     assert failed.easiness_hundredths == 248
@@ -225,16 +248,16 @@ def test_relearning_starts_again_from_one_and_six_days() -> None:
 
 def test_lapses_count_failures_of_cards_that_had_been_recalled() -> None:
     day = START
-    schedule = review(NEW, 0, day)
+    schedule, _ = review(NEW, 0, day)
     assert schedule.lapses == 0, "a new card has nothing to lapse from"
-    schedule = review(schedule, 1, day)
+    schedule, _ = review(schedule, 1, day)
     assert schedule.lapses == 0, "a card already back at 0 repetitions does not lapse again"
-    schedule = review(schedule, 3, day)
-    schedule = review(schedule, 2, day)
+    schedule, _ = review(schedule, 3, day)
+    schedule, _ = review(schedule, 2, day)
     assert schedule.lapses == 1
-    schedule = review(schedule, 5, day)
-    schedule = review(schedule, 5, day)
-    schedule = review(schedule, 0, day)
+    schedule, _ = review(schedule, 5, day)
+    schedule, _ = review(schedule, 5, day)
+    schedule, _ = review(schedule, 0, day)
     assert schedule.lapses == 2
     assert schedule.reviews == 7
 
@@ -247,7 +270,7 @@ def test_interval_product_is_exact_where_floats_round_up_a_day_too_far() -> None
     run = on_time_run([5, 5, 5, 4, 4])
     last = run[-1]
     assert (last.repetitions, last.interval_days, last.easiness_hundredths) == (5, 135, 280)
-    assert review(last, Grade.HESITANT, START).interval_days == 378
+    assert review(last, Grade.HESITANT, START)[0].interval_days == 378
     # The trap this avoids: a float EF accumulated the same way overshoots 2.8.
     float_easiness = 2.5 + 0.1 + 0.1 + 0.1
     assert math.ceil(135 * float_easiness) == 379
@@ -263,22 +286,22 @@ def test_interval_product_is_exact_for_whole_products(
     # Each product is a whole number of days. For the last three, even a float made
     # from the stored hundredths, ceil(interval * (hundredths / 100)), is one day too many.
     schedule = Schedule(repetitions=5, interval_days=interval_days, easiness_hundredths=easiness_hundredths)
-    assert review(schedule, Grade.PERFECT, START).interval_days == expected
+    assert review(schedule, Grade.PERFECT, START)[0].interval_days == expected
     assert interval_days * easiness_hundredths == expected * 100
 
 
 def test_interval_product_is_rounded_up() -> None:
     schedule = Schedule(repetitions=2, interval_days=10, easiness_hundredths=131)
-    assert review(schedule, Grade.HESITANT, START).interval_days == 14  # 13.1 -> 14
+    assert review(schedule, Grade.HESITANT, START)[0].interval_days == 14  # 13.1 -> 14
     schedule = Schedule(repetitions=2, interval_days=10, easiness_hundredths=130)
-    assert review(schedule, Grade.HESITANT, START).interval_days == 13  # exactly 13
+    assert review(schedule, Grade.HESITANT, START)[0].interval_days == 13  # exactly 13
 
 
 def test_interval_uses_the_easiness_from_before_the_review() -> None:
     schedule = Schedule(repetitions=2, interval_days=10, easiness_hundredths=250)
     # With the updated EF (2.6 after a 5, 2.36 after a 3) these would be 26 and 24.
-    assert review(schedule, Grade.PERFECT, START).interval_days == 25
-    assert review(schedule, Grade.DIFFICULT, START).interval_days == 25
+    assert review(schedule, Grade.PERFECT, START)[0].interval_days == 25
+    assert review(schedule, Grade.DIFFICULT, START)[0].interval_days == 25
 
 
 # --- dates ----------------------------------------------------------------------
@@ -286,11 +309,11 @@ def test_interval_uses_the_easiness_from_before_the_review() -> None:
 
 def test_due_date_is_review_date_plus_interval_however_late() -> None:
     on_time = Schedule(repetitions=2, interval_days=6, easiness_hundredths=270, due_on=date(2024, 1, 8))
-    late = review(on_time, Grade.PERFECT, date(2024, 3, 1))
+    late, _ = review(on_time, Grade.PERFECT, date(2024, 3, 1))
     assert late.interval_days == 17, "lateness does not stretch the interval"
     assert late.due_on == date(2024, 3, 18)
     assert late.last_reviewed_on == date(2024, 3, 1)
-    early = review(on_time, Grade.PERFECT, date(2024, 1, 3))
+    early, _ = review(on_time, Grade.PERFECT, date(2024, 1, 3))
     assert early.interval_days == 17
     assert early.due_on == date(2024, 1, 20)
 
@@ -298,12 +321,13 @@ def test_due_date_is_review_date_plus_interval_however_late() -> None:
 def test_replay_folds_review_over_the_log() -> None:
     log = [(5, START), (3, date(2024, 1, 2)), (0, date(2024, 1, 9)), (4, date(2024, 1, 10))]
     assert replay([]) == NEW
-    assert replay(log) == review(
-        review(review(review(NEW, 5, START), 3, log[1][1]), 0, log[2][1]), 4, log[3][1]
+    assert (
+        replay(log)
+        == review(review(review(review(NEW, 5, START)[0], 3, log[1][1])[0], 0, log[2][1])[0], 4, log[3][1])[0]
     )
     start = Schedule(repetitions=3, interval_days=20, easiness_hundredths=200, reviews=3)
     assert replay([], start) == start
-    assert replay(log[:1], start=start) == review(start, 5, START)
+    assert replay(log[:1], start=start) == review(start, 5, START)[0]
 
 
 # --- properties -----------------------------------------------------------------
@@ -331,7 +355,7 @@ reachable = st.builds(replay, histories)
 def test_easiness_never_below_the_floor(start: Schedule, log: list[tuple[int, date]]) -> None:
     schedule = start
     for grade, day in log:
-        schedule = review(schedule, grade, day)
+        schedule, _ = review(schedule, grade, day)
         assert schedule.easiness_hundredths >= MIN_EASINESS_HUNDREDTHS
         assert schedule.easiness >= Fraction(13, 10)
 
@@ -340,7 +364,7 @@ def test_easiness_never_below_the_floor(start: Schedule, log: list[tuple[int, da
 def test_a_failure_always_gives_one_day_and_zero_repetitions(
     schedule: Schedule, grade: int, day: date
 ) -> None:
-    after = review(schedule, grade, day)
+    after, _ = review(schedule, grade, day)
     assert after.repetitions == 0
     assert after.interval_days == 1
     assert after.due_on == day + timedelta(days=1)
@@ -349,7 +373,7 @@ def test_a_failure_always_gives_one_day_and_zero_repetitions(
 
 @given(schedule=schedules, grade=grades, day=days)
 def test_every_review_moves_the_bookkeeping(schedule: Schedule, grade: int, day: date) -> None:
-    after = review(schedule, grade, day)
+    after, _ = review(schedule, grade, day)
     assert after.reviews == schedule.reviews + 1
     assert after.last_reviewed_on == day
     assert after.due_on == day + timedelta(days=after.interval_days)
@@ -362,7 +386,7 @@ def test_intervals_never_shrink_on_a_run_of_successes(start: Schedule, run: list
     intervals = []
     schedule = start
     for grade, day in run:
-        schedule = review(schedule, grade, day)
+        schedule, _ = review(schedule, grade, day)
         intervals.append(schedule.interval_days)
     assert all(a <= b for a, b in pairwise([start.interval_days, *intervals]))
     assert all(a < b for a, b in pairwise(intervals))
@@ -373,10 +397,19 @@ def test_intervals_from_new_are_1_then_6_then_strictly_growing(run: list[tuple[i
     intervals = []
     schedule = NEW
     for grade, day in run:
-        schedule = review(schedule, grade, day)
+        schedule, _ = review(schedule, grade, day)
         intervals.append(schedule.interval_days)
     assert intervals[:2] == [1, 6]
     assert all(a < b for a, b in pairwise(intervals))
+
+
+@given(schedule=schedules, grade=grades, day=days)
+def test_every_log_carries_the_grade_the_day_and_both_schedules(
+    schedule: Schedule, grade: int, day: date
+) -> None:
+    after, log = review(schedule, grade, day)
+    assert (log.grade, log.reviewed_on, log.kind) == (grade, day, "scheduled")
+    assert (log.before, log.after) == (schedule, after)
 
 
 @given(schedule=schedules, grade=grades, day=days)
@@ -400,7 +433,7 @@ def test_review_never_mutates_its_input(schedule: Schedule, grade: int, day: dat
 )
 def test_replay_equals_a_manual_fold(case: tuple[Schedule, list[tuple[int, date]]]) -> None:
     start, log = case
-    folded = functools.reduce(lambda schedule, entry: review(schedule, *entry), log, start)
+    folded = functools.reduce(lambda schedule, entry: review(schedule, *entry)[0], log, start)
     assert replay(log, start) == folded
     assert replay(iter(log), start=start) == folded
 
@@ -413,7 +446,7 @@ def test_a_very_long_run_of_perfect_grades_never_overflows_the_calendar() -> Non
     schedule = NEW
     day = _date(2026, 1, 1)
     for _ in range(40):
-        schedule = review(schedule, Grade.PERFECT, day)
+        schedule, _ = review(schedule, Grade.PERFECT, day)
         assert schedule.due_on is not None
         day = schedule.due_on if schedule.due_on < _date.max else day
     assert schedule.due_on == _date.max

@@ -8,15 +8,19 @@ from pathlib import Path
 import pytest
 
 from quizcards.core.explanation import covered_points
-from quizcards.core.scheduler import Grade
+from quizcards.core.scheduler import NEW, Grade, ReviewLog, Schedule, review
 from quizcards.core.session import (
+    NewCardPlan,
     QueueEntry,
+    RecordedReview,
     Remaining,
     Session,
     SessionFilter,
     build_queue,
     grade_effect,
+    grading,
     new_card_allowance,
+    new_cards_owed,
 )
 from quizcards.store import Store
 from tests.helpers import WriteDeck, import_decks
@@ -96,14 +100,60 @@ def test_invalid_grades_are_rejected() -> None:
 
 
 def test_first_grade_of_the_day_schedules_later_ones_are_redrills() -> None:
-    from quizcards.core.scheduler import NEW
-
-    kind, after = grade_effect(NEW, 2, TODAY)
-    assert kind == "scheduled"
+    first = grade_effect(NEW, 2, TODAY)
+    assert first.kind == "scheduled"
+    after = first.after
     assert after.due_on == TODAY + timedelta(days=1)
-    again, unchanged = grade_effect(after, 5, TODAY)
-    assert again == "redrill"
-    assert unchanged == after
+    again = grade_effect(after, 5, TODAY)
+    assert again.kind == "redrill"
+    assert again.after == after
+
+
+def test_the_effect_of_a_grade_is_its_review_log() -> None:
+    first = grade_effect(NEW, 2, TODAY)
+    assert first == review(NEW, Grade.EASY_ONCE_SEEN, TODAY)[1]
+    assert (first.grade, first.reviewed_on, first.before) == (Grade.EASY_ONCE_SEEN, TODAY, NEW)
+    again = grade_effect(first.after, 5, TODAY)
+    assert again == ReviewLog(Grade.PERFECT, TODAY, "redrill", first.after, first.after)
+    assert type(again.grade) is Grade
+    # grading() is the same rule, applied later to whatever schedule the store reads.
+    decide = grading(5, TODAY)
+    assert decide(NEW) == grade_effect(NEW, 5, TODAY)
+    assert decide(first.after) == grade_effect(first.after, 5, TODAY)
+    with pytest.raises(ValueError, match="0 to 5"):
+        grading(6, TODAY)  # refused at once, before any store is touched
+    recorded = RecordedReview(7, again)
+    assert (recorded.review_id, recorded.kind, recorded.before, recorded.after) == (
+        7,
+        "redrill",
+        first.after,
+        first.after,
+    )
+
+
+def test_a_buried_new_card_leaves_its_place_in_the_allowance_to_the_next() -> None:
+    plan = NewCardPlan(daily_new=3, selection=SessionFilter(), limit=None)
+    session = Session([QueueEntry(1, "due"), QueueEntry(2, "new"), QueueEntry(3, "new")])
+    session.record(Grade.DIFFICULT, "scheduled", 101, 0)  # card 1 owes a re-drill
+    buried = session.bury()  # card 2
+    assert buried == QueueEntry(2, "new")
+    # Allowance 3, one introduced earlier today, card 3 still queued: one more may come.
+    assert new_cards_owed(session, buried, plan, introduced_today=1) == 1
+    assert new_cards_owed(session, buried, plan, introduced_today=2) == 0
+    assert new_cards_owed(session, buried, plan, introduced_today=9) == 0
+    # Never for a due card, nor under --limit, which caps the session itself.
+    assert new_cards_owed(session, QueueEntry(1, "due"), plan, introduced_today=0) == 0
+    limited = NewCardPlan(daily_new=3, selection=SessionFilter(), limit=5)
+    assert new_cards_owed(session, buried, limited, introduced_today=0) == 0
+    # The store lists new cards in deck order: those already held (3) and buried (2) are passed over.
+    session.top_up([2, 3, 4, 5], 1)
+    assert session.remaining() == Remaining(due=0, new=2, redrill=1)
+    assert [session.current] == [QueueEntry(3, "new")]
+    session.record(Grade.PERFECT, "scheduled", 102, 0)
+    assert session.current == QueueEntry(4, "new")
+    assert not session.holds(5)
+    session.top_up([5], 0)
+    assert not session.holds(5)
 
 
 @pytest.mark.parametrize(
@@ -144,10 +194,8 @@ def pk_of(store: Store, card_id: str) -> int:
     )
 
 
-def grade(store: Store, pk: int, value: Grade, day: date, text: str = "") -> object:
-    return store.record_grade(
-        pk, value, reviewed_at=at(day), reviewed_on=day, explanation=text, duration_ms=10
-    )
+def grade(store: Store, pk: int, value: Grade, day: date, text: str = "") -> RecordedReview:
+    return store.record_review(pk, grading(value, day), reviewed_at=at(day), explanation=text, duration_ms=10)
 
 
 def test_new_cards_in_deck_order_then_limit(store: Store) -> None:
@@ -182,13 +230,43 @@ def test_record_and_undo_round_trip_the_card_state(store: Store) -> None:
     first = grade(store, qkv, Grade.PERFECT, date(2026, 3, 1), "my first words")
     before = store.study_card(qkv).schedule
     second = grade(store, qkv, Grade.DIFFICULT, date(2026, 3, 2))
-    assert second.kind == "scheduled"  # type: ignore[attr-defined]
+    assert second.kind == "scheduled"
     assert store.study_card(qkv).schedule.interval_days == 6
-    store.undo_review(second.review_id)  # type: ignore[attr-defined]
+    store.undo_review(second.review_id)
     assert store.study_card(qkv).schedule == before
-    store.undo_review(first.review_id)  # type: ignore[attr-defined]
+    store.undo_review(first.review_id)
     assert store.study_card(qkv).schedule.is_new
     assert store.introduced_count(date(2026, 3, 1)) == 0
+
+
+def test_the_store_applies_the_decision_to_the_schedule_it_reads(store: Store) -> None:
+    qkv = pk_of(store, "qkv")
+    grade(store, qkv, Grade.PERFECT, date(2026, 3, 1))
+    seen: list[Schedule] = []
+
+    def decide(before: Schedule) -> ReviewLog:
+        seen.append(before)
+        return grade_effect(before, Grade.DIFFICULT, date(2026, 3, 2))
+
+    recorded = store.record_review(
+        qkv, decide, reviewed_at=at(date(2026, 3, 2)), explanation="", duration_ms=5
+    )
+    assert seen == [recorded.before]
+    assert (seen[0].repetitions, seen[0].due_on) == (1, date(2026, 3, 2))
+    assert store.study_card(qkv).schedule == recorded.after
+    row = store.conn.execute(
+        "SELECT grade, kind, repetitions_before, interval_after, due_after FROM reviews WHERE id = ?",
+        [recorded.review_id],
+    ).fetchone()
+    assert row == (3, "scheduled", 1, 6, "2026-03-08")
+
+    def refuse(before: Schedule) -> ReviewLog:
+        raise ValueError("no")
+
+    with pytest.raises(ValueError, match="no"):
+        store.record_review(qkv, refuse, reviewed_at=at(TODAY), explanation="", duration_ms=5)
+    assert store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 2  # nothing half-written
+    assert not store.conn.in_transaction
 
 
 def test_a_second_grade_the_same_day_is_a_redrill_that_changes_nothing(store: Store) -> None:
@@ -196,7 +274,7 @@ def test_a_second_grade_the_same_day_is_a_redrill_that_changes_nothing(store: St
     grade(store, qkv, Grade.EASY_ONCE_SEEN, TODAY)
     after_first = store.study_card(qkv).schedule
     redrill = grade(store, qkv, Grade.PERFECT, TODAY)
-    assert redrill.kind == "redrill"  # type: ignore[attr-defined]
+    assert redrill.kind == "redrill"
     assert store.study_card(qkv).schedule == after_first
 
 
@@ -318,3 +396,24 @@ def test_a_damaged_database_is_a_sentence_not_a_traceback(store: Store) -> None:
     store.conn.execute("ALTER TABLE cards RENAME TO cards_gone")
     with pytest.raises(StoreError):
         store.due_card_ids(TODAY, SessionFilter())
+
+
+def test_the_deck_check_and_the_busy_timeout_live_at_the_edge(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizcards.cli.common import busy_timeout_seconds, require_deck
+    from quizcards.core.errors import QuizError
+
+    require_deck(store, "attention")
+    require_deck(store, None)  # no --deck given
+    with pytest.raises(QuizError) as caught:
+        require_deck(store, "nope")
+    assert str(caught.value) == "there is no deck named 'nope'; quiz decks lists them."
+    monkeypatch.delenv("QUIZCARDS_BUSY_TIMEOUT", raising=False)
+    assert busy_timeout_seconds() == 5.0
+    monkeypatch.setenv("QUIZCARDS_BUSY_TIMEOUT", " 0.25 ")
+    assert busy_timeout_seconds() == 0.25
+    for bad in ("3601", "-1", "nan", "soon"):
+        monkeypatch.setenv("QUIZCARDS_BUSY_TIMEOUT", bad)
+        with pytest.raises(QuizError, match="is not a number of seconds from 0 to 3600"):
+            busy_timeout_seconds()

@@ -1,4 +1,4 @@
-"""What every command shares: settings, the clock, the store, and errors turned into exit codes."""
+"""What every command shares: settings, the clock and environment, the store, errors as exit codes."""
 
 from __future__ import annotations
 
@@ -24,6 +24,8 @@ S = TypeVar("S", bound="BaseStore")
 
 DB_FILENAME = "quizcards.db"
 DEFAULT_NEW_PER_DAY = 10
+# How long a write waits for another process's transaction (seconds); the fault tests lower it.
+BUSY_TIMEOUT_VARIABLE = "QUIZCARDS_BUSY_TIMEOUT"
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,6 +61,22 @@ def local_day(moment: datetime) -> date:
     return moment.astimezone().date()
 
 
+def busy_timeout_seconds() -> float:
+    """QUIZCARDS_BUSY_TIMEOUT, checked, or the store's default wait."""
+    from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
+
+    value = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
+    if not value:
+        return BUSY_TIMEOUT_SECONDS
+    try:
+        seconds = float(value)
+    except ValueError:
+        seconds = -1.0
+    if not 0 <= seconds <= 3600:
+        raise QuizError(f"{BUSY_TIMEOUT_VARIABLE}={value!r} is not a number of seconds from 0 to 3600.")
+    return seconds
+
+
 def settings_of(ctx: typer.Context) -> Settings:
     settings = ctx.find_root().obj
     if not isinstance(settings, Settings):  # a command invoked without the app's callback
@@ -91,7 +109,15 @@ def _open(store_class: type[S], ctx: typer.Context, *, mode: Mode, create: bool)
         mode=mode,
         create=create,
         create_folder=create and settings.db_is_default,
+        busy_timeout=busy_timeout_seconds(),
+        now=clock(),  # names the backup taken before an upgrade
     )
+
+
+def require_deck(store: BaseStore, slug: str | None) -> None:
+    """Refuse a --deck that names no deck (None, no --deck, is fine)."""
+    if slug is not None and not store.deck_exists(slug):
+        raise QuizError(f"there is no deck named '{slug}'; quiz decks lists them.")
 
 
 def report_error(error: QuizError) -> None:

@@ -1,4 +1,4 @@
-"""SM-2 arithmetic: grades, a card's schedule, and the one verb that moves it, review().
+"""SM-2 arithmetic: grades, a card's schedule, and the one verb that moves it, review() -> (schedule, log).
 
 This is Piotr Wozniak's original SM-2, steps 1-7, as described in P. A. Wozniak,
 *Optimization of learning*, Master's thesis, University of Technology in
@@ -46,7 +46,12 @@ Readings of the paper, each a choice where its text allows more than one:
    actual review date plus the new interval, however late the review was.
 7. Step 7 (re-drill the same day every card graded below 4 until it scores 4)
    belongs to the session, which owns the day's queue; re-drills never call
-   :func:`review`. The rule itself lives here as :func:`needs_redrill`.
+   :func:`review`. The rule itself lives here as :func:`needs_redrill`, and a
+   re-drill's :class:`ReviewLog` says ``kind="redrill"`` with ``after == before``.
+
+Like py-fsrs's ``review_card(card, rating, when) -> (card, log)``, :func:`review`
+returns the new schedule and a :class:`ReviewLog` of what it did; the store
+writes that log as it is. :func:`replay` folds the log back into a schedule.
 
 Exact arithmetic: every EF step is a multiple of 0.02, so EF is kept as an
 integer number of hundredths (250 = 2.5) and the interval product is
@@ -77,6 +82,8 @@ __all__ = [
     "NEW",
     "CardState",
     "Grade",
+    "ReviewKind",
+    "ReviewLog",
     "Schedule",
     "card_state",
     "needs_redrill",
@@ -175,9 +182,29 @@ def needs_redrill(grade: Grade | int) -> bool:
     return parse_grade(grade) < Grade.HESITANT
 
 
-def review(schedule: Schedule, grade: Grade | int, reviewed_on: date) -> Schedule:
-    """The schedule after one scheduled review graded `grade` on `reviewed_on`."""
+# A scheduled review moves the schedule; a re-drill (SM-2 step 7, the same day) is logged only.
+ReviewKind = Literal["scheduled", "redrill"]
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLog:
+    """One grade as the review log keeps it: when, which kind, and the schedule before and after."""
+
+    grade: Grade
+    reviewed_on: date
+    kind: ReviewKind
+    before: Schedule
+    after: Schedule
+
+
+def review(schedule: Schedule, grade: Grade | int, reviewed_on: date) -> tuple[Schedule, ReviewLog]:
+    """The schedule after one scheduled review graded `grade` on `reviewed_on`, and its log entry."""
     quality = parse_grade(grade)
+    after = _reviewed(schedule, quality, reviewed_on)
+    return after, ReviewLog(quality, reviewed_on, "scheduled", schedule, after)
+
+
+def _reviewed(schedule: Schedule, quality: Grade, reviewed_on: date) -> Schedule:
     if quality >= Grade.DIFFICULT:
         repetitions = schedule.repetitions + 1
         interval_days = _next_interval_days(schedule)
@@ -203,7 +230,7 @@ def replay(reviews: Iterable[tuple[int, date]], start: Schedule = NEW) -> Schedu
     """The schedule reached by applying review() to each (grade, date) in order."""
     schedule = start
     for grade, reviewed_on in reviews:
-        schedule = review(schedule, grade, reviewed_on)
+        schedule = _reviewed(schedule, parse_grade(grade), reviewed_on)
     return schedule
 
 

@@ -1,25 +1,54 @@
-"""Which cards today, in what order, re-drills and undo: plain Python, no I/O.
+"""Today's session: which cards, in what order, re-drills, bury/undo and the new-card top-up; no I/O.
 
 The queue holds due cards first (most overdue first), then new cards in deck
 order, then cards still owed a same-day re-drill. SM-2's step 7 is applied
 here: a card graded below 4 goes to the back of the queue and comes back until
 it is graded 4 or 5. Re-drills are logged by the caller but change nothing in
-the card's schedule; that rule is ``grade_effect``.
+the card's schedule; that rule is ``grade_effect``, which the store applies to
+the schedule it reads inside its write (``grading``), so two processes grading
+the same card at once still agree on which grade was the day's first.
 """
 
 from __future__ import annotations
 
 from collections import Counter, deque
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
 from typing import Literal
 
-from quizcards.core.scheduler import Grade, Schedule, needs_redrill, parse_grade, review
+from quizcards.core.scheduler import (
+    Grade,
+    ReviewKind,
+    ReviewLog,
+    Schedule,
+    needs_redrill,
+    parse_grade,
+    review,
+)
 
-ReviewKind = Literal["scheduled", "redrill"]
+__all__ = [
+    "NewCardPlan",
+    "Outlook",
+    "PastExplanation",
+    "QueueEntry",
+    "Reason",
+    "RecordedReview",
+    "Remaining",
+    "ReviewKind",  # defined in core.scheduler with ReviewLog; re-exported for older imports
+    "Session",
+    "SessionFilter",
+    "StudyCard",
+    "Tally",
+    "build_queue",
+    "grade_effect",
+    "grading",
+    "new_card_allowance",
+    "new_cards_owed",
+]
+
 Reason = Literal["due", "new", "redrill"]
 
 
@@ -66,6 +95,45 @@ class SessionFilter:
 
 
 @dataclass(frozen=True, slots=True)
+class NewCardPlan:
+    """What decides today's new cards, kept to top the session up when a new card is buried."""
+
+    daily_new: int
+    selection: SessionFilter
+    limit: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class Outlook:
+    """What is waiting after today: the next due date and the new cards left."""
+
+    next_due_on: date | None
+    next_due_count: int
+    new_waiting: int
+    due_now: int = 0  # due today or overdue, not buried: left undone when a session stops early
+
+
+@dataclass(frozen=True, slots=True)
+class RecordedReview:
+    """A grade as it was logged: its row id in the review log, and the log entry itself."""
+
+    review_id: int
+    log: ReviewLog
+
+    @property
+    def kind(self) -> ReviewKind:
+        return self.log.kind
+
+    @property
+    def before(self) -> Schedule:
+        return self.log.before
+
+    @property
+    def after(self) -> Schedule:
+        return self.log.after
+
+
+@dataclass(frozen=True, slots=True)
 class Remaining:
     """How many cards of each kind are still in the queue."""
 
@@ -107,12 +175,26 @@ def new_card_allowance(daily_limit: int, introduced_today: int) -> int:
     return max(0, daily_limit - introduced_today)
 
 
-def grade_effect(schedule: Schedule, grade: Grade | int, reviewed_on: date) -> tuple[ReviewKind, Schedule]:
+def new_cards_owed(session: Session, buried: QueueEntry, plan: NewCardPlan, introduced_today: int) -> int:
+    """How many more new cards may join after a bury: a buried new card was not introduced, so its
+    place in today's allowance goes to the next one (never under a --limit, which caps the session)."""
+    if buried.reason != "new" or plan.limit is not None:
+        return 0
+    return max(0, new_card_allowance(plan.daily_new, introduced_today) - session.remaining().new)
+
+
+def grade_effect(schedule: Schedule, grade: Grade | int, reviewed_on: date) -> ReviewLog:
     """A card's first grade of the day moves its schedule; later ones are re-drills."""
     valid = parse_grade(grade)
     if schedule.last_reviewed_on == reviewed_on:
-        return "redrill", schedule
-    return "scheduled", review(schedule, valid, reviewed_on)
+        return ReviewLog(valid, reviewed_on, "redrill", schedule, schedule)
+    return review(schedule, valid, reviewed_on)[1]
+
+
+def grading(grade: Grade | int, reviewed_on: date) -> Callable[[Schedule], ReviewLog]:
+    """``grade_effect`` of this grade, as a function of the schedule the store finds when it writes."""
+    valid = parse_grade(grade)
+    return lambda before: grade_effect(before, valid, reviewed_on)
 
 
 def build_queue(
@@ -238,6 +320,10 @@ class Session:
     def holds(self, pk: int) -> bool:
         """Whether the card is still waiting in the queue (or was buried today)."""
         return pk in self._buried or any(pair[0] == pk for pair in self._queue)
+
+    def top_up(self, waiting: Iterable[int], count: int) -> None:
+        """The first ``count`` waiting new cards not yet in the session, placed as ``add_new`` does."""
+        self.add_new([pk for pk in waiting if not self.holds(pk)][: max(0, count)])
 
     def add_new(self, pks: Iterable[int]) -> None:
         """More new cards, placed after the due and new ones, before the re-drills."""

@@ -1,4 +1,4 @@
-"""Renderables of the review session.
+"""Renderables of the review session: the card, the answer, the grade given and the summary.
 
 What the first card needs is imported here; the rest (tables for the grade legend
 and the summary) where it is used, to keep the first question quick to appear.
@@ -17,9 +17,9 @@ from rich.text import Text
 
 from quizcards.adapters.sanitize import clean_line
 from quizcards.core.scheduler import Grade
-from quizcards.core.session import PastExplanation, Remaining, StudyCard, Tally
+from quizcards.core.session import Outlook, PastExplanation, RecordedReview, Remaining, StudyCard, Tally
 from quizcards.render import markdown, text
-from quizcards.store import Outlook, RecordedReview
+from quizcards.render.words import plural
 
 GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 
@@ -107,10 +107,8 @@ def graded(recorded: RecordedReview, grade: Grade) -> Text:
     if recorded.kind == "redrill":
         out.append(" · re-drill logged; the schedule is unchanged", style="dim")
         return out
-    days = recorded.after.interval_days
     due_on = recorded.after.due_on.isoformat() if recorded.after.due_on else "?"
-    plural = "s" if days != 1 else ""
-    out.append(f" · next review in {days} day{plural} ({due_on})", style="dim")
+    out.append(f" · next review in {plural(recorded.after.interval_days, 'day')} ({due_on})", style="dim")
     if grade < Grade.HESITANT:
         out.append(" · again later today", style="dim")
     return out
@@ -121,12 +119,12 @@ def nothing_due(outlook: Outlook, today: date) -> Text:
     if outlook.next_due_on is not None:
         days = (outlook.next_due_on - today).days
         out.append(
-            f" Next: {outlook.next_due_count} card{'s' if outlook.next_due_count != 1 else ''} "
-            f"on {outlook.next_due_on.isoformat()} (in {days} day{'s' if days != 1 else ''})."
+            f" Next: {plural(outlook.next_due_count, 'card')} "
+            f"on {outlook.next_due_on.isoformat()} (in {plural(days, 'day')})."
         )
     if outlook.new_waiting:
         out.append(
-            f" {outlook.new_waiting} new card{'s' if outlook.new_waiting != 1 else ''} waiting "
+            f" {plural(outlook.new_waiting, 'new card')} waiting "
             "(today's allowance of new cards is used up or buried; --new N allows more)."
         )
     elif outlook.next_due_on is None:

@@ -1,13 +1,24 @@
-"""The only package that speaks SQL: the SQLite store, rows <-> dataclasses.
+"""The only package that speaks SQL: the SQLite store, rows <-> core values.
 
 ``Store`` is one class assembled from query families, one module each, so that
 every SQL statement of quizcards lives under ``quizcards.store`` and nowhere else.
 Each module here imports only the standard library and the core types at load
-time (sqlite-utils is loaded on demand), so opening a store stays cheap.
+time (sqlite-utils is loaded on demand), so opening a store stays cheap. The
+store reads no clock and no environment: today, now, backup stamps and the busy
+timeout are passed in.
 
-``BaseStore`` alone opens, migrates and writes a database and runs the review
-session; ``Store`` adds the families behind the other commands. ``Store`` is
-loaded on first use (PEP 562), so `quiz review`, which needs only
+- ``connection``: one live connection, transactions, SQLite errors as sentences
+- ``opening``: open a file (header check, configure, migrate), or a memory store
+- ``migrations``: the schema's history, one named function per change
+- ``rows``: rows <-> core values (days, UTC times, schedules, study cards)
+- ``backups``: the online backup, automatic backups and every backup's name
+- ``queue``: what today's session draws; ``reviews``: the review log's writes
+- ``imports``: stored decks and cards, and an import written in one transaction
+- ``base``: ``BaseStore``, all that `quiz review` needs
+- ``cards``, ``stats``, ``export``, ``maintenance``: the other commands' queries
+- ``assembly``: ``Store``, every family in one class
+
+``Store`` is loaded on first use (PEP 562), so `quiz review`, which needs only
 ``BaseStore``, starts without importing the families and what they import.
 """
 
@@ -16,15 +27,11 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from quizcards.core.listings import DeckSummary
-from quizcards.store.base import (
-    BACKUPS_KEPT,
-    BUSY_TIMEOUT_SECONDS,
-    BaseStore,
-    Mode,
-    Outlook,
-    RecordedReview,
-    utc_timestamp,
-)
+from quizcards.store.backups import BACKUPS_KEPT
+from quizcards.store.base import BaseStore
+from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
+from quizcards.store.opening import Mode
+from quizcards.store.rows import utc_timestamp
 
 if TYPE_CHECKING:
     from quizcards.store.assembly import Store
@@ -44,8 +51,6 @@ __all__ = [
     "BaseStore",
     "DeckSummary",
     "Mode",
-    "Outlook",
-    "RecordedReview",
     "Store",
     "utc_timestamp",
 ]

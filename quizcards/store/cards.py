@@ -8,7 +8,9 @@ from datetime import date
 
 from quizcards.core.days import parse_day
 from quizcards.core.listings import CardListing, CardRecord, PastReview
-from quizcards.store.base import BaseStore, _schedule, _study_card
+from quizcards.store.base import BaseStore
+from quizcards.store.rows import schedule_of as _schedule
+from quizcards.store.rows import study_card_of as _study_card
 
 _SCHEDULE_COLUMNS = (
     "c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses, c.reviews, c.last_reviewed_on"
@@ -51,7 +53,7 @@ class CardQueries(BaseStore):
                 question=row["question"],
                 tags=tuple(json.loads(row["tags"])),
                 retired=bool(row["retired"]),
-                schedule=_schedule(tuple(row)[5:]),
+                schedule=_schedule(row),
             )
             for row in rows
         ]

@@ -20,7 +20,8 @@ from quizcards.core.checks import (
     UnreadableLog,
     check_card,
 )
-from quizcards.store.base import BaseStore, _describe
+from quizcards.store.base import BaseStore
+from quizcards.store.connection import describe as _describe
 
 # The columns are fixed names, never values.
 _CARDS_CHECKED = (
@@ -39,7 +40,7 @@ class MaintenanceQueries(BaseStore):
         try:
             self.conn.execute("BEGIN")
         except sqlite3.Error as error:
-            raise _describe(error, self.path) from None
+            raise self._describe(error) from None
         try:
             yield
         finally:

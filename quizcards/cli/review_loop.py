@@ -1,0 +1,177 @@
+"""The review's interactive loop: each card asked, explained, revealed and graded, undone or buried."""
+
+from __future__ import annotations
+
+import time
+from datetime import date
+from typing import TYPE_CHECKING
+
+from quizcards.cli.common import clock, local_day
+from quizcards.cli.daily_backup import DailyBackup, report_backup
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizcards.adapters.terminal import KeyReader
+    from quizcards.core.session import NewCardPlan, QueueEntry, Session, StudyCard
+    from quizcards.store import BaseStore
+
+GRADE_KEYS = frozenset("012345")
+
+
+class Quit(Exception):
+    """The learner asked to stop (q, Ctrl-C or Ctrl-D)."""
+
+
+def drive(
+    session: Session,
+    store: BaseStore,
+    console: Console,
+    today: date,
+    *,
+    backup: DailyBackup | None,
+    plan: NewCardPlan,
+) -> None:
+    """Work through the session until it is done; raises Quit when the learner stops early."""
+    from quizcards.adapters.terminal import single_keys
+    from quizcards.core.scheduler import parse_grade
+    from quizcards.core.session import grading
+    from quizcards.render import review as render
+
+    while True:
+        entry = session.current
+        if entry is None:
+            if session.position > 0 and _offer_last_undo(console):
+                _undo(session, store, console, today)
+                continue
+            return
+        card = store.study_card(entry.pk)
+        console.print()
+        console.rule(render.session_header(card, session.position + 1, session.remaining()))
+        console.print(render.question_panel(card, entry.reason))
+        if backup is not None:
+            backup.start()
+        started = time.monotonic()
+        explanation = _read_explanation(console, list(card.hints))
+        elapsed_ms = int((time.monotonic() - started) * 1000)
+        with single_keys() as keys:
+            _reveal(console, store, card, explanation)
+            action = _read_action(keys, console, can_undo=session.position > 0)
+        if action == "q":
+            raise Quit
+        if backup is not None:
+            report_backup(console, backup.wait())  # before the session's first write
+        if action == "u":
+            _undo(session, store, console, today)
+            continue
+        if action == "s":
+            _bury(session, store, entry, today, plan)
+            console.print("  buried until tomorrow.", style="dim")
+            continue
+        grade = parse_grade(int(action))
+        reviewed_at = clock()
+        recorded = store.record_review(
+            entry.pk,
+            # A session that runs past midnight grades on the new day: due = that day + interval.
+            grading(grade, local_day(reviewed_at)),
+            reviewed_at=reviewed_at,
+            explanation=explanation,
+            duration_ms=elapsed_ms,
+        )
+        session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
+        console.print(render.graded(recorded, grade))
+
+
+def _undo(session: Session, store: BaseStore, console: Console, today: date) -> None:
+    review_id = session.undo()
+    if review_id is None:
+        return
+    store.undo_review(review_id)
+    undone = session.current
+    if undone is not None:
+        store.unbury(undone.pk, today)  # buried after that grade: the undo brings it back
+    console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
+
+
+def _offer_last_undo(console: Console) -> bool:
+    """After the last card: one chance to take its grade back before the summary."""
+    from rich.text import Text
+
+    from quizcards.adapters.terminal import single_keys
+
+    console.print(Text("That was the last card. u undo its grade · any other key to finish.", style="dim"))
+    with single_keys() as keys:
+        try:
+            return keys.read().lower() == "u"
+        except KeyboardInterrupt:
+            return False
+
+
+def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, plan: NewCardPlan) -> None:
+    from quizcards.core.session import new_cards_owed
+
+    session.bury()
+    store.bury(entry.pk, today)
+    owed = new_cards_owed(session, entry, plan, store.introduced_count(today))
+    if owed:
+        # The cards still queued come first in deck order: read past them to the next owed ones.
+        waiting = store.new_card_ids(today, plan.selection, owed + session.remaining().new)
+        session.top_up(waiting, owed)
+
+
+def _read_explanation(console: Console, hints: list[str]) -> str:
+    """Lines typed by the learner until an empty line; 'h' alone shows the next hint."""
+    from quizcards.adapters.terminal import enable_line_editing
+    from quizcards.render import review as render
+
+    enable_line_editing()
+    shown = 0
+    console.print(render.input_instructions(len(hints)))
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("> " if not lines else "  ")
+        except (EOFError, KeyboardInterrupt):
+            raise Quit from None
+        if line.strip().lower() == "h":
+            if shown < len(hints):
+                console.print(render.hint(shown + 1, hints[shown]))
+                shown += 1
+            else:
+                console.print("  (no more hints)", style="dim")
+            continue
+        if not line.strip():
+            return "\n".join(lines).strip()
+        lines.append(line.rstrip())
+
+
+def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: str) -> None:
+    from quizcards.core.explanation import covered_points
+    from quizcards.render import review as render
+
+    console.print(render.answer_panel(card))
+    checklist = render.points_checklist(covered_points(card.points, explanation), typed=bool(explanation))
+    if checklist is not None:
+        console.print(checklist)
+    past = store.last_explanation(card.pk)
+    if past is not None:
+        console.print(render.previous_explanation(past))
+    console.print(render.grade_legend())
+
+
+def _read_action(keys: KeyReader, console: Console, *, can_undo: bool) -> str:
+    """A grade 0-5, or u / s / q; Ctrl-C and Ctrl-D quit."""
+    while True:
+        try:
+            key = keys.read()
+        except KeyboardInterrupt:
+            return "q"
+        if key in ("", "\x03", "\x04"):
+            return "q"
+        key = key.lower()
+        if key in GRADE_KEYS or key in ("s", "q"):
+            return key
+        if key == "u":
+            if can_undo:
+                return key
+            console.print("  nothing to undo yet.", style="dim")

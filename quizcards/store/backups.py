@@ -1,0 +1,133 @@
+"""Copies of the database: SQLite's online backup, and the one naming scheme of every backup.
+
+Automatic backups are ``STEM-YYYYMMDD-HHMMSS-REASON.db`` in the ``backups``
+folder beside the database (REASON is ``daily`` or ``before-<what>``); the
+last ``BACKUPS_KEPT`` of them are kept. A copy made by `quiz backup` is
+``STEM-YYYYMMDD-HHMMSS.db`` (``-2``, ``-3``... when the name is taken), and is
+never pruned. The store reads no clock: every stamp is passed in, made from
+the caller's clock by ``stamp`` or ``daily_stamp``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sqlite3
+from datetime import date, datetime
+from pathlib import Path
+
+from quizcards.core.errors import StoreError
+from quizcards.store.connection import Connection
+
+BACKUPS_KEPT = 7
+BACKUPS_FOLDER = "backups"
+
+
+def stamp(moment: datetime) -> str:
+    """YYYYMMDD-HHMMSS of a moment in local time: the form backup names carry."""
+    return moment.astimezone().strftime("%Y%m%d-%H%M%S")
+
+
+def day_stamp(day: date) -> str:
+    """YYYYMMDD: how a day's backups are found (``has_backup``)."""
+    return day.strftime("%Y%m%d")
+
+
+def daily_stamp(day: date) -> str:
+    """The stamp of a day's automatic backup: that day at midnight, so there is one a day."""
+    return day_stamp(day) + "-000000"
+
+
+def free_copy_path(folder: Path, database_stem: str, moment_stamp: str) -> Path:
+    """Where `quiz backup` puts a copy: folder/STEM-STAMP.db, or STEM-STAMP-2.db... if that is taken."""
+    stem = f"{database_stem}-{moment_stamp}"
+    candidate = folder / f"{stem}.db"
+    number = 2
+    while candidate.exists():
+        candidate = folder / f"{stem}-{number}.db"
+        number += 1
+    return candidate
+
+
+class Backups(Connection):
+    """Backing up the open database: on request, automatically, and the automatic ones kept."""
+
+    def backup_to(self, target: Path) -> None:
+        """A consistent copy of the live database, through SQLite's online backup API."""
+        if target.exists():
+            raise StoreError(f"{target} already exists; choose another name for the backup.")
+        if not target.parent.is_dir():
+            raise StoreError(f"cannot write {target}: the folder {target.parent} does not exist.")
+        # Named for this process: two reviews starting at once may both take the daily backup.
+        partial = target.with_name(f".{target.name}.{os.getpid()}.partial")
+        try:
+            destination = sqlite3.connect(partial)
+            try:
+                self.conn.backup(destination)
+                # A backup is one self-contained file: no -wal or -shm beside it.
+                destination.execute("PRAGMA journal_mode = DELETE")
+            finally:
+                destination.close()
+            partial.replace(target)
+        except sqlite3.Error as error:
+            partial.unlink(missing_ok=True)
+            raise self._describe(error, target) from None
+        except OSError as error:
+            partial.unlink(missing_ok=True)
+            raise StoreError(f"cannot write the backup {target}: {error.strerror}.") from None
+
+    def backups_dir(self) -> Path:
+        assert self.path is not None
+        return self.path.parent / BACKUPS_FOLDER
+
+    def _automatic_backups(self) -> list[tuple[Path, str]]:
+        """This database's automatic backups with their stamps, oldest first.
+
+        Only names this store writes count (``STEM-YYYYMMDD-HHMMSS-daily.db`` or
+        ``...-before-MIGRATION.db``): another database's backups in the same folder
+        (``quiz-work.db`` beside ``quiz.db``) and copies made by `quiz backup` are never
+        pruned. Age is the file's modification time, then its name.
+        """
+        assert self.path is not None
+        folder = self.backups_dir()
+        pattern = re.compile(re.escape(self.path.stem) + r"-(\d{8}-\d{6})-(?:daily|before-[\w.-]+)\.db")
+        found: list[tuple[int, str, Path, str]] = []
+        with contextlib.suppress(OSError):
+            for entry in folder.iterdir():
+                match = pattern.fullmatch(entry.name)
+                if match and entry.is_file():
+                    found.append((entry.stat().st_mtime_ns, entry.name, entry, match[1]))
+        return [(entry, found_stamp) for _, _, entry, found_stamp in sorted(found)]
+
+    def backup_automatically(self, reason: str, *, stamp: str) -> Path | None:
+        """Copy the database into the backups folder beside it, keeping the last BACKUPS_KEPT.
+
+        reason is "daily" or "before-<what>"; stamp is YYYYMMDD-HHMMSS (see ``stamp``).
+        A backup of that name already there is the one asked for: it is not taken twice.
+        """
+        if self.path is None:
+            return None
+        folder = self.backups_dir()
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the backups folder {folder}: {error.strerror}.") from None
+        target = folder / f"{self.path.stem}-{stamp}-{reason}.db"
+        if target.exists():
+            return target
+        self.backup_to(target)
+        for old, _ in self._automatic_backups()[:-BACKUPS_KEPT]:
+            with contextlib.suppress(OSError):  # an old copy that cannot go now goes next time
+                old.unlink(missing_ok=True)
+        return target
+
+    def has_backup(self, fragment: str) -> bool:
+        """Whether an automatic backup's stamp starts with fragment (a day: YYYYMMDD)."""
+        if self.path is None:
+            return True
+        return any(found.startswith(fragment) for _, found in self._automatic_backups())
+
+    def has_daily_backup(self, day: date) -> bool:
+        """Whether the day already has an automatic backup (the daily one, or one before an upgrade)."""
+        return self.has_backup(day_stamp(day))

@@ -1,0 +1,171 @@
+"""What today's session draws: due, new and re-drill card ids, the outlook, and the cards themselves.
+
+The session holds card ids only; each card's text is read when it comes up
+(``study_card``). Every filter clause is fixed text and every value a parameter.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import TYPE_CHECKING, Any
+
+from quizcards.core.days import parse_day
+from quizcards.core.errors import StoreError
+from quizcards.core.session import Outlook, PastExplanation, SessionFilter, StudyCard
+from quizcards.store.connection import Connection
+from quizcards.store.rows import study_card_of
+
+if TYPE_CHECKING:  # `quiz decks` alone needs it, not the review
+    from quizcards.core.listings import DeckSummary
+
+
+class Queue(Connection):
+    """The queries behind today's queue and what the review shows of each card."""
+
+    def deck_summaries(self, today: date) -> list[DeckSummary]:
+        from quizcards.core.listings import DeckSummary
+
+        rows = self._query(
+            """
+            SELECT d.slug, d.title,
+                   count(c.id) FILTER (WHERE c.retired = 0) AS cards,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NULL) AS new,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on <= :today) AS due,
+                   count(c.id) FILTER (WHERE c.retired = 1) AS retired
+            FROM decks d LEFT JOIN cards c ON c.deck = d.slug
+            GROUP BY d.slug ORDER BY d.position
+            """,
+            {"today": today.isoformat()},
+        )
+        return [DeckSummary(**dict(row)) for row in rows]
+
+    def deck_exists(self, slug: str) -> bool:
+        return bool(self._query("SELECT 1 FROM decks WHERE slug = ?", [slug]))
+
+    def card_count(self) -> int:
+        return int(self._query("SELECT count(*) FROM cards")[0][0])
+
+    def tag_exists(self, tag: str) -> bool:
+        """Whether any card, or any deck, carries the tag."""
+        row = self._run(
+            """
+            SELECT EXISTS (SELECT 1 FROM cards c, json_each(c.tags) WHERE c.retired = 0 AND value = :tag)
+                OR EXISTS (SELECT 1 FROM decks d, json_each(d.tags) WHERE value = :tag)
+            """,
+            {"tag": tag},
+        ).fetchone()
+        return bool(row[0])
+
+    def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
+        clauses = ["c.retired = 0"]
+        parameters: dict[str, Any] = {}
+        if selection.deck is not None:
+            clauses.append("c.deck = :deck")
+            parameters["deck"] = selection.deck
+        if selection.tag is not None:
+            clauses.append(
+                "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = :tag) OR "
+                "EXISTS (SELECT 1 FROM decks t, json_each(t.tags) WHERE t.slug = c.deck AND value = :tag))"
+            )
+            parameters["tag"] = selection.tag
+        return " AND ".join(clauses), parameters
+
+    def due_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
+        where, parameters = self._filter_sql(selection)
+        rows = self._run(
+            f"""
+            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck
+            WHERE {where} AND c.due_on IS NOT NULL AND c.due_on <= :today
+              AND (c.buried_on IS NULL OR c.buried_on <> :today)
+            ORDER BY c.due_on, d.position, c.position
+            """,  # the clauses are fixed text; every value is a parameter
+            {**parameters, "today": today.isoformat()},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def new_card_ids(self, today: date, selection: SessionFilter, limit: int) -> list[int]:
+        if limit <= 0:
+            return []
+        where, parameters = self._filter_sql(selection)
+        # CROSS JOIN keeps decks the outer loop: decks_position, then each deck's new cards from
+        # cards_due, read only up to the limit (m003). Left to itself the planner sorts them all first.
+        rows = self._run(
+            f"""
+            SELECT c.id FROM decks d CROSS JOIN cards c ON c.deck = d.slug
+            WHERE {where} AND c.due_on IS NULL
+              AND (c.buried_on IS NULL OR c.buried_on <> :today)
+            ORDER BY d.position, c.position LIMIT :limit
+            """,  # the clauses are fixed text; every value is a parameter
+            {**parameters, "today": today.isoformat(), "limit": limit},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def redrill_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
+        """Cards whose latest grade today was below 4: SM-2 step 7 owes them a repeat."""
+        where, parameters = self._filter_sql(selection)
+        rows = self._run(
+            f"""
+            SELECT c.id FROM reviews r JOIN cards c ON c.id = r.card
+            WHERE r.reviewed_on = :today AND {where}
+              AND (c.buried_on IS NULL OR c.buried_on <> :today)
+              AND r.id = (SELECT max(id) FROM reviews WHERE card = r.card)
+              AND r.grade < 4
+            ORDER BY r.id
+            """,  # the clauses are fixed text; every value is a parameter
+            {**parameters, "today": today.isoformat()},
+        ).fetchall()
+        return [row[0] for row in rows]
+
+    def introduced_count(self, today: date) -> int:
+        """New cards first graded today, across the whole collection."""
+        return int(
+            self._run("SELECT count(*) FROM cards WHERE introduced_on = ?", [today.isoformat()]).fetchone()[0]
+        )
+
+    def outlook(self, today: date, selection: SessionFilter) -> Outlook:
+        where, parameters = self._filter_sql(selection)
+        row = self._run(
+            f"""
+            SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
+                   count(*) FILTER (WHERE c.due_on IS NULL),
+                   count(*) FILTER (WHERE c.due_on <= :today
+                                    AND (c.buried_on IS NULL OR c.buried_on <> :today))
+            FROM cards c WHERE {where}
+            """,  # the clauses are fixed text; every value is a parameter
+            {**parameters, "today": today.isoformat()},
+        ).fetchone()
+        next_due = parse_day(row[0])
+        next_count = 0
+        if next_due is not None:
+            next_count = self._run(
+                f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",
+                {**parameters, "day": row[0]},
+            ).fetchone()[0]
+        return Outlook(next_due, int(next_count), int(row[1]), int(row[2]))
+
+    def study_card(self, pk: int) -> StudyCard:
+        rows = self._query(
+            """
+            SELECT c.*, d.title AS deck_title FROM cards c JOIN decks d ON d.slug = c.deck
+            WHERE c.id = ?
+            """,
+            [pk],
+        )
+        if not rows:
+            raise StoreError(f"card {pk} is no longer in the database.")
+        return study_card_of(rows[0])
+
+    def last_explanation(self, pk: int, before_review: int | None = None) -> PastExplanation | None:
+        """The learner's most recent typed explanation of a card, with its grade."""
+        rows = self._query(
+            """
+            SELECT explanation, grade, reviewed_on FROM reviews
+            WHERE card = ? AND explanation <> '' AND id < ?
+            ORDER BY id DESC LIMIT 1
+            """,
+            [pk, before_review if before_review is not None else 2**62],
+        )
+        if not rows:
+            return None
+        row = rows[0]
+        return PastExplanation(row["explanation"], row["grade"], date.fromisoformat(row["reviewed_on"]))

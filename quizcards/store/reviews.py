@@ -1,0 +1,288 @@
+"""The review log's writes: a grade and its new schedule in one transaction, undo, bury, bulk history.
+
+There is one INSERT into the review log (``_REVIEW_INSERT``), used by
+``record_review`` for each grade of a session and by ``bulk_insert_reviews``
+for a history computed elsewhere. Which kind a grade is (scheduled, or a
+same-day re-drill) is the core's rule (``core.session.grade_effect``): the
+store applies the caller's decision to the schedule it reads inside its own
+transaction, so two processes grading the same card at once stay correct.
+"""
+
+from __future__ import annotations
+
+import re
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from quizcards.core.days import iso_day
+from quizcards.core.errors import StoreError
+from quizcards.core.scheduler import ReviewLog, Schedule, replay
+from quizcards.core.session import RecordedReview
+from quizcards.store.connection import Connection
+from quizcards.store.rows import SCHEDULE_COLUMNS, schedule_of, utc_timestamp
+
+SCHEDULER_NAME = "sm2"
+# SM-2 never lowers EF below 1.3 nor raises it by more than 0.1 a review; this bound only keeps
+# an exported EF within the range where Python prints hundredths / 100 without an exponent.
+MAX_EASINESS_HUNDREDTHS = 10**15
+
+_REVIEW_INSERT = """
+    INSERT INTO reviews (card, reviewed_at, reviewed_on, grade, kind, explanation,
+        duration_ms, scheduler, repetitions_before, interval_before, easiness_before,
+        due_before, repetitions_after, interval_after, easiness_after, due_after)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class ReviewLogEntry:
+    """One row of the review log as it is written (card is the card's row id)."""
+
+    card: int
+    reviewed_at: str
+    reviewed_on: str
+    grade: int
+    kind: str
+    explanation: str
+    duration_ms: int
+    repetitions_before: int
+    interval_before: int
+    easiness_before: int
+    due_before: str | None
+    repetitions_after: int
+    interval_after: int
+    easiness_after: int
+    due_after: str | None
+    scheduler: str = SCHEDULER_NAME
+
+
+def log_entry(
+    pk: int, log: ReviewLog, *, reviewed_at: datetime, explanation: str, duration_ms: int
+) -> ReviewLogEntry:
+    """The review-log row of one grade of card pk."""
+    before, after = log.before, log.after
+    return ReviewLogEntry(
+        card=pk,
+        reviewed_at=utc_timestamp(reviewed_at),
+        reviewed_on=log.reviewed_on.isoformat(),
+        grade=int(log.grade),
+        kind=log.kind,
+        explanation=explanation,
+        duration_ms=max(0, duration_ms),
+        repetitions_before=before.repetitions,
+        interval_before=before.interval_days,
+        easiness_before=before.easiness_hundredths,
+        due_before=iso_day(before.due_on),
+        repetitions_after=after.repetitions,
+        interval_after=after.interval_days,
+        easiness_after=after.easiness_hundredths,
+        due_after=iso_day(after.due_on),
+    )
+
+
+class Reviews(Connection):
+    """Grades logged, undone and replayed; cards buried for the day."""
+
+    def record_review(
+        self,
+        pk: int,
+        decide: Callable[[Schedule], ReviewLog],
+        *,
+        reviewed_at: datetime,
+        explanation: str,
+        duration_ms: int,
+    ) -> RecordedReview:
+        """Log one grade and move the card's schedule, in one transaction.
+
+        decide turns the card's schedule, as this transaction reads it, into the
+        grade's log entry (``core.session.grading(grade, day)``); a scheduled one
+        also becomes the card's new schedule.
+        """
+        with self._transaction() as conn:
+            cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
+            cursor.row_factory = sqlite3.Row
+            row = cursor.fetchone()
+            if row is None:
+                raise StoreError(f"card {pk} is no longer in the database.")
+            before = schedule_of(row)
+            log = decide(before)
+            entry = log_entry(
+                pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
+            )
+            review_id = int(conn.execute(_REVIEW_INSERT, _values(entry)).lastrowid or 0)
+            if log.kind == "scheduled":
+                introduced = log.reviewed_on if before.is_new else None
+                self._write_schedule(
+                    conn, pk, log.after, introduced_on=introduced, keep_introduced=not before.is_new
+                )
+        return RecordedReview(review_id, log)
+
+    def undo_review(self, review_id: int) -> Schedule:
+        """Delete one logged grade and rebuild its card's schedule from the rest of the log."""
+        with self._transaction() as conn:
+            row = conn.execute("SELECT card FROM reviews WHERE id = ?", [review_id]).fetchone()
+            if row is None:
+                raise StoreError(f"review {review_id} is not in the log; it cannot be undone.")
+            pk = row[0]
+            conn.execute("DELETE FROM reviews WHERE id = ?", [review_id])
+            schedule, introduced = self._rebuilt(conn, pk)
+            self._write_schedule(conn, pk, schedule, introduced_on=introduced)
+        return schedule
+
+    def unbury(self, pk: int, today: date) -> None:
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE cards SET buried_on = NULL WHERE id = ? AND buried_on = ?", [pk, today.isoformat()]
+            )
+
+    def bury(self, pk: int, today: date) -> None:
+        with self._transaction() as conn:
+            conn.execute("UPDATE cards SET buried_on = ? WHERE id = ?", [today.isoformat(), pk])
+
+    def rebuilt_schedule(self, pk: int) -> Schedule:
+        """A card's schedule replayed from its review log (the source of truth)."""
+        return self._rebuilt(self.conn, pk)[0]
+
+    @staticmethod
+    def _rebuilt(conn: sqlite3.Connection, pk: int) -> tuple[Schedule, date | None]:
+        rows = conn.execute(
+            "SELECT grade, reviewed_on FROM reviews WHERE card = ? AND kind = 'scheduled' ORDER BY id",
+            [pk],
+        ).fetchall()
+        history = [(grade, date.fromisoformat(day)) for grade, day in rows]
+        introduced = history[0][1] if history else None
+        return replay(history), introduced
+
+    @staticmethod
+    def _write_schedule(
+        conn: sqlite3.Connection,
+        pk: int,
+        schedule: Schedule,
+        *,
+        introduced_on: date | None,
+        keep_introduced: bool = False,
+    ) -> None:
+        conn.execute(
+            """
+            UPDATE cards SET repetitions = ?, interval_days = ?, easiness_hundredths = ?, due_on = ?,
+                lapses = ?, reviews = ?, last_reviewed_on = ?,
+                introduced_on = CASE WHEN ? THEN introduced_on ELSE ? END
+            WHERE id = ?
+            """,
+            [
+                schedule.repetitions,
+                schedule.interval_days,
+                schedule.easiness_hundredths,
+                iso_day(schedule.due_on),
+                schedule.lapses,
+                schedule.reviews,
+                iso_day(schedule.last_reviewed_on),
+                keep_introduced,
+                iso_day(introduced_on),
+                pk,
+            ],
+        )
+
+    def bulk_insert_reviews(self, entries: Iterable[ReviewLogEntry]) -> int:
+        """Append review rows exactly as given, in one transaction; returns how many.
+
+        Meant for bringing in a history computed elsewhere (and for benchmarks
+        and tests): the cards' schedules are left as they are, so rows that
+        disagree with them are the caller's to reconcile (``repair_schedules``,
+        as `quiz check --repair` does, replays each card's log into its
+        schedule). The entries are consumed as an iterator, so any number of
+        rows fits in memory. Each is checked first, to hold what quizcards
+        itself writes; a bad one is a StoreError naming it, and nothing is added.
+        """
+        count = 0
+
+        def values() -> Iterator[tuple[Any, ...]]:
+            nonlocal count
+            for entry in entries:
+                count += 1
+                yield _checked(entry, count)
+
+        with self._transaction() as conn:
+            conn.executemany(_REVIEW_INSERT, values())
+        return count
+
+
+def _values(entry: ReviewLogEntry) -> tuple[Any, ...]:
+    """An entry's column values in _REVIEW_INSERT's order."""
+    return (
+        entry.card,
+        entry.reviewed_at,
+        entry.reviewed_on,
+        entry.grade,
+        entry.kind,
+        entry.explanation,
+        entry.duration_ms,
+        entry.scheduler,
+        entry.repetitions_before,
+        entry.interval_before,
+        entry.easiness_before,
+        entry.due_before,
+        entry.repetitions_after,
+        entry.interval_after,
+        entry.easiness_after,
+        entry.due_after,
+    )
+
+
+_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _is_day(value: object) -> bool:
+    if not isinstance(value, str) or not _DAY.fullmatch(value):
+        return False
+    try:
+        date.fromisoformat(value)
+    except ValueError:
+        return False
+    return True
+
+
+def _is_count(value: object, limit: int = 2**62) -> bool:
+    return type(value) is int and 0 <= value < limit
+
+
+def _checked(entry: ReviewLogEntry, number: int) -> tuple[Any, ...]:
+    """An entry's column values, once each holds what quizcards itself writes.
+
+    The export readers rely on it: whole numbers, ISO dates and times, and the
+    two kinds, none of which needs quoting in CSV.
+    """
+    problems = []
+    if not _is_count(entry.card):
+        problems.append(f"card {entry.card!r} is not a card's row id")
+    if not isinstance(entry.reviewed_at, str) or not _TIMESTAMP.fullmatch(entry.reviewed_at):
+        problems.append(f"reviewed_at {entry.reviewed_at!r} is not a UTC time like 2026-03-10T09:00:00.000Z")
+    for name in ("reviewed_on", "due_before", "due_after"):
+        value = getattr(entry, name)
+        if not (value is None and name != "reviewed_on") and not _is_day(value):
+            problems.append(f"{name} {value!r} is not a date like 2026-03-10")
+    if not _is_count(entry.grade, 6):
+        problems.append(f"grade {entry.grade!r} is not a whole number from 0 to 5")
+    if entry.kind not in ("scheduled", "redrill"):
+        problems.append(f"kind {entry.kind!r} is neither 'scheduled' nor 'redrill'")
+    if not isinstance(entry.explanation, str) or not isinstance(entry.scheduler, str):
+        problems.append("the explanation and the scheduler must be text")
+    for name in (
+        "duration_ms",
+        "repetitions_before",
+        "interval_before",
+        "repetitions_after",
+        "interval_after",
+    ):
+        if not _is_count(getattr(entry, name)):
+            problems.append(f"{name} {getattr(entry, name)!r} is not a whole number of 0 or more")
+    for name in ("easiness_before", "easiness_after"):
+        if not _is_count(getattr(entry, name), MAX_EASINESS_HUNDREDTHS):
+            problems.append(f"{name} {getattr(entry, name)!r} is not a whole number of hundredths")
+    if problems:
+        raise StoreError(f"review log entry {number} cannot be added: {'; '.join(problems)}.")
+    return _values(entry)
