@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quizcards.adapters.sanitize import json_text
-from quizcards.cli.common import clock, handle_errors, local_day, open_store
+from quizcards.cli.common import clock, handle_errors, local_day, open_store, require_deck
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         today = local_day(clock())
         with open_store(ctx, mode="read") as store:
             if deck is not None:
-                _check_deck(store, deck)
+                require_deck(store, deck)
             listings = store.card_listings(today, deck=deck, tag=tag, due_only=due)
         if as_json:
             from quizcards.core.listings import listing_fields
@@ -78,11 +78,6 @@ def register(app: typer.Typer) -> None:
         make_console().print(card_view(record, today))
 
 
-def _check_deck(store: Store, deck: str) -> None:
-    if not store.deck_exists(deck):
-        raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
-
-
 def _find_card(store: Store, reference: str) -> CardRecord:
     """The card written DECK/ID, or ID alone when exactly one deck has it."""
     deck, slash, card_id = reference.strip().rpartition("/")
@@ -97,7 +92,7 @@ def _find_card(store: Store, reference: str) -> CardRecord:
             raise QuizError(f"several decks have a card '{card_id}'; name one of them: {choices}.")
         deck = decks[0]
     else:
-        _check_deck(store, deck)
+        require_deck(store, deck)
     record = store.card_record(deck, card_id)
     if record is None:
         raise QuizError(

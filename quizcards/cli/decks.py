@@ -11,26 +11,7 @@ from quizcards.adapters.sanitize import json_text
 from quizcards.cli.common import clock, handle_errors, local_day, open_store, settings_of
 
 if TYPE_CHECKING:
-    from quizcards.core.deck import Deck, Problem
-    from quizcards.core.importing import DeckPlan
-    from quizcards.store import Store
-
-
-def plan_imports(store: Store | None, decks: tuple[Deck, ...], paths: list[Path]) -> list[DeckPlan]:
-    """Each deck compared with what the store holds (an absent store holds nothing)."""
-    from quizcards.core.importing import plan_import
-
-    if store is None:
-        return plan_import(decks, {}, lambda slug: {})
-    roots = [str(path.resolve()) for path in paths]
-    return plan_import(decks, store.stored_decks(), store.stored_cards, roots)
-
-
-def print_warnings(problems: tuple[Problem, ...]) -> None:
-    from quizcards.adapters.sanitize import clean
-
-    for problem in problems:
-        typer.echo(clean(problem.with_level()), err=True)
+    pass
 
 
 def register(app: typer.Typer) -> None:
@@ -47,22 +28,18 @@ def register(app: typer.Typer) -> None:
         ] = False,
     ) -> None:
         """Import YAML decks; re-importing an edited deck keeps every card's history."""
-        from quizcards.adapters.sources import load_deck_paths
-        from quizcards.core.deck import DeckError
+        from quizcards.cli.importer import load_decks, plan_imports
         from quizcards.render import make_console
         from quizcards.render.decks import import_table
 
-        result = load_deck_paths(paths)
-        print_warnings(result.warnings)
-        if result.errors:
-            raise DeckError(list(result.errors))
+        decks = load_decks(paths)
         settings = settings_of(ctx)
         if dry_run:
             store = open_store(ctx, mode="read") if settings.db_path.exists() else None
         else:
             store = open_store(ctx, mode="write", create=True)
         try:
-            plans = plan_imports(store, result.decks, paths)
+            plans = plan_imports(store, decks, paths)
             if store is not None and not dry_run:
                 store.apply_import(plans, clock())
         finally:

@@ -9,11 +9,11 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quizcards.cli.common import clock, handle_errors, open_store, settings_of
+from quizcards.cli.common import clock, handle_errors, open_store, require_deck, settings_of
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
-    from quizcards.store import Store
+    pass
 
 
 class ExportFormat(StrEnum):
@@ -46,11 +46,6 @@ def _refuse_the_database(ctx: typer.Context, target: Path | None) -> None:
     companions = {database, *(database.with_name(database.name + s) for s in ("-wal", "-shm", "-journal"))}
     if target.resolve() in companions:
         raise QuizError(f"{target} is the quizcards database itself; choose another file to export to.")
-
-
-def _require_deck(store: Store, deck: str | None) -> None:
-    if deck is not None and not store.deck_exists(deck):
-        raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
 
 
 def _write_records(
@@ -111,7 +106,7 @@ def export_reviews(
 
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
-        _require_deck(store, deck)
+        require_deck(store, deck)
         # Both are generators: only the one the output needs ever runs its query.
         records = (review_record(row) for row in store.iter_review_rows(deck))
         row_batches = (review_value_rows(batch) for batch in store.iter_review_batches(deck))
@@ -131,7 +126,7 @@ def export_cards(
 
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
-        _require_deck(store, deck)
+        require_deck(store, deck)
         _write_records(
             "card",
             CARD_FIELDS,
@@ -162,7 +157,7 @@ def export_apkg(
     _refuse_the_database(ctx, path)
     moment = clock()
     with open_store(ctx, mode="read") as store:
-        _require_deck(store, deck)
+        require_deck(store, deck)
         decks = store.export_decks(deck)
         if not decks:
             raise QuizError("there are no decks to export; import one first (quiz import).")

@@ -12,21 +12,6 @@ from quizcards.cli.common import clock, handle_errors, open_store, settings_of
 from quizcards.core.errors import QuizError
 
 
-def _stamp() -> str:
-    """YYYYMMDD-HHMMSS of now, in local time: the form backup names carry."""
-    return clock().astimezone().strftime("%Y%m%d-%H%M%S")
-
-
-def _free_name(folder: Path, stem: str) -> Path:
-    """folder/stem.db, or stem-2.db, stem-3.db... if an earlier backup has that name."""
-    candidate = folder / f"{stem}.db"
-    number = 2
-    while candidate.exists():
-        candidate = folder / f"{stem}-{number}.db"
-        number += 1
-    return candidate
-
-
 def register(app: typer.Typer) -> None:
     """Add this module's commands to the app."""
 
@@ -63,7 +48,9 @@ def register(app: typer.Typer) -> None:
             repaired: int | None = None
             backup: Path | None = None
             if repair and report.drifts:
-                backup = store.backup_automatically("before-repair", stamp=_stamp())
+                from quizcards.store.backups import stamp
+
+                backup = store.backup_automatically("before-repair", stamp=stamp(clock()))
                 repaired = store.repair_schedules(drift.pk for drift in report.drifts)
             console.print(schedule_lines(report, repaired=repaired))
         if repaired is not None:
@@ -103,17 +90,14 @@ def register(app: typer.Typer) -> None:
         path = Path(where).expanduser() if where is not None else None
         if path is not None and where is not None and where.endswith(("/", os.sep)) and not path.is_dir():
             raise QuizError(f"cannot write a backup into {where}: the folder does not exist.")
+        from quizcards.store.backups import free_copy_path, stamp
+
         with open_store(ctx, mode="read") as store:
-            stem = f"{settings.db_path.stem}-{_stamp()}"
+            now = stamp(clock())
             if path is None:
-                folder = store.backups_dir()
-                try:
-                    folder.mkdir(exist_ok=True)
-                except OSError as error:
-                    raise QuizError(f"cannot create the backups folder {folder}: {error.strerror}.") from None
-                target = _free_name(folder, stem)
+                target = free_copy_path(store.made_backups_dir(), settings.db_path.stem, now)
             elif path.is_dir():
-                target = _free_name(path, stem)
+                target = free_copy_path(path, settings.db_path.stem, now)
             else:
                 target = path
             if target.resolve() == settings.db_path.resolve():

@@ -8,7 +8,7 @@ from typing import Annotated
 
 import typer
 
-from quizcards.cli.common import clock, handle_errors, local_day, open_store
+from quizcards.cli.common import clock, handle_errors, local_day, open_store, require_deck
 from quizcards.core.errors import QuizError
 
 
@@ -60,8 +60,7 @@ def register(app: typer.Typer) -> None:
         today = local_day(clock())
         since_day = parse_day("--since", since, today)
         with open_store(ctx, mode="read") as store:
-            if deck is not None and not store.deck_exists(deck):
-                raise QuizError(f"there is no deck named '{deck}'; quiz decks lists them.")
+            require_deck(store, deck)
             figures = build_stats(store, today, deck=deck, since=since_day)
         if output_format is StatsFormat.JSON:
             from quizcards.adapters.sanitize import json_text

@@ -81,6 +81,15 @@ class Backups(Connection):
         assert self.path is not None
         return self.path.parent / BACKUPS_FOLDER
 
+    def made_backups_dir(self) -> Path:
+        """The backups folder beside the database, created if it is not there yet."""
+        folder = self.backups_dir()
+        try:
+            folder.mkdir(exist_ok=True)
+        except OSError as error:
+            raise StoreError(f"cannot create the backups folder {folder}: {error.strerror}.") from None
+        return folder
+
     def _automatic_backups(self) -> list[tuple[Path, str]]:
         """This database's automatic backups with their stamps, oldest first.
 
@@ -108,12 +117,7 @@ class Backups(Connection):
         """
         if self.path is None:
             return None
-        folder = self.backups_dir()
-        try:
-            folder.mkdir(exist_ok=True)
-        except OSError as error:
-            raise StoreError(f"cannot create the backups folder {folder}: {error.strerror}.") from None
-        target = folder / f"{self.path.stem}-{stamp}-{reason}.db"
+        target = self.made_backups_dir() / f"{self.path.stem}-{stamp}-{reason}.db"
         if target.exists():
             return target
         self.backup_to(target)

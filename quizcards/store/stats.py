@@ -19,6 +19,7 @@ from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
+from quizcards.core.days import iso_day, parse_day
 from quizcards.store.base import BaseStore
 
 if TYPE_CHECKING:
@@ -29,10 +30,6 @@ if TYPE_CHECKING:
 
 # A fixed clause, so the review queries can be limited to one deck without string-building values.
 _DECK_OF_REVIEW = "(:deck IS NULL OR r.card IN (SELECT id FROM cards WHERE deck = :deck))"
-
-
-def _iso(day: date | None) -> str | None:
-    return day.isoformat() if day is not None else None
 
 
 class StatsQueries(BaseStore):
@@ -94,7 +91,7 @@ class StatsQueries(BaseStore):
             )
             SELECT day FROM days WHERE day IS NOT NULL ORDER BY day
             """,  # the clause is fixed text; every value is a parameter
-            {"until": until.isoformat(), "since": _iso(since), "deck": deck},
+            {"until": until.isoformat(), "since": iso_day(since), "deck": deck},
         )
         return [date.fromisoformat(row[0]) for row in rows]
 
@@ -191,7 +188,7 @@ class StatsQueries(BaseStore):
             ORDER BY top.lapses DESC, c.easiness_hundredths, d.position, c.position
             """,  # the sub-query is one of two fixed texts; every value is a parameter
             {
-                "since": _iso(since),
+                "since": iso_day(since),
                 "until": until.isoformat(),
                 "deck": deck,
                 "passing": PASSING_GRADE,
@@ -207,7 +204,7 @@ class StatsQueries(BaseStore):
                 easiness_hundredths=int(row[4]),
                 reviews=int(row[5]),
                 interval_days=int(row[6]),
-                due_on=date.fromisoformat(row[7]) if row[7] else None,
+                due_on=parse_day(row[7]),
             )
             for row in rows
         ]

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from datetime import date
 from typing import Any
 
+from quizcards.core.days import parse_day
 from quizcards.core.scheduler import Schedule, card_state
 
 REVIEW_FIELDS: tuple[str, ...] = (
@@ -92,10 +92,10 @@ class CardRow:
             repetitions=self.repetitions,
             interval_days=self.interval_days,
             easiness_hundredths=self.easiness_hundredths,
-            due_on=date.fromisoformat(self.due_on) if self.due_on else None,
+            due_on=parse_day(self.due_on),
             lapses=self.lapses,
             reviews=self.reviews,
-            last_reviewed_on=date.fromisoformat(self.last_reviewed_on) if self.last_reviewed_on else None,
+            last_reviewed_on=parse_day(self.last_reviewed_on),
         )
 
 
