@@ -54,3 +54,23 @@ def markdown_escape(text: str) -> str:
     """Literal text for a Markdown table cell: one line, every special character escaped."""
     flat = " ".join(text.split())
     return "".join("\\" + ch if ch in _MARKDOWN_SPECIAL else ch for ch in flat)
+
+
+# Markdown decodes character references after ``clean`` has run: `&#x202e;` would
+# become a bidi override. Those that decode to something ``clean`` removes are
+# backslash-escaped, so they show as the literal text the author wrote.
+_NUMERIC_REFERENCE = re.compile(r"&#(?:[xX]([0-9a-fA-F]{1,6})|([0-9]{1,7}));")
+
+
+def _defuse_references(value: str) -> str:
+    def defuse(match: re.Match[str]) -> str:
+        code = int(match[1], 16) if match[1] else int(match[2])
+        character = chr(code) if code < 0x110000 else ""
+        return match[0] if character and clean(character) == character else "\\" + match[0]
+
+    return _NUMERIC_REFERENCE.sub(defuse, value)
+
+
+def markdown_source(text: str) -> str:
+    """Untrusted Markdown to render: no control characters, and no reference that would decode to one."""
+    return _defuse_references(clean(text))

@@ -124,13 +124,14 @@ def report_error(error: QuizError) -> None:
     from quizcards.core.deck import DeckError
 
     if isinstance(error, DeckError):
+        from quizcards.render.words import plural
+
         for problem in error.problems:
             typer.echo(clean(str(problem)), err=True)
         files = len({p.path for p in error.problems})
         count = len(error.problems)
         typer.echo(
-            f"{count} problem{'s' if count != 1 else ''} in {files} file{'s' if files != 1 else ''}; "
-            "nothing was changed.",
+            f"{plural(count, 'problem')} in {plural(files, 'file')}; nothing was changed.",
             err=True,
         )
     else:

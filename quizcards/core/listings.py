@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from quizcards.core.days import iso_day
-from quizcards.core.scheduler import CardState, Schedule, card_state
+from quizcards.core.scheduler import CardState, Schedule, card_state, easiness_number
 from quizcards.core.session import ReviewKind, StudyCard
 
 
@@ -86,7 +86,7 @@ def listing_fields(listing: CardListing) -> dict[str, Any]:
         # A retired card is never due, whatever its last schedule said.
         "due_on": None if listing.retired else iso_day(schedule.due_on),
         "interval_days": schedule.interval_days,
-        "easiness": schedule.easiness_hundredths / 100,
+        "easiness": schedule.easiness_number,
         "repetitions": schedule.repetitions,
         "lapses": schedule.lapses,
         "reviews": schedule.reviews,
@@ -112,7 +112,7 @@ def record_fields(record: CardRecord, today: date) -> dict[str, Any]:
         "due_on": iso_day(due_on),
         "due_in_days": (due_on - today).days if due_on is not None else None,
         "interval_days": schedule.interval_days,
-        "easiness": schedule.easiness_hundredths / 100,
+        "easiness": schedule.easiness_number,
         "repetitions": schedule.repetitions,
         "lapses": schedule.lapses,
         "reviews": schedule.reviews,
@@ -143,6 +143,6 @@ def _review_fields(review: PastReview) -> dict[str, Any]:
         "explanation": review.explanation,
         "duration_ms": review.duration_ms,
         "interval_days_after": review.interval_days_after,
-        "easiness_after": review.easiness_hundredths_after / 100,
+        "easiness_after": easiness_number(review.easiness_hundredths_after),
         "due_on_after": iso_day(review.due_on_after),
     }

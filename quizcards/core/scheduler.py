@@ -86,6 +86,7 @@ __all__ = [
     "ReviewLog",
     "Schedule",
     "card_state",
+    "easiness_number",
     "needs_redrill",
     "parse_grade",
     "replay",
@@ -124,6 +125,11 @@ _LABELS: dict[Grade, str] = {
 }
 
 
+def easiness_number(hundredths: int) -> float:
+    """EF as a plain number for machine-readable output: hundredths / 100 prints exactly as written."""
+    return hundredths / 100
+
+
 def parse_grade(value: object) -> Grade:
     """The Grade for a whole number from 0 to 5; anything else is an InvalidGradeError."""
     # bool is a subclass of int, so it must be refused by name.
@@ -148,6 +154,11 @@ class Schedule:
     def is_new(self) -> bool:
         """True until the card's first scheduled review."""
         return self.reviews == 0
+
+    @property
+    def easiness_number(self) -> float:
+        """EF as the plain number every JSON and CSV output carries (250 hundredths -> 2.5)."""
+        return easiness_number(self.easiness_hundredths)
 
     @property
     def easiness(self) -> Fraction:

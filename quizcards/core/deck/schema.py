@@ -28,6 +28,7 @@ Readings, where JSON Schema cannot say exactly what the loader does:
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -80,10 +81,15 @@ def _character_class(accepts: Callable[[str], bool]) -> str:
     )
 
 
-NAME_PATTERN = (
-    rf"^\s*{_character_class(is_name_start)}{_character_class(is_name_character)}"
-    rf"{{0,{MAX_ID_LENGTH - 1}}}\s*$"
-)
+@functools.cache
+def name_pattern() -> str:
+    """The name rule as a regex; built on first use (it scans every code point: most of a second)."""
+    return (
+        rf"^\s*{_character_class(is_name_start)}{_character_class(is_name_character)}"
+        rf"{{0,{MAX_ID_LENGTH - 1}}}\s*$"
+    )
+
+
 # Text that must not be blank.
 NOT_BLANK_PATTERN = r"\S"
 # Not blank, and one line once the surrounding white space is stripped.
@@ -177,7 +183,7 @@ def deck_schema() -> dict[str, Any]:
                 "type": ["string", "number", "boolean"],
                 "minimum": 0,
                 "maxLength": _NAME_TEXT_LIMIT,
-                "pattern": NAME_PATTERN,
+                "pattern": name_pattern(),
             },
             "item": {
                 "type": _SCALAR_TYPES,

@@ -29,7 +29,6 @@ from quizcards.core.export.records import (
     CardRow,
     DeckRow,
     card_record,
-    easiness,
     review_record,
     review_value_rows,
 )
@@ -51,7 +50,6 @@ __all__ = [
     "anki_tags",
     "card_record",
     "deck_names",
-    "easiness",
     "markdown_renderer",
     "note_fields",
     "note_guid",

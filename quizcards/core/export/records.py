@@ -13,7 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizcards.core.days import parse_day
-from quizcards.core.scheduler import Schedule, card_state
+from quizcards.core.scheduler import Schedule, card_state, easiness_number
 
 REVIEW_FIELDS: tuple[str, ...] = (
     "review_id",
@@ -109,11 +109,6 @@ class DeckRow:
     tags: tuple[str, ...]
 
 
-def easiness(hundredths: int) -> float:
-    """EF as a number (250 -> 2.5); hundredths / 100 prints exactly as written."""
-    return hundredths / 100
-
-
 _EASINESS_BEFORE = REVIEW_FIELDS.index("easiness_before")
 _EASINESS_AFTER = REVIEW_FIELDS.index("easiness_after")
 
@@ -121,7 +116,7 @@ _EASINESS_AFTER = REVIEW_FIELDS.index("easiness_after")
 def review_value_rows(rows: Iterable[Sequence[Any]]) -> list[tuple[Any, ...]]:
     """Stored reviews (REVIEW_FIELDS' order, EF in hundredths) as the export's values, in the same order.
 
-    EF becomes a number as ``easiness`` makes it, written out in one comprehension:
+    EF becomes a number as ``easiness_number`` makes it, written out in one comprehension:
     at a million rows a function call per row costs as much as the work itself.
     """
     before, after = _EASINESS_BEFORE, _EASINESS_AFTER
@@ -151,7 +146,7 @@ def card_record(row: CardRow) -> dict[str, Any]:
         "source": row.source,
         "repetitions": row.repetitions,
         "interval_days": row.interval_days,
-        "easiness": easiness(row.easiness_hundredths),
+        "easiness": easiness_number(row.easiness_hundredths),
         "due_on": row.due_on,
         "lapses": row.lapses,
         "reviews": row.reviews,

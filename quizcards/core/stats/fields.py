@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any, Generic, TypeVar
 
-from quizcards.core.export.records import easiness
+from quizcards.core.scheduler import easiness_number
 
 T = TypeVar("T")
 
@@ -107,4 +107,4 @@ FLAG = Kind({"type": "boolean"})
 # Rounded so that a script compares what it prints; four places tell 1 in 10,000 apart.
 RATE = Kind({"type": "number", "minimum": 0, "maximum": 1}, lambda rate: round(rate, 4))
 # EF as a number, 2.5, from hundredths (SM-2 never lowers it below 1.3), as every export writes it.
-EASINESS = Kind({"type": "number", "minimum": 1.3}, easiness)
+EASINESS = Kind({"type": "number", "minimum": 1.3}, easiness_number)
