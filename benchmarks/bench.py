@@ -215,12 +215,22 @@ def run_in_terminal(argv: list[str], env: dict[str, str], markers: Sequence[str]
                 ) from None
         seconds = time.perf_counter() - start
         peak = vm_hwm_kb(child.pid)
+        cpu = cpu_seconds(child.pid)
     finally:
         if child.isalive():
             child.kill(signal.SIGKILL)
             child.wait()
         child.close(force=True)
-    return Sample(seconds, peak, None)
+    return Sample(seconds, peak, cpu)
+
+
+def cpu_seconds(pid: int) -> float | None:
+    """The process's user and system CPU time so far, from /proc (in clock ticks, 10 ms here)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return None
 
 
 def vm_hwm_kb(pid: int) -> int | None:

@@ -122,11 +122,18 @@ def main(argv: Sequence[str] | None = None) -> int:
         measure_round_robin(interleaved, options.runs, options.warmup, "old and new, interleaved")
     finally:
         shutil.rmtree(work, ignore_errors=True)
-    print(f"\n{'command':<28} {'before (s)':>11} {'after (s)':>10} {'after/before':>13}")
+    print(f"\n{'':<28} {'wall time (median)':^32}  {'CPU time, user + system (median)':^34}")
+    print(
+        f"{'command':<28} {'before':>9} {'after':>9} {'ratio':>12}  {'before':>9} {'after':>9} {'ratio':>14}"
+    )
     for old, new in zip(before, after, strict=True):
-        old_median = statistics.median(s.seconds for s in old.samples)
-        new_median = statistics.median(s.seconds for s in new.samples)
-        print(f"{old.label:<28} {old_median:>11.3f} {new_median:>10.3f} {new_median / old_median:>13.2f}")
+        wall = [statistics.median(s.seconds for s in m.samples) for m in (old, new)]
+        cpu = [statistics.median(s.cpu_seconds or 0.0 for s in m.samples) for m in (old, new)]
+        cpu_ratio = f"{cpu[1] / cpu[0]:.2f}" if cpu[0] else "-"
+        print(
+            f"{old.label:<28} {wall[0]:>8.3f}s {wall[1]:>8.3f}s {wall[1] / wall[0]:>12.2f}  "
+            f"{cpu[0]:>8.3f}s {cpu[1]:>8.3f}s {cpu_ratio:>14}"
+        )
     return 0
 
 

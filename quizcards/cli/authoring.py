@@ -8,12 +8,9 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quizcards.adapters.files import replace_atomically
 from quizcards.adapters.sanitize import clean_line
-from quizcards.adapters.terminal import enable_line_editing
 from quizcards.cli.common import handle_errors
 from quizcards.core.errors import QuizError
-from quizcards.render.words import plural
 
 if TYPE_CHECKING:
     from quizcards.core.deck.model import Deck, Problem
@@ -49,6 +46,8 @@ def register(app: typer.Typer) -> None:
             raise QuizError(f"cannot create {path}: the folder {path.parent} does not exist.")
         name = deck_name_for(path.stem)
         deck_title = check_title(title if title is not None else title_for(name))
+        from quizcards.adapters.files import replace_atomically
+
         create_deck_file(path, new_deck_text(name, deck_title).encode("utf-8"))
         shown = clean_line(str(path))
         typer.echo(f"Created {shown} (deck '{name}') with one example card.")
@@ -92,9 +91,12 @@ def register(app: typer.Typer) -> None:
         here and end it with a line holding only '.'. Nothing else in the file
         changes: the card is added as text after the last card.
         """
+        from quizcards.adapters.files import replace_atomically
         from quizcards.adapters.sources import read_deck_bytes, read_deck_file
+        from quizcards.adapters.terminal import enable_line_editing
         from quizcards.core.authoring.cards import check_card_id, new_card, split_tags
         from quizcards.core.authoring.edits import append_card
+        from quizcards.render.words import plural
 
         deck = read_deck_file(path)
         taken = {card.id for card in deck.cards}
@@ -155,6 +157,7 @@ def register(app: typer.Typer) -> None:
                 result = load_deck_paths(paths)
         problems = _all_problems(paths, result.problems, result.decks)
         from quizcards.adapters.sanitize import clean
+        from quizcards.render.words import plural
 
         for problem in problems:
             typer.echo(clean(problem.with_level()))
@@ -185,6 +188,7 @@ def register(app: typer.Typer) -> None:
         ] = None,
     ) -> None:
         """Print the JSON Schema (draft 2020-12) of the deck format, for YAML-aware editors."""
+        from quizcards.adapters.files import replace_atomically
         from quizcards.core.deck.schema import is_quizcards_schema, schema_text
 
         text = schema_text()
@@ -220,8 +224,10 @@ def _all_problems(paths: list[Path], loaded: tuple[Problem, ...], decks: tuple[D
 
 def _fix_ids(path: Path, slug: str) -> int:
     """Write the generated ids of one deck file in place; the number of ids written."""
+    from quizcards.adapters.files import replace_atomically
     from quizcards.adapters.sources import read_deck_bytes
     from quizcards.core.authoring.edits import insert_generated_ids
+    from quizcards.render.words import plural
 
     fixed = insert_generated_ids(read_deck_bytes(path), str(path), path.stem)
     if fixed.written:
