@@ -26,7 +26,7 @@ from quizcards.core.session import grading
 from quizcards.store import BACKUPS_KEPT, Store, migrations
 from quizcards.store.base import BaseStore
 from tests.conftest import SMALL_DECK
-from tests.helpers import FIXED_NOW, QUIZ, quiz_env, scalar
+from tests.helpers import FIXED_NOW, QUIZ, quiz_env, rows, scalar
 from tests.helpers import spawn as spawn_quiz
 
 NOW = FIXED_NOW
@@ -139,6 +139,9 @@ def test_two_reviews_at_once_both_record_every_grade(
 ) -> None:
     first, second = spawn(deck_db, "review"), spawn(deck_db, "review")
     children += [first, second]
+    # Both sessions have drawn today's queue before either grades: that is what "at once" means here.
+    for child in (first, second):
+        child.expect_exact("Question")
     for child, key in ((first, "5"), (second, "3"), (first, "4"), (second, "4")):
         answer(child, key)
         child.expect_exact("graded")
@@ -149,12 +152,10 @@ def test_two_reviews_at_once_both_record_every_grade(
         child.expect(pexpect.EOF)
         child.close()
         assert child.exitstatus == 0
-    conn = sqlite3.connect(deck_db)
-    grades = conn.execute(
-        "SELECT c.card_id, r.grade FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"
+    grades = rows(
+        deck_db, "SELECT c.card_id, r.grade FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"
     )
-    assert sorted(grades.fetchall()) == [("qkv", 3), ("qkv", 5), ("scale", 4), ("scale", 4)]
-    conn.close()
+    assert sorted(grades) == [("qkv", 3), ("qkv", 5), ("scale", 4), ("scale", 4)]
     assert_consistent(deck_db, quiz)
     # Both sessions started together and both wanted the day's backup: one was made, none failed.
     assert [p.name for p in (deck_db.parent / "backups").iterdir()] == ["quiz-20260310-000000-daily.db"]
