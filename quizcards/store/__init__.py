@@ -26,7 +26,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from quizcards.core.listings import DeckSummary
 from quizcards.store.backups import BACKUPS_KEPT
 from quizcards.store.base import BaseStore
 from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
@@ -49,7 +48,6 @@ __all__ = [
     "BACKUPS_KEPT",
     "BUSY_TIMEOUT_SECONDS",
     "BaseStore",
-    "DeckSummary",
     "Mode",
     "Store",
     "utc_timestamp",
