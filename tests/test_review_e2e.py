@@ -136,7 +136,8 @@ def test_hints_and_key_points(deck_db: Path, children: list[pexpect.spawn]) -> N
     child.send("h\r")
     child.expect_exact("(no more hints)")
     child.send("a WEIGHTED SUM of values\r\r")
-    child.expect_exact("Key points (✓ found in your explanation):")
+    child.expect_exact("Key points, a check of your words (you decide the grade): ")
+    child.expect_exact("1 of 2 mentioned")
     child.expect(styled("✗ ", "query"))
     child.expect(styled("✓ ", "weighted sum"))
     child.send("s")  # bury: not graded

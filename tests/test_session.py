@@ -7,7 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from quizcards.core.explanation import covered_points
 from quizcards.core.scheduler import NEW, Grade, ReviewLog, Schedule, review
 from quizcards.core.session import (
     NewCardPlan,
@@ -154,24 +153,6 @@ def test_a_buried_new_card_leaves_its_place_in_the_allowance_to_the_next() -> No
     assert not session.holds(5)
     session.top_up([5], 0)
     assert not session.holds(5)
-
-
-@pytest.mark.parametrize(
-    ("points", "typed", "expected"),
-    [
-        (["weighted sum", "Softmax"], "A SOFTMAX over scores", [False, True]),
-        (["가중합", "소프트맥스"], "값들의 가중합을 구합니다", [True, False]),
-        (["query  key"], "the query\nkey match", [True]),
-        (["anything"], "", [False]),
-        (["saturation", "vanishing gradients"], "it saturates and the gradient vanishes", [True, True]),
-        (["layer norm"], "we apply the layer", [False]),
-        (["ReLU", "tanh"], "ReLU6, not sigmoid", [True, False]),
-    ],
-)
-def test_points_are_matched_case_insensitively_in_any_script(
-    points: list[str], typed: str, expected: list[bool]
-) -> None:
-    assert [covered for _, covered in covered_points(points, typed)] == expected
 
 
 # ---- the store behind the session ---------------------------------------

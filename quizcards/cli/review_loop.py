@@ -146,11 +146,15 @@ def _read_explanation(console: Console, hints: list[str]) -> str:
 
 
 def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: str) -> None:
-    from quizcards.core.explanation import covered_points
+    from quizcards.adapters.glossary import load_glossary
+    from quizcards.core.explanation import match_points
     from quizcards.render import review as render
 
     console.print(render.answer_panel(card))
-    checklist = render.points_checklist(covered_points(card.points, explanation), typed=bool(explanation))
+    # a point is its wordings (first shown); a deck of plain points gives one wording each
+    points = [(point,) if isinstance(point, str) else tuple(point) for point in card.points]
+    matches = match_points(points, explanation, glossary=load_glossary())
+    checklist = render.points_checklist(matches, typed=bool(explanation))
     if checklist is not None:
         console.print(checklist)
     past = store.last_explanation(card.pk)

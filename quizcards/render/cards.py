@@ -12,6 +12,7 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
+from quizcards.core.explanation import PointMatch
 from quizcards.core.listings import CardListing, CardRecord
 from quizcards.core.scheduler import CARD_STATES, CardState, Grade, Schedule
 from quizcards.render import line, text
@@ -90,7 +91,7 @@ def card_view(record: CardRecord, today: date) -> Group:
     if card.tags:
         header.append("  ·  " + ", ".join(line(tag).plain for tag in card.tags), style="dim")
     parts: list[RenderableType] = [header, question_panel(card, record.state), answer_panel(card)]
-    checklist = points_checklist([(point, False) for point in card.points], typed=False)
+    checklist = points_checklist([PointMatch(point, "missing", None) for point in card.points], typed=False)
     if checklist is not None:
         parts.append(checklist)
     if card.hints:

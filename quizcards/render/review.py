@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import date
+from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
 from rich.panel import Panel
@@ -20,6 +21,9 @@ from quizcards.core.scheduler import Grade
 from quizcards.core.session import Outlook, PastExplanation, RecordedReview, Remaining, StudyCard, Tally
 from quizcards.render import markdown, text
 from quizcards.render.words import plural
+
+if TYPE_CHECKING:  # the matcher loads at the first reveal, not with the first question
+    from quizcards.core.explanation import PointMatch
 
 GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 
@@ -59,22 +63,33 @@ def answer_panel(card: StudyCard) -> Panel:
     return Panel(Group(*parts), title=Text("Model answer"), border_style="green", padding=(0, 1))
 
 
-def points_checklist(marks: Sequence[tuple[str, bool]], *, typed: bool) -> Text | None:
-    if not marks:
+_MARKS = {
+    "mentioned": ("  ✓ ", "green bold", "green"),
+    "doubtful": ("  ? ", "yellow bold", "yellow"),
+    "missing": ("  ✗ ", "red bold", ""),
+}
+
+
+def points_checklist(matches: Sequence[PointMatch], *, typed: bool) -> Text | None:
+    """The key points; after a typed explanation, which of them its words mention (the learner grades)."""
+    if not matches:
         return None
     out = Text()
-    heading = "Key points (✓ found in your explanation):" if typed else "Key points:"
-    out.append(heading + "\n", style="bold")
-    for point, covered in marks:
-        if not typed:
+    if not typed:
+        out.append("Key points:\n", style="bold")
+        for match in matches:
             out.append("  • ", style="cyan")
-            out.append(clean_line(point) + "\n")
-        elif covered:
-            out.append("  ✓ ", style="green bold")
-            out.append(clean_line(point) + "\n", style="green")
-        else:
-            out.append("  ✗ ", style="red bold")
-            out.append(clean_line(point) + "\n")
+            out.append(clean_line(match.point) + "\n")
+        out.rstrip()
+        return out
+    mentioned = sum(match.status == "mentioned" for match in matches)
+    out.append("Key points, a check of your words (you decide the grade): ", style="bold")
+    out.append(f"{mentioned} of {len(matches)} mentioned\n", style="bold")
+    out.append("  ✓ mentioned  ? mentioned but negated or only partly  ✗ not found\n", style="dim")
+    for match in matches:
+        mark, mark_style, style = _MARKS[match.status]
+        out.append(mark, style=mark_style)
+        out.append(clean_line(match.point) + "\n", style=style)
     out.rstrip()
     return out
 

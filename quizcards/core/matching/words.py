@@ -1,0 +1,196 @@
+"""When a typed word is the same word as a point's: its forms, its typos, its Korean endings."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import cache
+
+# Hangul that may follow a word without making it another word: particles, the verb and adjective
+# makers (하다, 되다, 시키다, 적, 화, 성) and common endings. Longest first, so `에서` wins over `에`.
+KOREAN_TAILS = tuple(
+    sorted(
+        [
+            "이",
+            "가",
+            "은",
+            "는",
+            "을",
+            "를",
+            "의",
+            "에",
+            "에서",
+            "에게",
+            "으로",
+            "로",
+            "와",
+            "과",
+            "도",
+            "만",
+            "까지",
+            "부터",
+            "처럼",
+            "보다",
+            "이나",
+            "나",
+            "이다",
+            "입니다",
+            "이고",
+            "이며",
+            "이라",
+            "라",
+            "이란",
+            "란",
+            "랑",
+            "이랑",
+            "들",
+            "마다",
+            "조차",
+            "뿐",
+            "요",
+            "야",
+            "하",
+            "한",
+            "할",
+            "함",
+            "합",
+            "해",
+            "했",
+            "히",
+            "되",
+            "된",
+            "될",
+            "됨",
+            "돼",
+            "됐",
+            "됩",
+            "시키",
+            "시킨",
+            "적",
+            "화",
+            "성",
+            "다",
+            "고",
+            "게",
+            "아",
+            "어",
+            "았",
+            "었",
+            "면",
+            "서",
+            "지",
+            "기",
+            "음",
+            "며",
+            "니",
+            "는데",
+            "므로",
+            "도록",
+        ],
+        key=len,
+        reverse=True,
+    )
+)
+# Cues that deny what is near them. English ones come before the point; Korean ones after it.
+ENGLISH_NEGATIONS = frozenset(
+    [
+        "not",
+        "no",
+        "never",
+        "non",
+        "without",
+        "cannot",
+        "isnt",
+        "arent",
+        "wasnt",
+        "werent",
+        "doesnt",
+        "dont",
+        "didnt",
+        "cant",
+        "couldnt",
+        "wont",
+        "wouldnt",
+        "shouldnt",
+        "hasnt",
+        "havent",
+        "hadnt",
+        "neither",
+        "nor",
+    ]
+)
+KOREAN_NEGATIONS = ("않", "아니", "아닌", "없", "못")
+KOREAN_NEGATIONS_BEFORE = frozenset({"안", "못"})
+# Typos are forgiven only in long words: a short word one letter off is usually another word.
+TYPO_MIN_LENGTH = 6
+
+
+@cache
+def _stemmer() -> Callable[[str], str]:
+    import snowballstemmer  # loaded at the first reveal, not at start-up
+
+    stem_word: Callable[[str], str] = snowballstemmer.stemmer("english").stemWord
+    return stem_word
+
+
+@cache
+def stem(word: str) -> str:
+    return _stemmer()(word)
+
+
+@cache
+def _typo_distance() -> Callable[[str, str], int]:
+    from rapidfuzz.distance import OSA  # loaded at the first reveal, not at start-up
+
+    distance: Callable[[str, str], int] = OSA.distance
+    return distance
+
+
+def _is_typo(point_word: str, typed_word: str) -> bool:
+    shorter = min(len(point_word), len(typed_word))
+    if shorter < TYPO_MIN_LENGTH or point_word[:2] != typed_word[:2] or not point_word.isalpha():
+        return False
+    distance = _typo_distance()(point_word, typed_word)
+    if shorter >= 10:
+        return distance <= 2
+    # One letter dropped, doubled or swapped; a changed letter is too often another word
+    # (`exploding` / `exploring`), so it is forgiven only in words of ten letters or more.
+    slip = len(point_word) != len(typed_word) or sorted(point_word) == sorted(typed_word)
+    return distance == 1 and slip
+
+
+def same_latin_word(point_word: str, typed_word: str) -> bool:
+    """Whole words only: equal, another form of it by the Snowball stemmer, or one typo away."""
+    if point_word == typed_word:
+        return True
+    if point_word.isdigit() or typed_word.isdigit() or "." in point_word or "." in typed_word:
+        return False
+    if stem(point_word) == stem(typed_word):
+        # Porter2 gives `positive` and `position` one stem; an adjective is not its noun.
+        return point_word.endswith("ive") == typed_word.endswith("ive")
+    return _is_typo(point_word, typed_word)
+
+
+def korean_tail(point_word: str, typed: str) -> str | None:
+    """What follows the point at the start of a typed Hangul run, if it only inflects it; else None."""
+    if not typed.startswith(point_word):
+        return None
+    rest = typed[len(point_word) :]
+    if not rest or rest.startswith(KOREAN_TAILS):
+        return rest
+    return None
+
+
+def korean_stem(word: str) -> str:
+    """A Hangul point word without the particle or ending it was written with (`짧은` -> `짧`)."""
+    for tail in ("적인", "적으로", "하는", "하다", "되는", "된다", "한", "된", "은", "는"):
+        if word.endswith(tail) and len(word) > len(tail):
+            return word[: -len(tail)]
+    for tail in ("을", "를", "의", "이", "가"):
+        # `차이` and `정의` are nouns: a particle is only stripped from a longer word
+        if word.endswith(tail) and len(word) - len(tail) >= 2:
+            return word[: -len(tail)]
+    return word
+
+
+def negated_korean_tail(tail: str) -> bool:
+    return any(cue in tail for cue in KOREAN_NEGATIONS)

@@ -1,0 +1,160 @@
+"""The key-point matcher: the issue's false ticks and misses, the older cases, and its properties."""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from quizcards.adapters.glossary import load_glossary
+from quizcards.core.explanation import MatchStatus, PointMatch, covered_points, match_points
+from quizcards.core.glossary import EMPTY_GLOSSARY, glossary_from_data
+
+GLOSSARY = load_glossary()
+
+
+def status(point: str, typed: str) -> MatchStatus:
+    return match_points([(point,)], typed, glossary=GLOSSARY)[0].status
+
+
+# The matcher's cases before issue 12, kept through the older interface.
+@pytest.mark.parametrize(
+    ("points", "typed", "expected"),
+    [
+        (["weighted sum", "Softmax"], "A SOFTMAX over scores", [False, True]),
+        (["가중합", "소프트맥스"], "값들의 가중합을 구합니다", [True, False]),
+        (["query  key"], "the query\nkey match", [True]),
+        (["anything"], "", [False]),
+        (["saturation", "vanishing gradients"], "it saturates and the gradient vanishes", [True, True]),
+        (["layer norm"], "we apply the layer", [False]),
+        (["ReLU", "tanh"], "ReLU6, not sigmoid", [True, False]),
+    ],
+)
+def test_points_are_matched_case_insensitively_in_any_script(
+    points: list[str], typed: str, expected: list[bool]
+) -> None:
+    assert [covered for _, covered in covered_points(points, typed)] == expected
+
+
+# Issue 12's false ticks: a learner who is wrong must not be told they covered the point.
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("max", "we apply softmax to the scores"),
+        ("soft", "a softmax over the logits"),
+        ("heap", "it is cheap to compute"),
+        ("rope", "the properties of attention"),
+        ("cross", "information flows across layers"),
+        ("positive", "it depends on the position"),
+        ("sep", "encode the two sentences separately"),
+        ("공간", "공간 복잡도는 O(n)이다"),
+        ("상관", "순서와 상관없이 처리한다"),
+        ("non-monotonic", "GELU is monotonic"),
+        ("exploding", "exploring the space"),
+    ],
+)
+def test_a_point_word_inside_another_word_or_term_is_not_found(point: str, typed: str) -> None:
+    assert status(point, typed) == "missing"
+
+
+# Issue 12's misses: a learner who is right must be told so.
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("minus", "the gradient is p − y"),
+        ("minus", "the gradient is p - y"),
+        ("EOS", "until it emits the end-of-sequence token"),
+        ("1x1", "a 1×1 convolution mixes channels"),
+        ("per head", "a separate projection for each head"),
+        ("negative bias", "large negative biases kill the unit"),
+        ("노출 편향", "노출편향이 생긴다"),
+        ("위치 인코딩", "포지셔널 인코딩을 더한다"),
+        ("forget", "망각 게이트가 지운다"),
+        ("소실", "기울기가 소실된다"),
+        ("모델 오류", "모델이 오류를 낸다"),
+        ("짧은", "경로가 짧게 된다"),
+        ("gradient", "the gradeint vanishes"),
+        ("attention", "a self atention layer"),
+        ("bidirectional", "a bi-directional rnn"),
+        ("bi-directional", "a bi directional rnn"),
+        ("bi directional", "a bidirectional rnn"),
+        ("d_k", "divide by the square root of dk"),
+        ("d k", "divide by d_k"),
+        ("vanishing gradient", "기울기 소실 문제"),
+        ("기울기 소실", "the vanishing gradients"),
+        ("weighted sum", "the values are summed, weighted by the scores"),
+        ("non-monotonic", "GELU is non-monotonic"),
+        ("non-monotonic", "GELU is not monotonic"),
+    ],
+)
+def test_forms_typography_spacing_and_the_glossary_find_a_point(point: str, typed: str) -> None:
+    assert status(point, typed) == "mentioned"
+
+
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("monotonic", "GELU is not monotonic"),
+        ("monotonic", "GELU isn't monotonic"),
+        ("overflow", "it no longer overflows"),
+        ("포화", "포화되지 않는다"),
+        ("포화", "포화가 없다"),
+        ("layer norm", "we apply the layer"),
+    ],
+)
+def test_a_negated_or_partial_mention_is_doubtful(point: str, typed: str) -> None:
+    assert status(point, typed) == "doubtful"
+
+
+def test_one_plain_mention_outweighs_a_negated_one() -> None:
+    assert (
+        status("saturate", "it does not saturate for positive inputs, but it saturates below") == "mentioned"
+    )
+
+
+def test_alternative_wordings_count_and_the_first_is_shown() -> None:
+    points = [("vanishing gradient", "gradients shrink"), ("softmax",)]
+    matches = match_points(points, "the gradients shrink layer by layer", glossary=EMPTY_GLOSSARY)
+    assert matches == [
+        PointMatch("vanishing gradient", "mentioned", "gradients shrink"),
+        PointMatch("softmax", "missing", None),
+    ]
+
+
+def test_without_the_glossary_a_translation_is_found_only_in_part() -> None:
+    assert match_points([("위치 인코딩",)], "포지셔널 인코딩")[0].status == "doubtful"  # only 인코딩 of it
+    assert status("위치 인코딩", "포지셔널 인코딩") == "mentioned"
+
+
+def test_the_glossary_data_is_checked() -> None:
+    with pytest.raises(ValueError, match="two or more terms"):
+        glossary_from_data({"equivalents": [["alone"]]})
+    assert glossary_from_data({}) == EMPTY_GLOSSARY
+    assert GLOSSARY.groups
+    assert GLOSSARY.compounds
+
+
+_WORD = st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=10)
+_HANGUL = st.text(alphabet="가나다라마바사아자차카타파하", min_size=2, max_size=5)
+
+
+@given(st.lists(_WORD | _HANGUL, min_size=1, max_size=3).map(" ".join))
+def test_a_point_always_matches_itself(point: str) -> None:
+    assert status(point, point) == "mentioned"
+
+
+@given(st.lists(_WORD, min_size=1, max_size=3).map(" ".join), st.lists(_WORD, max_size=6))
+def test_adding_unrelated_words_never_loses_a_mention(point: str, extra: list[str]) -> None:
+    typed = point
+    before = status(point, typed)
+    after = status(point, " ".join([*extra, "and so", typed, "and so", *extra]))
+    assert before == "mentioned"
+    assert after != "missing"
+
+
+@given(
+    st.text(alphabet="abcdefghijklmnopqrstuvwxyz", min_size=3, max_size=8),
+    st.text(alphabet="bcdfgkmpqvxz", min_size=2, max_size=4),
+)
+def test_a_point_word_inside_a_longer_word_never_matches(point: str, outside: str) -> None:
+    assert status(point, f"the {outside}{point}{outside} here") == "missing"
