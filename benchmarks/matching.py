@@ -14,6 +14,10 @@ and with all its wordings (the alternatives a deck author would list, tests/corp
 show the first; the paraphrase recall is shown both ways, as the targets ask.
 
     PYTHONPATH=$PWD python benchmarks/matching.py [--json] [--corpus DIR]
+
+For the blind agreement check of the labels: ``--blind-sample N`` prints N explanations (seeded, with their
+question and points but without labels or kind) as YAML for a second labeller to fill in each ``labels``;
+``--agreement FILE`` compares that file with the corpus's labels (agreement and Cohen's kappa).
 """
 
 from __future__ import annotations
@@ -21,6 +25,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
+import random
 import sys
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -60,6 +65,7 @@ class Explanation:
     card: Card
     text: str
     labels: dict[str, bool]
+    ref: str  # <part>-<position in its file>, an opaque name for the blind check
 
 
 def _load_yaml(path: Path) -> Any:
@@ -78,8 +84,9 @@ def load_corpus(corpus: Path = CORPUS) -> list[Explanation]:
     cards = load_cards(corpus)
     out: list[Explanation] = []
     for part in PARTS:
-        for e in _load_yaml(corpus / f"{part}.yaml")["explanations"]:
-            out.append(Explanation(part, e["kind"], cards[e["card"]], e["text"], dict(e["labels"])))
+        for i, e in enumerate(_load_yaml(corpus / f"{part}.yaml")["explanations"], 1):
+            card = cards[e["card"]]
+            out.append(Explanation(part, e["kind"], card, e["text"], dict(e["labels"]), f"{part}-{i:03d}"))
     return out
 
 
@@ -304,12 +311,67 @@ def figures(runs: dict[str, dict[str, Run]]) -> dict[str, Any]:
     return out
 
 
+def blind_sample(corpus: list[Explanation], n: int, seed: int) -> str:
+    """N explanations for a second labeller: no labels, no kind, every label left to fill in."""
+    picked = sorted(random.Random(seed).sample(corpus, n), key=lambda e: e.ref)
+    items = [
+        {
+            "ref": e.ref,
+            "card": e.card.key,  # its model answer is in decks/, to see what each point means
+            "question": e.card.question,
+            "wordings": {p[0]: list(p[1:]) for p in e.card.points},
+            "text": e.text,
+            "labels": {p[0]: None for p in e.card.points},
+        }
+        for e in picked
+    ]
+    header = (
+        "# For each point (other wordings of it under `wordings`): true if its idea is correctly expressed\n"
+        "# in the text, else false. Judge the idea, not the words.\n"
+    )
+    return header + yaml.safe_dump(items, allow_unicode=True, sort_keys=False, width=110)
+
+
+def agreement(corpus: list[Explanation], path: Path) -> str:
+    """How often a second labeller's labels agree with the corpus's, and Cohen's kappa."""
+    by_ref = {e.ref: e for e in corpus}
+    pairs: list[tuple[str, str, bool, bool]] = []
+    for item in _load_yaml(path):
+        e = by_ref[item["ref"]]
+        pairs += [(e.ref, point, e.labels[point], bool(theirs)) for point, theirs in item["labels"].items()]
+    n = len(pairs)
+    agree = sum(ours == theirs for _, _, ours, theirs in pairs) / n
+    p_ours = sum(ours for *_, ours, _ in pairs) / n
+    p_theirs = sum(theirs for *_, theirs in pairs) / n
+    chance = p_ours * p_theirs + (1 - p_ours) * (1 - p_theirs)
+    kappa = (agree - chance) / (1 - chance) if chance < 1 else 1.0
+    lines = [
+        f"{n} labelled points in {len({r for r, *_ in pairs})} explanations: agreement {_pct(agree)}, "
+        f"Cohen's kappa {kappa:.2f}"
+    ]
+    lines += [
+        f"  {r} {point!r}: corpus {ours}, second labeller {theirs}"
+        for r, point, ours, theirs in pairs
+        if ours != theirs
+    ]
+    return "\n".join(lines)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true", help="print the figures as JSON instead of tables")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="default: tests/corpus")
+    parser.add_argument("--blind-sample", type=int, metavar="N", help="print N unlabelled explanations")
+    parser.add_argument("--seed", type=int, default=12, help="the blind sample's seed (default 12)")
+    parser.add_argument("--agreement", type=Path, metavar="FILE", help="compare a filled-in blind sample")
     args = parser.parse_args(argv)
     corpus = load_corpus(args.corpus)
+    if args.blind_sample:
+        print(blind_sample(corpus, args.blind_sample, args.seed), end="")
+        return 0
+    if args.agreement:
+        print(agreement(corpus, args.agreement))
+        return 0
     matchers: dict[str, Matcher] = {"old": old_matcher()}
     new, new_note = new_matcher()
     if new is not None:
