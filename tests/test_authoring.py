@@ -34,6 +34,7 @@ from quizcards.core.deck.model import MAX_ID_LENGTH, Deck, DeckError, derive_car
 from quizcards.core.deck.reading import decode_deck_bytes
 from quizcards.core.deck.schema import schema_text
 from quizcards.core.errors import QuizError
+from quizcards.core.points import Point
 from tests.conftest import SMALL_DECK
 from tests.helpers import Quiz, WriteDeck
 
@@ -64,7 +65,7 @@ CARD = NewCard(
     id="softmax",
     question="What does softmax do?",
     answer="It turns scores into probabilities.\n\n```python\nexp(x) / exp(x).sum()\n```",
-    points=("exponentiate", "normalise"),
+    points=(Point("exponentiate"), Point("normalise")),
     hints=("Think of probabilities.",),
     tags=("nlp",),
 )
@@ -130,7 +131,7 @@ def test_new_card_checks_what_the_loader_would_refuse() -> None:
     with pytest.raises(QuizError, match="at most 50 points"):
         new_card("question?", "answer", points=[f"p{n}" for n in range(51)])
     card = new_card("  Why?  ", "\n\nBecause.\n\n", [" a ", "", "a", "b"], taken=set())
-    assert (card.question, card.answer, card.points) == ("Why?", "Because.", ("a", "b"))
+    assert (card.question, card.answer, card.points) == ("Why?", "Because.", (Point("a"), Point("b")))
 
 
 def test_card_text_quotes_scalars_and_writes_blocks() -> None:
@@ -410,7 +411,7 @@ deck: lint
 cards:
   - id: ok
     q: Why divide attention scores by the square root of d_k?
-    a: The dot products grow with d_k and saturate the softmax.
+    a: The dot products' variance grows with d_k and saturates the softmax.
     points: [variance]
     hints: [Look at the variance.]
   - id: bare
@@ -418,22 +419,22 @@ cards:
     a: Normalising each token's features to zero mean and unit variance.
   - id: no-hints
     q: What is a residual connection?
-    a: Adding a layer's input to its output.
+    a: Adding a layer's input to its output, along an identity path.
     points: [identity path]
   - id: parrot
     q: Explain dropout.
     a: Dropout.
-    points: [x]
+    points: [dropout]
     hints: [y]
   - id: long
     q: Describe everything about transformers.
     a: LONG
-    points: [x]
+    points: [xxxx]
     hints: [y]
   - id: twin
     q: Why divide attention scores by the square root of d_k ?
     a: Same question, other words.
-    points: [variance]
+    points: [other words]
     hints: [Look at the variance.]
 """
 
@@ -582,7 +583,7 @@ def test_quiz_add_appends_a_typed_card(quiz: Quiz, write_deck: WriteDeck, db_pat
     assert card.id == "softmax"
     assert card.answer == "It turns scores into probabilities.\n\n- exponentiate\n- normalise"
     assert (card.points, card.hints, card.tags) == (
-        ("exponentiate", "normalise"),
+        (Point("exponentiate"), Point("normalise")),
         ("Think of probabilities.",),
         ("nlp", "basics"),
     )
@@ -778,8 +779,8 @@ def test_quiz_lint_fix_ids_reports_a_file_it_cannot_fix_and_goes_on(
 ) -> None:
     import quizcards.core.authoring.edits
 
-    first = write_deck("a.yaml", "cards:\n  - q: First?\n    a: one\n    points: [p]\n    hints: [h]\n")
-    second = write_deck("b.yaml", "cards:\n  - q: Second?\n    a: two\n    points: [p]\n    hints: [h]\n")
+    first = write_deck("a.yaml", "cards:\n  - q: First?\n    a: alpha\n    points: [alpha]\n    hints: [h]\n")
+    second = write_deck("b.yaml", "cards:\n  - q: Second?\n    a: beta\n    points: [beta]\n    hints: [h]\n")
     real = quizcards.core.authoring.edits.insert_generated_ids
 
     def refuse_a(data: bytes, path: str, default_slug: str) -> quizcards.core.authoring.edits.FixedIds:

@@ -18,6 +18,7 @@ from quizcards.core.deck.model import (
     derive_card_id,
     suggest_key,
 )
+from quizcards.core.points import Point
 
 
 def parse(text: str, path: str = "deck.yaml", slug: str = "deck") -> Deck:
@@ -54,7 +55,7 @@ def test_full_example_loads() -> None:
     (card,) = deck.cards
     assert card.id == "qkv"
     assert card.answer == "Markdown answer, code blocks allowed."
-    assert card.points == ("query-key similarity", "weighted sum of values")
+    assert card.points == (Point("query-key similarity"), Point("weighted sum of values"))
     assert card.hints == ("Think of a dictionary lookup.",)
     assert card.source == "Vaswani et al., 2017"
     assert not card.id_generated
@@ -95,7 +96,7 @@ def test_yaml_11_scalars_stay_the_text_the_author_wrote(written: str, kept: str)
     (card,) = deck.cards
     assert card.question == kept
     assert card.answer == kept
-    assert card.points == (kept,)
+    assert card.points == (Point(kept),)
 
 
 @pytest.mark.parametrize("written", ["no", "0755", "2024-02-30", "1e3", "null"])

@@ -150,7 +150,9 @@ def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: st
     from quizcards.render import review as render
 
     console.print(render.answer_panel(card))
-    checklist = render.points_checklist(covered_points(card.points, explanation), typed=bool(explanation))
+    checklist = render.points_checklist(
+        covered_points([p.text for p in card.points], explanation), typed=bool(explanation)
+    )
     if checklist is not None:
         console.print(checklist)
     past = store.last_explanation(card.pk)
