@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizcards.core.authoring.cards import NewCard, card_id_for, new_card
+from quizcards.core.authoring.cards import NewCard, card_id_for, new_card, split_point
 from quizcards.core.authoring.edits import append_card, insert_generated_ids
 from quizcards.core.authoring.lint import (
     LONG_ANSWER_CHARACTERS,
@@ -20,6 +20,7 @@ from quizcards.core.authoring.lint import (
     lint_deck,
     near_duplicate_questions,
 )
+from quizcards.core.authoring.point_lint import point_problem
 from quizcards.core.authoring.templates import (
     SCHEMA_FILENAME,
     answer_from_editor,
@@ -160,6 +161,31 @@ def test_card_text_quotes_scalars_and_writes_blocks() -> None:
     )
 
 
+def test_a_point_with_other_wordings_is_written_as_a_flow_list() -> None:
+    card = new_card(
+        "Why do RNNs forget?",
+        "Vanishing gradients.",
+        [Point("vanishing gradient", ("기울기 소실", 'say "shrink"', "vanishing gradient")), "plain"],
+        card_id="rnn",
+    )
+    assert card.points == (Point("vanishing gradient", ("기울기 소실", 'say "shrink"')), Point("plain"))
+    assert card_text(card).splitlines()[3:6] == [
+        "    points:",
+        '      - ["vanishing gradient", "기울기 소실", "say \\"shrink\\""]',
+        '      - "plain"',
+    ]
+    assert card.matches(load("cards:\n" + card_text(card)).cards[0])
+
+
+def test_split_point_reads_wordings_separated_by_bars() -> None:
+    assert split_point("vanishing gradient | 기울기 소실 |gradients shrink") == Point(
+        "vanishing gradient", ("기울기 소실", "gradients shrink")
+    )
+    assert split_point("  softmax  ") == Point("softmax")
+    assert split_point("a | a | | b") == Point("a", ("b",))
+    assert split_point(" | ") is None
+
+
 _ESCAPE_OR_CHARACTER = re.compile(r"\\(?:x[0-9A-F]{2}|u[0-9A-F]{4}|U[0-9A-F]{8}|.)|.", re.DOTALL)
 
 
@@ -221,13 +247,19 @@ TRICKY = st.lists(
     max_size=20,
 ).map("".join)
 NOT_BLANK = TRICKY.filter(lambda text: text.strip() != "")
+WORDINGS = st.lists(NOT_BLANK, min_size=1, max_size=3).map(lambda w: Point(w[0], tuple(w[1:])))
 
 
 @settings(max_examples=150, deadline=None)
 @given(
     question=NOT_BLANK,
     answer=NOT_BLANK,
-    points=st.lists(NOT_BLANK, max_size=3),
+    points=st.lists(
+        st.one_of(
+            NOT_BLANK, st.lists(NOT_BLANK, min_size=1, max_size=3).map(lambda w: Point(w[0], tuple(w[1:])))
+        ),
+        max_size=3,
+    ),
     hints=st.lists(NOT_BLANK, max_size=2),
     tags=st.lists(NOT_BLANK, max_size=2),
     layout=st.sampled_from([(2, 4), (0, 2), (4, 8), (2, 6)]),
@@ -235,7 +267,7 @@ NOT_BLANK = TRICKY.filter(lambda text: text.strip() != "")
 def test_any_card_reads_back_exactly_as_entered(
     question: str,
     answer: str,
-    points: list[str],
+    points: list[str | Point],
     hints: list[str],
     tags: list[str],
     layout: tuple[int, int],
@@ -461,6 +493,91 @@ def test_lint_points_at_the_line_of_each_problem() -> None:
     ]
 
 
+POINTS_LINT_DECK = """
+cards:
+  - id: softmax
+    q: What does softmax do?
+    a: It exponentiates the scores and divides by their sum, so they sum to one.
+    points:
+      - max
+      - [sum, divides by their sum]
+      - value
+      - 곱
+      - It turns the scores into a probability distribution over the keys.
+      - exponentiates.
+      - [QKV, NaN, L1, 지수]
+      - scores
+"""
+
+
+def test_lint_warns_about_points_that_mean_little_when_matched() -> None:
+    text = dedent(POINTS_LINT_DECK)
+    problems = lint_deck(load(text, "p.yaml"), text)
+    short = (
+        "is too short to mean anything when matched (it is found in many explanations); name the idea "
+        "in a few words, or write an acronym in capitals."
+    )
+    assert [problem.with_level() for problem in problems] == [
+        "p.yaml:2:5: warning: card 'softmax' has no hints; add 'hints', clues to ask for during a review.",
+        f"p.yaml:6:9: warning: the point 'max' of card 'softmax' {short}",
+        "p.yaml:6:9: warning: the answer of card 'softmax' does not mention the point 'max', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+        f"p.yaml:7:10: warning: the point 'sum' of card 'softmax' {short}",
+        "p.yaml:8:9: warning: the point 'value' of card 'softmax' is a common word, found in explanations "
+        "of almost anything; name the idea in a few words.",
+        "p.yaml:8:9: warning: the answer of card 'softmax' does not mention the point 'value', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+        "p.yaml:9:9: warning: the point '곱' of card 'softmax' is a single syllable, found inside many "
+        "other words; name the idea in a word or two.",
+        "p.yaml:9:9: warning: the answer of card 'softmax' does not mention the point '곱', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+        "p.yaml:10:9: warning: the point 'It turns the scores into a probability distribution over ...' "
+        "of card 'softmax' reads like a sentence (11 words); a point is matched word for word, so keep "
+        "it to the few words that carry the idea.",
+        "p.yaml:10:9: warning: the answer of card 'softmax' does not mention the point 'It turns the "
+        "scores into a probability distribution over ...', so an explanation in the answer's own "
+        "words would miss it; use the answer's words, or add them as another wording: [shown, other].",
+        "p.yaml:11:9: warning: the point 'exponentiates.' of card 'softmax' reads like a sentence (it "
+        "ends with a period); a point is matched word for word, so keep it to the few words that carry "
+        "the idea.",
+        "p.yaml:12:9: warning: the answer of card 'softmax' does not mention the point 'QKV', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wording", "fine"),
+    [
+        ("max", False),
+        ("Max", False),
+        ("key", False),
+        ("keys", False),
+        ("one", False),
+        ("1x1", False),
+        ("셀", False),
+        ("all keys", False),
+        ("QKV", True),
+        ("NaN", True),
+        ("L1", True),
+        ("[CLS]", True),
+        ("50", True),
+        ("heap", True),
+        ("셀 상태", True),
+        ("기울기", True),
+        ("max pooling", True),
+        ("one two three four five six", True),
+        ("one two three four five six seven", False),
+        ("a point.", False),
+    ],
+)
+def test_point_problems(wording: str, fine: bool) -> None:
+    assert (point_problem(wording) is None) == fine
+
+
 @pytest.mark.parametrize(
     ("first", "second", "alike"),
     [
@@ -589,6 +706,18 @@ def test_quiz_add_appends_a_typed_card(quiz: Quiz, write_deck: WriteDeck, db_pat
     )
     assert f"Added card 'softmax' to {path} (line {card.line})." in result.stdout
     assert not db_path.exists()
+
+
+def test_quiz_add_takes_other_wordings_after_a_bar(quiz: Quiz, write_deck: WriteDeck) -> None:
+    path = write_deck("attention.yaml", SMALL_DECK)
+    typed = TYPED_CARD.replace("exponentiate\nnormalise\n\n", "exponentiate | exp | 지수\nnormalise\n\n")
+    result = quiz("add", path, input=typed)
+    assert result.exit_code == 0, result.output
+    assert "other wordings that also count follow a '|'" in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert '      - ["exponentiate", "exp", "지수"]\n      - "normalise"\n' in text
+    card = load(text, str(path)).cards[-1]
+    assert card.points == (Point("exponentiate", ("exp", "지수")), Point("normalise"))
 
 
 def test_quiz_add_opens_the_editor_for_the_answer(

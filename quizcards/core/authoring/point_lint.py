@@ -68,9 +68,10 @@ def point_problem(wording: str) -> str | None:
     """Why a wording means little when matched, as the end of a sentence; None when it is fine."""
     words = wording.split()
     if len(words) > MAX_POINT_WORDS or wording.rstrip().endswith((".", "。")):
+        how = f"{len(words)} words" if len(words) > MAX_POINT_WORDS else "it ends with a period"
         return (
-            f"reads like a sentence ({len(words)} words); a point is matched word for word, so keep "
-            "it to the few words that carry the idea."
+            f"reads like a sentence ({how}); a point is matched word for word, so keep it to the few "
+            "words that carry the idea."
         )
     if len(words) != 1:
         if all(word.strip(",;:()").casefold() in COMMON_WORDS for word in words):
