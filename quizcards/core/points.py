@@ -53,7 +53,3 @@ def points_of(values: object) -> tuple[Point, ...]:
         raise ValueError(f"stored points must be a list, not {values!r}")
     return tuple(point_of(value) for value in values)
 
-
-def plain_points(texts: tuple[str, ...] | list[str]) -> tuple[Point, ...]:
-    """Points without alternatives, one per text."""
-    return tuple(Point(text) for text in texts)
