@@ -52,4 +52,3 @@ def points_of(values: object) -> tuple[Point, ...]:
     if not isinstance(values, list):
         raise ValueError(f"stored points must be a list, not {values!r}")
     return tuple(point_of(value) for value in values)
-
