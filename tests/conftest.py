@@ -124,13 +124,14 @@ cards:
   - id: qkv
     q: What do Query, Key and Value mean in attention?
     a: |
-      The query is compared with every key; the softmax of the scores weights the values.
+      The query is compared with every key; the softmax of the scores weights the values, and the
+      output is their weighted sum.
     points: [query, weighted sum]
     hints: [Think of a dictionary lookup.]
     tags: [attention]
   - id: scale
     q: Why divide by the square root of d_k?
-    a: The dot products grow with d_k and saturate the softmax.
+    a: The dot products' variance grows with d_k, and they saturate the softmax.
     points: [variance, softmax]
     hints: [Look at the variance of a dot product.]
   - id: bottleneck

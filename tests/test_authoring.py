@@ -12,7 +12,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizcards.core.authoring.cards import NewCard, card_id_for, new_card
+from quizcards.core.authoring.cards import NewCard, card_id_for, new_card, split_point
 from quizcards.core.authoring.edits import append_card, insert_generated_ids
 from quizcards.core.authoring.lint import (
     LONG_ANSWER_CHARACTERS,
@@ -20,6 +20,7 @@ from quizcards.core.authoring.lint import (
     lint_deck,
     near_duplicate_questions,
 )
+from quizcards.core.authoring.point_lint import point_problem
 from quizcards.core.authoring.templates import (
     SCHEMA_FILENAME,
     answer_from_editor,
@@ -34,6 +35,7 @@ from quizcards.core.deck.model import MAX_ID_LENGTH, Deck, DeckError, derive_car
 from quizcards.core.deck.reading import decode_deck_bytes
 from quizcards.core.deck.schema import schema_text
 from quizcards.core.errors import QuizError
+from quizcards.core.points import Point
 from tests.conftest import SMALL_DECK
 from tests.helpers import Quiz, WriteDeck
 
@@ -64,7 +66,7 @@ CARD = NewCard(
     id="softmax",
     question="What does softmax do?",
     answer="It turns scores into probabilities.\n\n```python\nexp(x) / exp(x).sum()\n```",
-    points=("exponentiate", "normalise"),
+    points=(Point("exponentiate"), Point("normalise")),
     hints=("Think of probabilities.",),
     tags=("nlp",),
 )
@@ -130,7 +132,7 @@ def test_new_card_checks_what_the_loader_would_refuse() -> None:
     with pytest.raises(QuizError, match="at most 50 points"):
         new_card("question?", "answer", points=[f"p{n}" for n in range(51)])
     card = new_card("  Why?  ", "\n\nBecause.\n\n", [" a ", "", "a", "b"], taken=set())
-    assert (card.question, card.answer, card.points) == ("Why?", "Because.", ("a", "b"))
+    assert (card.question, card.answer, card.points) == ("Why?", "Because.", (Point("a"), Point("b")))
 
 
 def test_card_text_quotes_scalars_and_writes_blocks() -> None:
@@ -157,6 +159,31 @@ def test_card_text_quotes_scalars_and_writes_blocks() -> None:
         '  q: "Say \\"hi\\"\\tthen\\x07 ring\\u2028"\r\n'
         "  a: |2\r\n      indented\r\n    lines\r\n"
     )
+
+
+def test_a_point_with_other_wordings_is_written_as_a_flow_list() -> None:
+    card = new_card(
+        "Why do RNNs forget?",
+        "Vanishing gradients.",
+        [Point("vanishing gradient", ("기울기 소실", 'say "shrink"', "vanishing gradient")), "plain"],
+        card_id="rnn",
+    )
+    assert card.points == (Point("vanishing gradient", ("기울기 소실", 'say "shrink"')), Point("plain"))
+    assert card_text(card).splitlines()[3:6] == [
+        "    points:",
+        '      - ["vanishing gradient", "기울기 소실", "say \\"shrink\\""]',
+        '      - "plain"',
+    ]
+    assert card.matches(load("cards:\n" + card_text(card)).cards[0])
+
+
+def test_split_point_reads_wordings_separated_by_bars() -> None:
+    assert split_point("vanishing gradient | 기울기 소실 |gradients shrink") == Point(
+        "vanishing gradient", ("기울기 소실", "gradients shrink")
+    )
+    assert split_point("  softmax  ") == Point("softmax")
+    assert split_point("a | a | | b") == Point("a", ("b",))
+    assert split_point(" | ") is None
 
 
 _ESCAPE_OR_CHARACTER = re.compile(r"\\(?:x[0-9A-F]{2}|u[0-9A-F]{4}|U[0-9A-F]{8}|.)|.", re.DOTALL)
@@ -220,13 +247,19 @@ TRICKY = st.lists(
     max_size=20,
 ).map("".join)
 NOT_BLANK = TRICKY.filter(lambda text: text.strip() != "")
+WORDINGS = st.lists(NOT_BLANK, min_size=1, max_size=3).map(lambda w: Point(w[0], tuple(w[1:])))
 
 
 @settings(max_examples=150, deadline=None)
 @given(
     question=NOT_BLANK,
     answer=NOT_BLANK,
-    points=st.lists(NOT_BLANK, max_size=3),
+    points=st.lists(
+        st.one_of(
+            NOT_BLANK, st.lists(NOT_BLANK, min_size=1, max_size=3).map(lambda w: Point(w[0], tuple(w[1:])))
+        ),
+        max_size=3,
+    ),
     hints=st.lists(NOT_BLANK, max_size=2),
     tags=st.lists(NOT_BLANK, max_size=2),
     layout=st.sampled_from([(2, 4), (0, 2), (4, 8), (2, 6)]),
@@ -234,7 +267,7 @@ NOT_BLANK = TRICKY.filter(lambda text: text.strip() != "")
 def test_any_card_reads_back_exactly_as_entered(
     question: str,
     answer: str,
-    points: list[str],
+    points: list[str | Point],
     hints: list[str],
     tags: list[str],
     layout: tuple[int, int],
@@ -410,7 +443,7 @@ deck: lint
 cards:
   - id: ok
     q: Why divide attention scores by the square root of d_k?
-    a: The dot products grow with d_k and saturate the softmax.
+    a: The dot products' variance grows with d_k and saturates the softmax.
     points: [variance]
     hints: [Look at the variance.]
   - id: bare
@@ -418,22 +451,22 @@ cards:
     a: Normalising each token's features to zero mean and unit variance.
   - id: no-hints
     q: What is a residual connection?
-    a: Adding a layer's input to its output.
+    a: Adding a layer's input to its output, along an identity path.
     points: [identity path]
   - id: parrot
     q: Explain dropout.
     a: Dropout.
-    points: [x]
+    points: [dropout]
     hints: [y]
   - id: long
     q: Describe everything about transformers.
     a: LONG
-    points: [x]
+    points: [xxxx]
     hints: [y]
   - id: twin
     q: Why divide attention scores by the square root of d_k ?
     a: Same question, other words.
-    points: [variance]
+    points: [other words]
     hints: [Look at the variance.]
 """
 
@@ -458,6 +491,91 @@ def test_lint_points_at_the_line_of_each_problem() -> None:
         "lint.yaml:26:8: warning: card 'twin' asks nearly the same question as card 'ok' on line 3; merge "
         "them or make the difference clear.",
     ]
+
+
+POINTS_LINT_DECK = """
+cards:
+  - id: softmax
+    q: What does softmax do?
+    a: It exponentiates the scores and divides by their sum, so they sum to one.
+    points:
+      - max
+      - [sum, divides by their sum]
+      - value
+      - 곱
+      - It turns the scores into a probability distribution over the keys.
+      - exponentiates.
+      - [QKV, NaN, L1, 지수]
+      - scores
+"""
+
+
+def test_lint_warns_about_points_that_mean_little_when_matched() -> None:
+    text = dedent(POINTS_LINT_DECK)
+    problems = lint_deck(load(text, "p.yaml"), text)
+    short = (
+        "is too short to mean anything when matched (it is found in many explanations); name the idea "
+        "in a few words, or write an acronym in capitals."
+    )
+    assert [problem.with_level() for problem in problems] == [
+        "p.yaml:2:5: warning: card 'softmax' has no hints; add 'hints', clues to ask for during a review.",
+        f"p.yaml:6:9: warning: the point 'max' of card 'softmax' {short}",
+        "p.yaml:6:9: warning: the answer of card 'softmax' does not mention the point 'max', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+        f"p.yaml:7:10: warning: the point 'sum' of card 'softmax' {short}",
+        "p.yaml:8:9: warning: the point 'value' of card 'softmax' is a common word, found in explanations "
+        "of almost anything; name the idea in a few words.",
+        "p.yaml:8:9: warning: the answer of card 'softmax' does not mention the point 'value', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+        "p.yaml:9:9: warning: the point '곱' of card 'softmax' is a single syllable, found inside many "
+        "other words; name the idea in a word or two.",
+        "p.yaml:9:9: warning: the answer of card 'softmax' does not mention the point '곱', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+        "p.yaml:10:9: warning: the point 'It turns the scores into a probability distribution over ...' "
+        "of card 'softmax' reads like a sentence (11 words); a point is matched word for word, so keep "
+        "it to the few words that carry the idea.",
+        "p.yaml:10:9: warning: the answer of card 'softmax' does not mention the point 'It turns the "
+        "scores into a probability distribution over ...', so an explanation in the answer's own "
+        "words would miss it; use the answer's words, or add them as another wording: [shown, other].",
+        "p.yaml:11:9: warning: the point 'exponentiates.' of card 'softmax' reads like a sentence (it "
+        "ends with a period); a point is matched word for word, so keep it to the few words that carry "
+        "the idea.",
+        "p.yaml:12:9: warning: the answer of card 'softmax' does not mention the point 'QKV', so an "
+        "explanation in the answer's own words would miss it; use the answer's words, or add them as "
+        "another wording: [shown, other].",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("wording", "fine"),
+    [
+        ("max", False),
+        ("Max", False),
+        ("key", False),
+        ("keys", False),
+        ("one", False),
+        ("1x1", False),
+        ("셀", False),
+        ("all keys", False),
+        ("QKV", True),
+        ("NaN", True),
+        ("L1", True),
+        ("[CLS]", True),
+        ("50", True),
+        ("heap", True),
+        ("셀 상태", True),
+        ("기울기", True),
+        ("max pooling", True),
+        ("one two three four five six", True),
+        ("one two three four five six seven", False),
+        ("a point.", False),
+    ],
+)
+def test_point_problems(wording: str, fine: bool) -> None:
+    assert (point_problem(wording) is None) == fine
 
 
 @pytest.mark.parametrize(
@@ -582,12 +700,24 @@ def test_quiz_add_appends_a_typed_card(quiz: Quiz, write_deck: WriteDeck, db_pat
     assert card.id == "softmax"
     assert card.answer == "It turns scores into probabilities.\n\n- exponentiate\n- normalise"
     assert (card.points, card.hints, card.tags) == (
-        ("exponentiate", "normalise"),
+        (Point("exponentiate"), Point("normalise")),
         ("Think of probabilities.",),
         ("nlp", "basics"),
     )
     assert f"Added card 'softmax' to {path} (line {card.line})." in result.stdout
     assert not db_path.exists()
+
+
+def test_quiz_add_takes_other_wordings_after_a_bar(quiz: Quiz, write_deck: WriteDeck) -> None:
+    path = write_deck("attention.yaml", SMALL_DECK)
+    typed = TYPED_CARD.replace("exponentiate\nnormalise\n\n", "exponentiate | exp | 지수\nnormalise\n\n")
+    result = quiz("add", path, input=typed)
+    assert result.exit_code == 0, result.output
+    assert "other wordings that also count follow a '|'" in result.stdout
+    text = path.read_text(encoding="utf-8")
+    assert '      - ["exponentiate", "exp", "지수"]\n      - "normalise"\n' in text
+    card = load(text, str(path)).cards[-1]
+    assert card.points == (Point("exponentiate", ("exp", "지수")), Point("normalise"))
 
 
 def test_quiz_add_opens_the_editor_for_the_answer(
@@ -778,8 +908,8 @@ def test_quiz_lint_fix_ids_reports_a_file_it_cannot_fix_and_goes_on(
 ) -> None:
     import quizcards.core.authoring.edits
 
-    first = write_deck("a.yaml", "cards:\n  - q: First?\n    a: one\n    points: [p]\n    hints: [h]\n")
-    second = write_deck("b.yaml", "cards:\n  - q: Second?\n    a: two\n    points: [p]\n    hints: [h]\n")
+    first = write_deck("a.yaml", "cards:\n  - q: First?\n    a: alpha\n    points: [alpha]\n    hints: [h]\n")
+    second = write_deck("b.yaml", "cards:\n  - q: Second?\n    a: beta\n    points: [beta]\n    hints: [h]\n")
     real = quizcards.core.authoring.edits.insert_generated_ids
 
     def refuse_a(data: bytes, path: str, default_slug: str) -> quizcards.core.authoring.edits.FixedIds:

@@ -12,12 +12,14 @@ from quizcards.adapters.sources import load_deck_paths
 from quizcards.core.deck.loader import parse_deck
 from quizcards.core.deck.model import (
     MAX_ID_LENGTH,
+    Card,
     Deck,
     DeckError,
     Problem,
     derive_card_id,
     suggest_key,
 )
+from quizcards.core.points import Point
 
 
 def parse(text: str, path: str = "deck.yaml", slug: str = "deck") -> Deck:
@@ -54,7 +56,7 @@ def test_full_example_loads() -> None:
     (card,) = deck.cards
     assert card.id == "qkv"
     assert card.answer == "Markdown answer, code blocks allowed."
-    assert card.points == ("query-key similarity", "weighted sum of values")
+    assert card.points == (Point("query-key similarity"), Point("weighted sum of values"))
     assert card.hints == ("Think of a dictionary lookup.",)
     assert card.source == "Vaswani et al., 2017"
     assert not card.id_generated
@@ -95,7 +97,7 @@ def test_yaml_11_scalars_stay_the_text_the_author_wrote(written: str, kept: str)
     (card,) = deck.cards
     assert card.question == kept
     assert card.answer == kept
-    assert card.points == (kept,)
+    assert card.points == (Point(kept),)
 
 
 @pytest.mark.parametrize("written", ["no", "0755", "2024-02-30", "1e3", "null"])
@@ -427,3 +429,126 @@ def test_each_public_name_is_defined_in_one_submodule_and_re_exported(package: s
             home = value.__module__
             assert home.startswith(package + "."), (name, home)
             assert getattr(importlib.import_module(home), name) is value
+
+
+# ---- points with other wordings ----------------------------------------------------
+
+
+def test_a_point_may_list_other_wordings_the_first_shown() -> None:
+    deck = parse(
+        """
+        cards:
+          - id: vanishing
+            q: Why do plain RNNs forget?
+            a: The vanishing gradient (기울기 소실).
+            points:
+              - [vanishing gradient, 기울기 소실, gradients shrink]
+              - exploding
+              - [only one]
+        """
+    )
+    (card,) = deck.cards
+    assert card.points == (
+        Point("vanishing gradient", ("기울기 소실", "gradients shrink")),
+        Point("exploding"),
+        Point("only one"),
+    )
+    assert card.points[0].wordings == ("vanishing gradient", "기울기 소실", "gradients shrink")
+    assert card.points[0].stored() == ["vanishing gradient", "기울기 소실", "gradients shrink"]
+    assert card.points[1].stored() == "exploding"
+    assert deck.warnings == ()
+
+
+def test_a_deck_without_alternatives_keeps_its_content_hash() -> None:
+    # The hash this card had before points could be lists (computed with the code of f751766).
+    card = Card(
+        id="x",
+        question="Why divide by sqrt(d_k)?",
+        answer="The variance grows.",
+        points=(Point("variance"), Point("기울기 소실")),
+        hints=("h",),
+        tags=("t",),
+        source="s",
+    )
+    assert card.content_hash() == "6663c23ffb76c01228059bf2a4817563"
+    with_alternative = Card(
+        **{**_fields(card), "points": (Point("variance", ("spread",)), Point("기울기 소실"))}
+    )
+    assert with_alternative.content_hash() != card.content_hash()
+
+
+def _fields(card: Card) -> dict[str, object]:
+    return {name: getattr(card, name) for name in Card.__slots__}
+
+
+EACH_WORDING = "each wording of a point in the points of card 'c'"
+
+
+@pytest.mark.parametrize(
+    ("points", "message"),
+    [
+        (
+            "[[]]",
+            "deck.yaml:5:14: a point in the points of card 'c' is an empty list; write its wording, or "
+            "the wording shown first and then the others that also count: [shown, other].",
+        ),
+        (
+            "[[a, [b]]]",
+            "deck.yaml:5:18: each wording of a point in the points of card 'c' must be text, not a list.",
+        ),
+        (
+            "[[a, {b: c}]]",
+            "deck.yaml:5:18: each wording of a point in the points of card 'c' must be text, not a mapping.",
+        ),
+        ("[[a, '']]", "deck.yaml:5:18: each wording of a point in the points of card 'c' must not be empty."),
+        (
+            f"[[a, {'x' * 1001}]]",
+            "deck.yaml:5:18: each wording of a point in the points of card 'c' is 1,001 characters long; "
+            "the limit is 1,000.",
+        ),
+        (
+            "[[" + ", ".join(f"w{n}" for n in range(51)) + "]]",
+            "deck.yaml:5:14: a point in the points of card 'c' has 51 items; the limit is 50.",
+        ),
+        ("[{a: b}]", "deck.yaml:5:14: each item of the points of card 'c' must be text, not a mapping."),
+    ],
+)
+def test_a_bad_point_list_is_located(points: str, message: str) -> None:
+    assert problems_of(
+        f"""
+        cards:
+          - id: c
+            q: Q
+            a: A
+            points: {points}
+        """
+    ) == [message]
+
+
+def test_a_wording_given_twice_in_a_point_is_a_located_warning() -> None:
+    deck = parse(
+        """
+        cards:
+          - id: c
+            q: Q
+            a: A
+            points:
+              - [softmax, soft max, softmax]
+        """
+    )
+    assert deck.cards[0].points == (Point("softmax", ("soft max",)),)
+    assert [problem.with_level() for problem in deck.warnings] == [
+        "deck.yaml:6:29: warning: the wording 'softmax' appears twice in a point in the points of card 'c'."
+    ]
+
+
+def test_stored_points_read_back_as_written() -> None:
+    from quizcards.core.points import point_of, points_of
+
+    assert points_of(["a", ["b", "c"]]) == (Point("a"), Point("b", ("c",)))
+    assert point_of(["only"]) == Point("only")
+    for bad in ([], [1], 3, None):
+        with pytest.raises(ValueError, match="stored point"):
+            point_of(bad)
+    assert Point("b", ("c", "d")).with_alternatives() == "b (also: c, d)"
+    assert Point("b").with_alternatives() == "b"

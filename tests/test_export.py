@@ -419,3 +419,29 @@ def test_export_needs_a_database(quiz: Quiz) -> None:
     result = quiz("export", "cards")
     assert result.exit_code == 1
     assert "no database at" in result.stderr
+
+
+def test_a_points_other_wordings_in_every_export(
+    write_deck: WriteDeck, db_path: Path, quiz: Quiz, tmp_path: Path
+) -> None:
+    text = DECK.replace(
+        "    a: The dot products grow with d_k.\n",
+        "    a: Variance grows.\n    points: [[variance, 분산 <v>], grows]\n",
+    )
+    import_decks(db_path, write_deck("attention.yaml", text))
+    records = [json.loads(line) for line in quiz("export", "cards", "-f", "jsonl").stdout.splitlines()]
+    assert [record["points"] for record in records] == [
+        ["query", "weighted <sum>"],
+        [["variance", "분산 <v>"], "grows"],
+        [],
+    ]
+    csv_rows = list(csv.DictReader(io.StringIO(quiz("export", "cards").stdout)))
+    assert json.loads(csv_rows[1]["points"]) == [["variance", "분산 <v>"], "grows"]
+    target = tmp_path / "out.apkg"
+    assert quiz("export", "apkg", target).exit_code == 0
+    notes, _, _ = read_package(target, tmp_path)
+    fields = {guid: flds.split("\x1f") for guid, _, flds in notes}
+    assert fields[note_guid("attention", "scale")][2] == (
+        "<ul><li>variance (also: 분산 &lt;v&gt;)</li><li>grows</li></ul>"
+    )
+    assert fields[note_guid("attention", "qkv")][2] == "<ul><li>query</li><li>weighted &lt;sum&gt;</li></ul>"

@@ -296,3 +296,47 @@ def test_a_deck_name_used_twice_points_at_the_second_name(quiz: Quiz, write_deck
     two = write_deck("two.yaml", "title: Two\ndeck: same\ncards:\n  - {id: a, q: x, a: y}\n")
     result = quiz("import", two.parent)
     assert f"{two}:2:7: the deck name 'same' is already used by" in result.stderr
+
+
+ALTERNATIVES_DECK = SMALL_DECK.replace(
+    "points: [variance, softmax]", "points: [[variance, 분산, spread of the dot products], softmax]"
+)
+
+
+def test_a_point_with_other_wordings_is_stored_as_a_json_array(
+    quiz: Quiz, write_deck: WriteDeck, db_path: Path
+) -> None:
+    from quizcards.core.points import Point
+
+    path = write_deck("attention.yaml", SMALL_DECK)
+    assert quiz("import", path).exit_code == 0
+    before = rows(db_path, "SELECT card_id, points, content_hash FROM cards ORDER BY position")
+    # A plain point stays a plain string: decks without alternatives store what they always did.
+    assert [points for _, points, _ in before] == [
+        '["query", "weighted sum"]',
+        '["variance", "softmax"]',
+        '["fixed-length"]',
+    ]
+    path.write_text(ALTERNATIVES_DECK, encoding="utf-8")
+    result = quiz("import", path)
+    assert summary_line(result, "attention") == ["0", "1", "2", "0", "0"]
+    after = rows(db_path, "SELECT card_id, points, content_hash FROM cards ORDER BY position")
+    assert after[1][1] == '[["variance", "분산", "spread of the dot products"], "softmax"]'
+    assert after[1][2] != before[1][2]
+    assert [row[2] for row in after[::2]] == [row[2] for row in before[::2]]
+    with Store.open(db_path) as store:
+        record = store.card_record("attention", "scale")
+    assert record is not None
+    card = record.card
+    assert card.points == (Point("variance", ("분산", "spread of the dot products")), Point("softmax"))
+
+
+def test_quiz_show_lists_a_points_other_wordings(quiz: Quiz, write_deck: WriteDeck, db_path: Path) -> None:
+    path = write_deck("attention.yaml", ALTERNATIVES_DECK)
+    assert quiz("import", path).exit_code == 0
+    shown = quiz("show", "attention/scale")
+    assert "variance (also: 분산, spread of the dot products)" in shown.stdout
+    as_json = json.loads(quiz("show", "attention/scale", "--json").stdout)
+    assert as_json["points"] == [["variance", "분산", "spread of the dot products"], "softmax"]
+    plain = json.loads(quiz("show", "attention/qkv", "--json").stdout)
+    assert plain["points"] == ["query", "weighted sum"]

@@ -107,6 +107,9 @@ def test_the_schema_is_built_from_the_loaders_keys_and_limits() -> None:
     assert schema["$defs"]["item"]["maxLength"] == MAX_ITEM_LENGTH
     for key in ("points", "hints", "tags"):
         assert card["properties"][key]["maxItems"] == MAX_ITEMS
+    text_form, list_form = schema["$defs"]["point"]["anyOf"]
+    assert text_form == {"$ref": "#/$defs/item"}
+    assert (list_form["minItems"], list_form["maxItems"]) == (1, MAX_ITEMS)
     assert f"{{0,{MAX_ID_LENGTH - 1}}}" in name_pattern()
 
 
@@ -260,3 +263,33 @@ def test_quiz_schema_leaves_a_foreign_file_alone(quiz: Quiz, tmp_path: Path) -> 
     assert result.exit_code == 1
     assert f"{target} exists and is not a quizcards schema" in result.stderr
     assert target.read_text() == "cards: []\n"
+
+
+POINT_WORDING = st.one_of(
+    st.sampled_from(["a", " ", "", "x" * MAX_ITEM_LENGTH, "x" * (MAX_ITEM_LENGTH + 1), "기울기 소실"]),
+    st.integers(-3, 3),
+    st.booleans(),
+    st.none(),
+)
+POINT_VALUE = st.one_of(
+    POINT_WORDING,
+    st.lists(POINT_WORDING, max_size=3),
+    st.lists(st.sampled_from(["w", "v"]), min_size=MAX_ITEMS - 1, max_size=MAX_ITEMS + 1),
+    st.lists(st.one_of(POINT_WORDING, st.lists(POINT_WORDING, max_size=2)), min_size=1, max_size=3),
+    st.dictionaries(st.sampled_from(["k"]), POINT_WORDING, max_size=1),
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(POINT_VALUE, max_size=4))
+def test_points_as_text_or_lists_get_the_same_verdict(points: list[Any]) -> None:
+    """Points given as text, lists of wordings, nested or empty lists, mappings: both agree."""
+    deck = {"cards": [{"id": "c", "q": "Q", "a": "A", "points": points}]}
+    # The loader reads every scalar as text, as an editor would write it (json.dumps is YAML).
+    text = json.dumps(deck, ensure_ascii=False)
+    try:
+        parse_deck(text.encode(), "deck.yaml", "deck")
+        loader_verdict = True
+    except DeckError:
+        loader_verdict = False
+    assert VALIDATOR.is_valid(instance_of(text)) == loader_verdict, text[:300]

@@ -94,7 +94,7 @@ def register(app: typer.Typer) -> None:
         from quizcards.adapters.files import replace_atomically
         from quizcards.adapters.sources import read_deck_bytes, read_deck_file
         from quizcards.adapters.terminal import enable_line_editing
-        from quizcards.core.authoring.cards import check_card_id, new_card, split_tags
+        from quizcards.core.authoring.cards import check_card_id, new_card, split_point, split_tags
         from quizcards.core.authoring.edits import append_card
         from quizcards.render.words import plural
 
@@ -106,8 +106,11 @@ def register(app: typer.Typer) -> None:
         typer.echo(f"Adding a card to {clean_line(deck.title)} ({path}, {plural(len(deck.cards), 'card')}).")
         question = _ask("Question: ")
         answer = _ask_answer(question)
-        typer.echo("Key points a good explanation mentions, one per line (an empty line ends):")
-        points = _ask_lines("  point: ")
+        typer.echo(
+            "Key points a good explanation mentions, one per line; other wordings that also count "
+            "follow a '|' (vanishing gradient | 기울기 소실). An empty line ends:"
+        )
+        points = [point for line in _ask_lines("  point: ") if (point := split_point(line)) is not None]
         typer.echo("Hints, shown one at a time during a review (an empty line ends):")
         hints = _ask_lines("  hint: ")
         tags = split_tags(_ask("Tags, separated by commas or spaces (Enter for none): ", allow_end=True))

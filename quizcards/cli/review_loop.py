@@ -151,9 +151,7 @@ def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: st
     from quizcards.render import review as render
 
     console.print(render.answer_panel(card))
-    # a point is its wordings (first shown); a deck of plain points gives one wording each
-    points = [(point,) if isinstance(point, str) else tuple(point) for point in card.points]
-    matches = match_points(points, explanation, glossary=load_glossary())
+    matches = match_points([point.wordings for point in card.points], explanation, glossary=load_glossary())
     checklist = render.points_checklist(matches, typed=bool(explanation))
     if checklist is not None:
         console.print(checklist)

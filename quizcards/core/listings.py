@@ -104,7 +104,7 @@ def record_fields(record: CardRecord, today: date) -> dict[str, Any]:
         "card_id": card.card_id,
         "question": card.question,
         "answer": card.answer,
-        "points": list(card.points),
+        "points": [point.stored() for point in card.points],
         "hints": list(card.hints),
         "tags": list(card.tags),
         "source": card.source,

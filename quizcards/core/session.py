@@ -19,6 +19,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Literal
 
+from quizcards.core.points import Point
 from quizcards.core.scheduler import (
     Grade,
     ReviewKind,
@@ -62,7 +63,7 @@ class StudyCard:
     card_id: str
     question: str
     answer: str
-    points: tuple[str, ...]
+    points: tuple[Point, ...]
     hints: tuple[str, ...]
     tags: tuple[str, ...]
     source: str | None

@@ -91,7 +91,9 @@ def card_view(record: CardRecord, today: date) -> Group:
     if card.tags:
         header.append("  ·  " + ", ".join(line(tag).plain for tag in card.tags), style="dim")
     parts: list[RenderableType] = [header, question_panel(card, record.state), answer_panel(card)]
-    checklist = points_checklist([PointMatch(point, "missing", None) for point in card.points], typed=False)
+    checklist = points_checklist(
+        [PointMatch(point.with_alternatives(), "missing", None) for point in card.points], typed=False
+    )
     if checklist is not None:
         parts.append(checklist)
     if card.hints:

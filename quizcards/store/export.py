@@ -15,6 +15,7 @@ import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
+from quizcards.core.points import points_of
 from quizcards.store.base import BaseStore
 
 if TYPE_CHECKING:
@@ -53,7 +54,7 @@ def _card_row(row: tuple[Any, ...]) -> CardRow:
         position=row[2],
         question=row[3],
         answer=row[4],
-        points=tuple(json.loads(row[5])),
+        points=points_of(json.loads(row[5])),
         hints=tuple(json.loads(row[6])),
         tags=tuple(json.loads(row[7])),
         source=row[8],

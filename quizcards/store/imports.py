@@ -115,7 +115,7 @@ def _card_fields(change: CardChange) -> list[Any]:
         change.position,
         card.question,
         card.answer,
-        _JSON.encode(card.points),
+        _JSON.encode([point.stored() for point in card.points]),
         _JSON.encode(card.hints),
         _JSON.encode(card.tags),
         card.source,

@@ -11,6 +11,7 @@ import sqlite3
 from datetime import UTC, datetime
 
 from quizcards.core.days import parse_day
+from quizcards.core.points import points_of
 from quizcards.core.scheduler import Schedule
 from quizcards.core.session import StudyCard
 
@@ -47,7 +48,7 @@ def study_card_of(row: sqlite3.Row) -> StudyCard:
         card_id=row["card_id"],
         question=row["question"],
         answer=row["answer"],
-        points=tuple(json.loads(row["points"])),
+        points=points_of(json.loads(row["points"])),
         hints=tuple(json.loads(row["hints"])),
         tags=tuple(json.loads(row["tags"])),
         source=row["source"],

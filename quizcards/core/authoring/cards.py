@@ -18,6 +18,7 @@ from quizcards.core.deck.model import (
     is_valid_name,
 )
 from quizcards.core.errors import QuizError
+from quizcards.core.points import Point
 
 SLUG_WORDS = 6
 SLUG_LENGTH = 40
@@ -31,7 +32,7 @@ class NewCard:
     id: str
     question: str
     answer: str
-    points: tuple[str, ...] = ()
+    points: tuple[Point, ...] = ()
     hints: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
 
@@ -50,7 +51,7 @@ class NewCard:
 def new_card(
     question: str,
     answer: str,
-    points: Iterable[str] = (),
+    points: Iterable[str | Point] = (),
     hints: Iterable[str] = (),
     tags: Iterable[str] = (),
     *,
@@ -75,19 +76,46 @@ def new_card(
     check_unicode(question, "the question")
     check_unicode(answer, "the answer")
     lists: dict[str, tuple[str, ...]] = {}
-    for what, items in (("points", points), ("hints", hints), ("tags", tags)):
-        cleaned = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
-        if len(cleaned) > MAX_ITEMS:
-            raise QuizError(f"a card may have at most {MAX_ITEMS} {what}, not {len(cleaned)}.")
-        for item in cleaned:
-            if len(item) > MAX_ITEM_LENGTH:
-                raise QuizError(
-                    f"one of the {what} is {len(item):,} characters long; the limit is {MAX_ITEM_LENGTH:,}."
-                )
-            check_unicode(item, f"one of the {what}")
-        lists[what] = cleaned
+    for what, items in (("hints", hints), ("tags", tags)):
+        lists[what] = _checked_items(items, what)
+    cleaned_points = _checked_points(points)
     card_id = card_id_for(question, taken) if card_id is None else check_card_id(card_id, taken)
-    return NewCard(card_id, question, answer, lists["points"], lists["hints"], lists["tags"])
+    return NewCard(card_id, question, answer, cleaned_points, lists["hints"], lists["tags"])
+
+
+def _checked_items(items: Iterable[str], what: str) -> tuple[str, ...]:
+    """The items stripped, blanks and repeats dropped, each within the loader's limits."""
+    cleaned = tuple(dict.fromkeys(item.strip() for item in items if item.strip()))
+    if len(cleaned) > MAX_ITEMS:
+        raise QuizError(f"a card may have at most {MAX_ITEMS} {what}, not {len(cleaned)}.")
+    for item in cleaned:
+        if len(item) > MAX_ITEM_LENGTH:
+            raise QuizError(
+                f"one of the {what} is {len(item):,} characters long; the limit is {MAX_ITEM_LENGTH:,}."
+            )
+        check_unicode(item, f"one of the {what}")
+    return cleaned
+
+
+def _checked_points(points: Iterable[str | Point]) -> tuple[Point, ...]:
+    """Points with their wordings checked like any item; a point shown twice is kept once."""
+    checked: dict[str, Point] = {}
+    for point in points:
+        if isinstance(point, str):
+            wordings = _checked_items([point], "points")
+        else:
+            wordings = _checked_items(point.wordings, "wordings of a point")
+        if wordings and wordings[0] not in checked:
+            checked[wordings[0]] = Point(wordings[0], wordings[1:])
+    if len(checked) > MAX_ITEMS:
+        raise QuizError(f"a card may have at most {MAX_ITEMS} points, not {len(checked)}.")
+    return tuple(checked.values())
+
+
+def split_point(line: str) -> Point | None:
+    """A point typed on one line: its wordings separated by '|', the first the one shown."""
+    wordings = tuple(dict.fromkeys(wording.strip() for wording in line.split("|") if wording.strip()))
+    return Point(wordings[0], wordings[1:]) if wordings else None
 
 
 def check_card_id(card_id: str, taken: Collection[str]) -> str:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import Node, SequenceNode
 
+from quizcards.core.authoring.point_lint import lint_points
 from quizcards.core.authoring.words import FILLER, normal_form
 from quizcards.core.deck.model import Card, Deck, Problem
 from quizcards.core.deck.reading import cards_node, compose_nodes, values_of
@@ -41,7 +42,8 @@ class NearDuplicates:
 
 def lint_deck(deck: Deck, text: str) -> list[Problem]:
     """Warnings beyond the loader's: near-duplicate questions, cards without points or
-    hints, answers that only repeat the question, very long answers.
+    hints, points that mean little when matched or that the answer does not mention,
+    answers that only repeat the question, very long answers.
 
     ``text`` is the file the deck was loaded from; it gives each warning its line.
     """
@@ -78,6 +80,7 @@ def lint_deck(deck: Deck, text: str) -> list[Problem]:
             )
         elif not card.hints:
             warn(node, f"{name} has no hints; add 'hints', clues to ask for during a review.")
+        lint_points(card.points, values[number - 1].get("points"), card.answer, name, warn)
         if answer_repeats_question(card.question, card.answer):
             warn(
                 answer_node,

@@ -70,7 +70,8 @@ cards:
     points:
       - "question and model answer"
       - "Markdown"
-      - "key points"
+      # A point may be a list: the first wording is shown, the others also count.
+      - ["points", "key points", "ideas to mention"]
     hints:
       - "Look at the keys of this card."
     tags:

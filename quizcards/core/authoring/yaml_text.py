@@ -1,10 +1,11 @@
-"""How a value is written as YAML text: a plain id, a double-quoted scalar, a literal block, one card."""
+"""How a value is written as YAML: a plain id, a double-quoted scalar, a literal block, a point, a card."""
 
 from __future__ import annotations
 
 import re
 
 from quizcards.core.authoring.cards import NewCard
+from quizcards.core.points import Point
 
 # Outside these a double-quoted scalar needs an escape: the C0 and C1 controls,
 # DEL, YAML's extra line breaks (NEL, LS, PS), the byte-order mark, surrogates
@@ -32,11 +33,21 @@ def card_text(card: NewCard, *, dash_column: int = 2, key_column: int = 4, newli
     lines = [" " * dash_column + "-" + " " * (step - 1) + "id: " + id_scalar(card.id)]
     lines.append(f"{keys}q: {scalar(card.question, key_column)}")
     lines.append(f"{keys}a: {scalar(card.answer, key_column)}")
-    for key, items in (("points", card.points), ("hints", card.hints), ("tags", card.tags)):
+    if card.points:
+        lines.append(f"{keys}points:")
+        lines.extend(" " * item_column + "- " + point_scalar(point, item_column) for point in card.points)
+    for key, items in (("hints", card.hints), ("tags", card.tags)):
         if items:
             lines.append(f"{keys}{key}:")
             lines.extend(" " * item_column + "- " + scalar(item, item_column) for item in items)
     return "\n".join(lines).replace("\n", newline) + newline
+
+
+def point_scalar(point: Point, parent_column: int) -> str:
+    """A point after `- `: its text as a scalar, or its wordings as a flow list of quoted scalars."""
+    if not point.alternatives:
+        return scalar(point.text, parent_column)
+    return "[" + ", ".join(quoted(wording) for wording in point.wordings) + "]"
 
 
 def quoted(value: str) -> str:

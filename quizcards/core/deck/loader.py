@@ -37,6 +37,7 @@ from quizcards.core.deck.reading import (
     cyclic_gc_paused,
     decode_deck_bytes,
 )
+from quizcards.core.points import Point
 
 
 def parse_deck(data: bytes | str, path: str, default_slug: str) -> Deck:
@@ -162,26 +163,62 @@ class _Walker:
             return None
         return value.strip() if single_line else value
 
-    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+    def items(self, node: Node, what: str) -> list[Node]:
+        """The item nodes of a list of at most MAX_ITEMS (none, with the problem, for anything else)."""
         self.visit(node)
         if not self.check_tag(node, SEQ_TAG):
-            return ()
+            return []
         if not isinstance(node, SequenceNode):
             self.error(
                 node,
                 f"{what} must be a list (write [item, item] or one '- item' per line), not {_kind(node)}.",
             )
-            return ()
+            return []
         if len(node.value) > MAX_ITEMS:
             self.error(node, f"{what} has {len(node.value)} items; the limit is {MAX_ITEMS}.")
-            return ()
-        items: list[str] = []
-        each = f"each item of {what}"
-        for item in node.value:
-            value = self.text(item, each, limit=MAX_ITEM_LENGTH, required=True)
-            if value is not None:
-                items.append(value.strip())
-        return tuple(items)
+            return []
+        items: list[Node] = node.value
+        return items
+
+    def text_list(self, node: Node, what: str) -> tuple[str, ...]:
+        texts = (
+            self.text(item, f"each item of {what}", limit=MAX_ITEM_LENGTH, required=True)
+            for item in self.items(node, what)
+        )
+        return tuple(text.strip() for text in texts if text is not None)
+
+    def points(self, node: Node, what: str) -> tuple[Point, ...]:
+        """A card's points: each item text, or a list of wordings whose first is the one shown."""
+        points: list[Point] = []
+        for item in self.items(node, what):
+            if isinstance(item, SequenceNode) and item.tag == SEQ_TAG:
+                point = self.point_wordings(item, what)
+            else:
+                text = self.text(item, f"each item of {what}", limit=MAX_ITEM_LENGTH, required=True)
+                point = Point(text.strip()) if text is not None else None
+            if point is not None:
+                points.append(point)
+        return tuple(points)
+
+    def point_wordings(self, node: SequenceNode, what: str) -> Point | None:
+        if not node.value:
+            self.error(
+                node,
+                f"a point in {what} is an empty list; write its wording, or the wording shown "
+                "first and then the others that also count: [shown, other].",
+            )
+            return None
+        wordings: list[str] = []
+        for item in self.items(node, f"a point in {what}"):
+            text = self.text(item, f"each wording of a point in {what}", limit=MAX_ITEM_LENGTH, required=True)
+            if text is not None and text.strip() in wordings:
+                # Harmless to matching, but likely a slip: one wording was meant to be another.
+                self.warn(
+                    item, f"the wording '{visible(text.strip()[:80])}' appears twice in a point in {what}."
+                )
+            elif text is not None:
+                wordings.append(text.strip())
+        return Point(wordings[0], tuple(wordings[1:])) if wordings else None
 
     def name(self, node: Node, what: str) -> str | None:
         value = self.text(node, what, limit=10 * MAX_ID_LENGTH, required=True, single_line=True)
@@ -303,7 +340,7 @@ class _Walker:
             answer = self.text(
                 entries["a"][1], f"the answer of {what}", limit=MAX_ANSWER_LENGTH, required=True
             )
-        points = self.text_list(entries["points"][1], f"the points of {what}") if "points" in entries else ()
+        points = self.points(entries["points"][1], f"the points of {what}") if "points" in entries else ()
         hints = self.text_list(entries["hints"][1], f"the hints of {what}") if "hints" in entries else ()
         tags = self.text_list(entries["tags"][1], f"the tags of {what}") if "tags" in entries else ()
         source = None

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from quizcards.core.errors import QuizError
+from quizcards.core.points import Point
 
 # Limits that keep a hostile or broken file from taking unbounded memory or time.
 MAX_FILE_BYTES = 32 * 1024 * 1024
@@ -108,7 +109,7 @@ class Card:
     id: str
     question: str
     answer: str
-    points: tuple[str, ...] = ()
+    points: tuple[Point, ...] = ()
     hints: tuple[str, ...] = ()
     tags: tuple[str, ...] = ()
     source: str | None = None
@@ -121,7 +122,8 @@ class Card:
             [
                 self.question,
                 self.answer,
-                self.points,
+                # A point without alternatives hashes as the text it always was.
+                [point.stored() for point in self.points],
                 self.hints,
                 self.tags,
                 self.source,

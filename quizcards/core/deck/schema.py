@@ -142,7 +142,15 @@ def deck_schema() -> dict[str, Any]:
             limit=MAX_ANSWER_LENGTH,
             required=True,
         ),
-        "points": _text_list("Key points a good explanation mentions; checked against what you typed."),
+        "points": {
+            "description": (
+                "Key points a good explanation mentions; checked against what you typed. A point is "
+                "text, or a list of wordings: the first is shown, the others also count."
+            ),
+            "type": "array",
+            "maxItems": MAX_ITEMS,
+            "items": {"$ref": "#/$defs/point"},
+        },
         "hints": _text_list("Hints, shown one at a time when you ask for one during a review."),
         "tags": _text_list("The card's tags (quiz review --tag, quiz cards --tag)."),
         "source": _text("Where the answer comes from (a paper, a book, a URL).", limit=MAX_ITEM_LENGTH),
@@ -189,6 +197,17 @@ def deck_schema() -> dict[str, Any]:
                 "type": _SCALAR_TYPES,
                 "maxLength": MAX_ITEM_LENGTH,
                 "pattern": NOT_BLANK_PATTERN,
+            },
+            "point": {
+                "anyOf": [
+                    {"$ref": "#/$defs/item"},
+                    {
+                        "type": "array",
+                        "minItems": 1,
+                        "maxItems": MAX_ITEMS,
+                        "items": {"$ref": "#/$defs/item"},
+                    },
+                ],
             },
             "card": {
                 "description": "One card: a question and its model answer.",

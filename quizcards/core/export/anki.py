@@ -92,7 +92,7 @@ def plain_html(value: str) -> str:
 
 def note_fields(card: CardRow, markdown: MarkdownIt) -> list[str]:
     """A card's Anki fields: the question as text, the answer rendered from Markdown, the points as a list."""
-    points = "".join(f"<li>{html.escape(point)}</li>" for point in card.points)
+    points = "".join(f"<li>{html.escape(point.with_alternatives())}</li>" for point in card.points)
     return [
         plain_html(card.question),
         markdown.render(card.answer).strip(),

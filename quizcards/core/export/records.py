@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from quizcards.core.days import parse_day
+from quizcards.core.points import Point
 from quizcards.core.scheduler import Schedule, card_state, easiness_number
 
 REVIEW_FIELDS: tuple[str, ...] = (
@@ -69,7 +70,7 @@ class CardRow:
     position: int
     question: str
     answer: str
-    points: tuple[str, ...]
+    points: tuple[Point, ...]
     hints: tuple[str, ...]
     tags: tuple[str, ...]
     source: str | None
@@ -140,7 +141,7 @@ def card_record(row: CardRow) -> dict[str, Any]:
         "state": card_state(row.schedule, retired=row.retired),
         "question": row.question,
         "answer": row.answer,
-        "points": list(row.points),
+        "points": [point.stored() for point in row.points],
         "hints": list(row.hints),
         "tags": list(row.tags),
         "source": row.source,
