@@ -165,8 +165,10 @@ def enable_line_editing() -> None:
 def line_editing_takes_pastes() -> bool:
     """Does input() read a bracketed paste whole, blank lines and all, as one line with its newlines?
 
-    GNU readline does from 7.0 (its bracketed-paste-begin, bound whatever enable-bracketed-paste
-    says); libedit and a plain input() would take the markers for keys or text.
+    GNU readline does from 7.0: its bracketed-paste-begin is bound whatever enable-bracketed-paste
+    says. Python's readline module turns that setting off (bpo-42819, for its own prompt), so the
+    terminal must be asked for the markers by us. libedit and a plain input() would take them for
+    keys or text.
     """
     readline = sys.modules.get("readline")
     if readline is None or "libedit" in (readline.__doc__ or ""):

@@ -131,9 +131,10 @@ def _read_explanation(console: Console, hints: list[str]) -> str:
     from quizcards.render import review as render
 
     enable_line_editing()
-    console.print(render.input_instructions(len(hints)))
-    # Where input() would take the paste markers for keys, the terminal is not asked for them.
+    # Where input() would take the paste markers for keys, the terminal is not asked for them. The
+    # switch goes out before the instructions, so that the prompt still starts its line.
     with bracketed_paste(line_editing_takes_pastes()):
+        console.print(render.input_instructions(len(hints)))
         return _read_lines(console, hints)
 
 
