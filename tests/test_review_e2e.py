@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import re
 import signal
 import termios
@@ -273,3 +274,106 @@ def test_an_unknown_tag_is_an_error(deck_db: Path, children: list[pexpect.spawn]
     children.append(child)
     child.expect_exact("Error: no card or deck has the tag 'nosuchtag'")
     child.expect(pexpect.EOF)
+
+
+PASTED = "text, not a key; nothing was done"
+
+
+def paste_modes(transcript: io.StringIO) -> list[str]:
+    """The bracketed-paste switches the session sent the terminal, in order ('h' on, 'l' off)."""
+    return re.findall(r"\x1b\[\?2004([hl])", transcript.getvalue())
+
+
+def test_a_bracketed_paste_with_blank_lines_is_one_explanation(
+    deck_db: Path, children: list[pexpect.spawn]
+) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    child.logfile_read = transcript = io.StringIO()
+    child.expect_exact("What do Query, Key and Value mean")
+    prompt(child)
+    child.send("my answer: ")
+    # Two paragraphs; the second begins with a grade and holds "s" and "u": all of it is text.
+    child.send("\x1b[200~the query is matched to keys\r\r2 then a weighted sum\rso use it\x1b[201~")
+    child.send("\r\r4")  # end the line, end the explanation, grade at once
+    child.expect_exact(LEGEND)
+    child.expect_exact("next review in 1 day")
+    child.expect_exact("Why divide by the square root")
+    prompt(child)
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("\x1b[200~5\x1b[201~")  # a pasted "5" at the grade prompt is not a grade
+    child.expect_exact(PASTED)
+    child.send("3")
+    child.expect_exact("next review in 1 day")
+    prompt(child)
+    child.sendcontrol("d")  # quitting while typing leaves the terminal as it was
+    child.expect(pexpect.EOF)
+    assert paste_modes(transcript)[-1:] == ["l"]
+    assert log(deck_db) == [
+        (
+            "qkv",
+            4,
+            "scheduled",
+            "my answer: the query is matched to keys\n\n2 then a weighted sum\nso use it",
+        ),
+        ("scale", 3, "scheduled", ""),
+    ]
+
+
+def test_a_burst_of_text_after_the_empty_line_grades_nothing(
+    deck_db: Path, children: list[pexpect.spawn]
+) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    child.logfile_read = transcript = io.StringIO()
+    child.expect_exact("What do Query, Key and Value mean")
+    prompt(child)
+    child.send("first paragraph")
+    # A paste the terminal did not mark: the second paragraph arrives at the grade prompt at once.
+    child.send("\r\r2 and more text, so bury it")
+    child.expect_exact(LEGEND)
+    child.expect_exact(PASTED)
+    child.expect_exact("Press a grade key.")
+    child.send("s")  # one key on its own still counts
+    child.expect_exact("buried until tomorrow")
+    child.expect_exact("Why divide by the square root")
+    prompt(child)
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("u then more")  # an undo that came with text is text too
+    child.expect_exact(PASTED)
+    child.send("5")
+    child.expect_exact("next review in 1 day")
+    prompt(child)
+    child.send("\r")
+    child.expect_exact(LEGEND)
+    child.send("q")  # quitting at the grade prompt leaves the terminal as it was
+    child.expect(pexpect.EOF)
+    assert paste_modes(transcript)[-1:] == ["l"]
+    # Nothing of the burst was graded, and none of it spilled into the next card's explanation.
+    assert log(deck_db) == [("scale", 5, "scheduled", "")]
+
+
+def test_a_grade_pressed_straight_after_the_empty_line_counts(
+    deck_db: Path, children: list[pexpect.spawn]
+) -> None:
+    child = spawn(deck_db, "2026-03-10T09:00:00+00:00")
+    children.append(child)
+    child.delaybeforesend = None
+    answer(child, "What do Query, Key and Value mean", "a weighted sum", "4")  # "\r4" in one write
+    child.expect_exact("next review in 1 day")
+    child.expect_exact("Why divide by the square root")
+    prompt(child)
+    child.send("variance grows\r")
+    child.send("\r")
+    child.send("5")  # a separate key, right after the Enter
+    child.expect_exact("next review in 1 day")
+    prompt(child)
+    child.sendcontrol("d")
+    child.expect(pexpect.EOF)
+    assert PASTED not in (child.before or "")
+    assert log(deck_db) == [
+        ("qkv", 4, "scheduled", "a weighted sum"),
+        ("scale", 5, "scheduled", "variance grows"),
+    ]

@@ -370,6 +370,36 @@ def test_keys_read_whole_escape_sequences_and_utf8() -> None:
     assert got == [ESCAPE_KEY, "4", ESCAPE_KEY, ESCAPE_KEY, "3", "한", "\ufffd5"[0]]
 
 
+def test_keys_read_a_bracketed_paste_whole_and_tell_a_burst_from_a_key() -> None:
+    import os
+
+    from quizcards.adapters.terminal import PASTE, KeyReader
+
+    read_end, write_end = os.pipe()
+    try:
+        keys = KeyReader(read_end)
+        # A paste with blank lines, digits and command letters is one thing, not keys.
+        os.write(write_end, b"\x1b[200~2 first\r\rs then u\x1b[201~4")
+        assert keys.read() == PASTE
+        assert keys.read() == "4"
+        assert not keys.burst()
+        # Text arriving together with its first key is a burst; draining leaves nothing behind.
+        os.write(write_end, b"2 and more text")
+        assert keys.read() == "2"
+        assert keys.burst()
+        keys.drain()
+        assert not keys.burst()
+        os.write(write_end, b"5")
+        assert (keys.read(), keys.burst()) == ("5", False)
+        # A paste whose end marker never comes ends when its bytes stop.
+        os.write(write_end, b"\x1b[200~cut short")
+        assert keys.read() == PASTE
+        assert not keys.burst()
+    finally:
+        os.close(read_end)
+        os.close(write_end)
+
+
 def test_a_damaged_database_is_a_sentence_not_a_traceback(store: Store) -> None:
     from quizcards.core.errors import StoreError
 

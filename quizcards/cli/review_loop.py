@@ -102,7 +102,9 @@ def _offer_last_undo(console: Console) -> bool:
     console.print(Text("That was the last card. u undo its grade · any other key to finish.", style="dim"))
     with single_keys() as keys:
         try:
-            return keys.read().lower() == "u"
+            while (key := _key_alone(keys, console, "Press u to undo or any other key to finish.")) is None:
+                pass
+            return key.lower() == "u"
         except KeyboardInterrupt:
             return False
 
@@ -120,13 +122,26 @@ def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, pl
 
 
 def _read_explanation(console: Console, hints: list[str]) -> str:
-    """Lines typed by the learner until an empty line; 'h' alone shows the next hint."""
-    from quizcards.adapters.terminal import enable_line_editing
+    """Lines typed by the learner until an empty line; 'h' alone shows the next hint.
+
+    A bracketed paste comes back from readline as one line with its newlines, blank lines
+    included, so a pasted answer of several paragraphs is one piece of the explanation.
+    """
+    from quizcards.adapters.terminal import bracketed_paste, enable_line_editing, line_editing_takes_pastes
     from quizcards.render import review as render
 
     enable_line_editing()
+    # Where input() would take the paste markers for keys, the terminal is not asked for them. The
+    # switch goes out before the instructions, so that the prompt still starts its line.
+    with bracketed_paste(line_editing_takes_pastes()):
+        console.print(render.input_instructions(len(hints)))
+        return _read_lines(console, hints)
+
+
+def _read_lines(console: Console, hints: list[str]) -> str:
+    from quizcards.render import review as render
+
     shown = 0
-    console.print(render.input_instructions(len(hints)))
     lines: list[str] = []
     while True:
         try:
@@ -162,12 +177,14 @@ def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: st
 
 
 def _read_action(keys: KeyReader, console: Console, *, can_undo: bool) -> str:
-    """A grade 0-5, or u / s / q; Ctrl-C and Ctrl-D quit."""
+    """A grade 0-5, or u / s / q, each pressed on its own; Ctrl-C and Ctrl-D quit."""
     while True:
         try:
-            key = keys.read()
+            key = _key_alone(keys, console, "Press a grade key.")
         except KeyboardInterrupt:
             return "q"
+        if key is None:
+            continue
         if key in ("", "\x03", "\x04"):
             return "q"
         key = key.lower()
@@ -177,3 +194,20 @@ def _read_action(keys: KeyReader, console: Console, *, can_undo: bool) -> str:
             if can_undo:
                 return key
             console.print("  nothing to undo yet.", style="dim")
+
+
+def _key_alone(keys: KeyReader, console: Console, then: str) -> str | None:
+    """One key pressed on its own ('' at end of input); None, having said so, for text arriving at once.
+
+    A paste, or the rest of a paragraph typed on after the empty line, arrives as a burst of
+    bytes; taken key by key its "2" would grade and its "s" bury. A person's keys come apart.
+    """
+    from quizcards.adapters.terminal import PASTE
+    from quizcards.render import review as render
+
+    key = keys.read()
+    if key and (key == PASTE or keys.burst()):
+        keys.drain()
+        console.print(render.text_not_a_command(then))
+        return None
+    return key

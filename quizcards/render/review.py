@@ -116,6 +116,11 @@ def grade_legend() -> Group:
     return Group(grid, keys)
 
 
+def text_not_a_command(then: str) -> Text:
+    """Said when a burst of text reached a prompt that takes single keys: it did nothing."""
+    return Text(f"  That looked like pasted text, not a key; nothing was done. {then}", style="yellow")
+
+
 def graded(recorded: RecordedReview, grade: Grade) -> Text:
     out = Text("  → ", style="dim")
     out.append(f"graded {int(grade)}", style=GRADE_STYLES[int(grade)])
