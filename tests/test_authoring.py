@@ -472,7 +472,10 @@ cards:
 
 
 def lint_text() -> str:
-    return dedent(LINT_DECK).replace("LONG", "x" * (LONG_ANSWER_CHARACTERS + 1))
+    # Words, so that the card's point (xxxx) is in its answer: the matcher reads whole words.
+    long_answer = ("xxxx " * LONG_ANSWER_CHARACTERS)[: LONG_ANSWER_CHARACTERS + 1]
+    assert not long_answer.endswith(" ")
+    return dedent(LINT_DECK).replace("LONG", long_answer)
 
 
 def test_lint_points_at_the_line_of_each_problem() -> None:
