@@ -158,3 +158,69 @@ def test_adding_unrelated_words_never_loses_a_mention(point: str, extra: list[st
 )
 def test_a_point_word_inside_a_longer_word_never_matches(point: str, outside: str) -> None:
     assert status(point, f"the {outside}{point}{outside} here") == "missing"
+
+
+# Korean compounds: a point may run on into a compound, or be its later part (rule 4).
+@pytest.mark.parametrize(
+    ("point", "typed", "expected"),
+    [
+        ("공간", "헤드마다 서로 다른 부분공간을 본다", "mentioned"),
+        ("누적", "분포 불일치, 에러누적", "mentioned"),
+        ("미래", "causal=미래토큰 가림", "mentioned"),
+        ("임계", "임계값을 넘으면 줄인다", "mentioned"),
+        ("정의", "코드를 수정의 대상으로 본다", "missing"),  # 정의 ends in a particle syllable
+        ("일치", "학습과 추론의 분포 불일치", "doubtful"),  # a negative prefix
+        ("공간", "공간복잡도가 커진다", "missing"),
+    ],
+)
+def test_a_korean_point_inside_a_compound(point: str, typed: str, expected: MatchStatus) -> None:
+    assert status(point, typed) == expected
+
+
+# Negation's reach (rule 6): a clause, the words just before, a denied verb after.
+@pytest.mark.parametrize(
+    ("point", "typed", "expected"),
+    [
+        ("softmax", "its soft, not exact, softmax over all keys", "mentioned"),
+        ("softmax", "its soft not exact; softmax over all keys", "mentioned"),
+        ("hidden state", "the decoder never uses a hidden state", "doubtful"),
+        ("order", "attention has no notion of order", "mentioned"),
+        ("BERT", "BERT did not use it", "doubtful"),
+        ("standard deviation", "the standard deviation has nothing to do with it", "doubtful"),
+        ("key", "it pops the smallest key not the oldest", "mentioned"),
+        ("overflow", "subtract the max so nothing overflows", "mentioned"),
+        ("all keys", "only one key gets any weight, not all keys", "doubtful"),
+        ("사인", "사인 함수는 쓰지 않고 학습한다", "doubtful"),
+        ("표준편차", "표준편차도 관계없습니다", "doubtful"),
+        ("곱", "곱과는 관계없습니다", "doubtful"),
+        ("미래", "디코더가 미래 토큰을 못 보게 막는다", "mentioned"),
+        ("자기회귀", "dec는 autoregressive라 토큰이 아직 없음", "mentioned"),
+    ],
+)
+def test_what_a_negation_reaches(point: str, typed: str, expected: MatchStatus) -> None:
+    assert status(point, typed) == expected
+
+
+# Glossary: shorthand, word forms the stemmer keeps apart, English/Korean (rule 7).
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("previous token", "feed the prev token"),
+        ("learning rate", "lr too high"),
+        ("fewer parameters", "uses less parameters"),
+        ("classification", "its output goes to a classifier"),
+        ("blur", "L2 gives blurry images"),
+        ("output projection", "concat, then W_O"),
+        ("concat", "결과를 이어 붙인 다음 사영"),
+        ("임계", "norm이 threshold를 넘으면"),
+        ("폭주", "exploding용"),
+        ("불일치", "train/test mismatch"),
+        ("first token", "CLS = first tok"),
+    ],
+)
+def test_the_glossary_knows_shorthand_and_both_languages(point: str, typed: str) -> None:
+    assert status(point, typed) == "mentioned"
+
+
+def test_naming_a_token_is_not_saying_where_it_is() -> None:
+    assert status("first token", "CLS is a special token used for classification") != "mentioned"

@@ -13,17 +13,33 @@ does every glossary equivalent of a wording or of a phrase inside it (`per head`
    six letters or more (two in ten or more), never in shorter words.
 3. Hyphen, space and nothing are the same: a wording matches a run of typed tokens whose letters joined
    are the wording's (`bi-directional` = `bidirectional` = `bi directional`; `1x1` = `1 x 1`; `d k` = `dk`).
-4. Hangul ignores spacing (`노출편향` = `노출 편향`) and must start where a typed run starts; the run may
-   go on after the point only with a particle, an ending or a verb maker (`소실된다`, `가중합을`), so
-   `상관` is not found in `상관없이`. A point's own ending is dropped first (`짧은` finds `짧게`).
+4. Hangul ignores spacing (`노출편향` = `노출 편향`). A point starts where a typed run starts and may go
+   on into a particle, an ending or a verb maker (`소실된다`, `가중합을`) or, when it has two syllables
+   or more, into a compound (`미래토큰`, `임계값`). A point of two syllables or more that does not end
+   in a particle syllable is also found as the later part of a compound (`부분공간`, `에러누적`; but
+   `정의` is not in `수정의`). A point's own ending is dropped first (`짧은` finds `짧게`).
 5. A point of several content words also counts when all of them appear, in any order, within a window
    of 4 + 2 x (their number) tokens (`vanishing gradient` ~ "the gradient vanishes"); when only some
    (at least half) appear, the point is "doubtful": mentioned only partly.
-6. Negation: an English cue (not, no, never, non-, isn't, without, ...) in the two tokens before a match,
-   or a Korean one (않, 아니, 없, 못) in its ending or the two tokens after it (안, 못 just before it),
-   makes that match "doubtful". A point that carries a negation itself (`non-monotonic`) is exempt: it
-   matches only text with that negation. One match free of negation is enough for "mentioned".
-7. The glossary's compounds hide their parts: `공간` is not found in `공간 복잡도`.
+6. Negation makes a match "doubtful", and it never reaches past the end of a clause (a comma, a full
+   stop, a colon, a bracket, an arrow): in "soft, not exact, softmax over all keys" `softmax` stands.
+   - English, before: a cue (not, no, never, non-, isn't, without, ...) among the two content words
+     before the match (`never uses a hidden state`); `of` ends the look-back (`no notion of order`
+     denies the notion, not the order).
+   - English, after: the match as the subject of a denied verb, `X did not ...`, `X has nothing to do
+     with`, `X isn't`, `X never`; a bare `not` after a noun contrasts it (`the smallest key, not the
+     oldest`) and leaves it alone.
+   - Korean: a cue in the match's own ending (`포화되지`, `없이`), a predicate that denies it within
+     three words of its clause (`없다`, `않는다`, `아니라`, `관계없다`, `상관없다`; a clause ends at
+     `-고`, `-며`, `-서`, `-라`, `-다`, ...), `안`/`못` just before it, or a negative prefix in its
+     compound (`불일치` for `일치`). `안`/`못` written after a noun deny the verb that follows them, not
+     the noun: in `미래 토큰을 못 보게` the future is what is meant.
+   A point that carries a negation itself (`non-monotonic`) is exempt: it matches only text with that
+   negation. One match free of negation is enough for "mentioned"; a scattered match (rule 5) is
+   negated when any of its words is.
+7. The glossary's compounds hide their parts: `공간` is not found in `공간 복잡도` or `상관` in `상관없이`.
+   Its groups also carry the shorthand learners type (`prev`, `params`, `lr`, `vec`, `w_o`) and word
+   forms the stemmer keeps apart (`classifier` / `classification`, `blurry` / `blur`).
 
 The stemmer and the typo distance are imported at the first match, never on `quiz review`'s start-up.
 """
@@ -36,13 +52,19 @@ from functools import cache
 from typing import Literal
 
 from quizcards.core.glossary import EMPTY_GLOSSARY, Glossary
-from quizcards.core.matching.text import is_hangul, tokens
+from quizcards.core.matching.text import clauses, is_hangul, tokens
 from quizcards.core.matching.words import (
+    ENGLISH_AUXILIARIES,
+    ENGLISH_DENIALS,
     ENGLISH_NEGATIONS,
+    KOREAN_CLAUSE_ENDS,
     KOREAN_NEGATIONS,
     KOREAN_NEGATIONS_BEFORE,
+    KOREAN_NEGATIVE_PREFIXES,
+    KOREAN_PREDICATE_NEGATIONS,
+    KOREAN_TAILS,
+    korean_find,
     korean_stem,
-    korean_tail,
     negated_korean_tail,
     same_latin_word,
 )
@@ -88,14 +110,22 @@ class _Span:
     start: int
     end: int
     tail: str = ""  # the Hangul that went on after the point in its last token
+    head: str = ""  # the Hangul before the point in its first token (`부분` of `부분공간`)
+    hits: tuple[int, ...] = ()  # for a scattered match (rule 5), where each of its words is
+
+
+@dataclass(frozen=True, slots=True)
+class _Typed:
+    words: list[str]
+    clause: list[int]  # the clause each word is in: a negation does not reach past a comma
 
 
 def match_points(
     points: Sequence[Sequence[str]], explanation: str, *, glossary: Glossary = EMPTY_GLOSSARY
 ) -> list[PointMatch]:
     """Each point (given as its wordings, the first shown) and whether the explanation mentions it."""
-    typed = tokens(explanation)
-    hidden = _compound_spans(typed, glossary)
+    typed = _Typed(tokens(explanation), clauses(explanation))
+    hidden = _compound_spans(typed.words, glossary)
     return [_match_point(wordings, typed, hidden, glossary) for wordings in points if wordings]
 
 
@@ -106,7 +136,7 @@ def covered_points(points: Iterable[str], explanation: str) -> list[tuple[str, b
 
 
 def _match_point(
-    wordings: Sequence[str], typed: list[str], hidden: list[_Span], glossary: Glossary
+    wordings: Sequence[str], typed: _Typed, hidden: list[tuple[_Span, str]], glossary: Glossary
 ) -> PointMatch:
     best: MatchStatus = "missing"
     evidence: str | None = None
@@ -114,27 +144,28 @@ def _match_point(
         status, span = _match_wording(tokens(wording), typed, hidden)
         if _RANK[status] > _RANK[best]:
             best = status
-            evidence = " ".join(typed[span.start : span.end]) if span else None
+            evidence = " ".join(typed.words[span.start : span.end]) if span else None
             if best == "mentioned":
                 break
     return PointMatch(wordings[0], best, evidence)
 
 
 def _match_wording(
-    point: list[str], typed: list[str], hidden: list[_Span]
+    point: list[str], typed: _Typed, hidden: list[tuple[_Span, str]]
 ) -> tuple[MatchStatus, _Span | None]:
-    if not point or not typed:
+    if not point or not typed.words:
         return "missing", None
     exempt = _carries_negation(point)
-    found = [s for s in _phrase_spans(point, typed) if not _inside_compound(s, hidden)]
+    key = "".join(point)
+    found = [s for s in _phrase_spans(point, typed.words) if not _inside_compound(s, key, hidden)]
     if not exempt:  # a negation is not a word to find anywhere nearby: `non-monotonic` needs its `non`
-        found += list(_bag_spans(point, typed, complete=True))
+        found += list(_bag_spans(point, typed.words, complete=True))
     for span in found:
         if exempt or not _negated(span, typed):
             return "mentioned", span
     if found:
         return "doubtful", found[0]
-    partial = None if exempt else next(_bag_spans(point, typed, complete=False), None)
+    partial = None if exempt else next(_bag_spans(point, typed.words, complete=False), None)
     return ("doubtful", partial) if partial else ("missing", None)
 
 
@@ -148,9 +179,9 @@ def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[_Span]:
             joined += typed[end]
             count = end - start + 1
             if hangul_end and is_hangul(typed[end]):
-                tail = korean_tail(target, joined)
-                if tail is not None and len(tail) < len(typed[end]):
-                    yield _Span(start, end + 1, tail)
+                span = _hangul_span(target, typed, start, end)
+                if span is not None:
+                    yield span
                     break
             elif _same_words(point, typed[start : end + 1]) or _same_joined(
                 target, joined, count, len(point)
@@ -159,6 +190,17 @@ def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[_Span]:
                 break
             if not target.startswith(joined) and len(joined) > len(target) + 4:
                 break
+
+
+def _hangul_span(target: str, typed: list[str], start: int, end: int) -> _Span | None:
+    """The point in the typed run from ``start`` to ``end``, begun in the first token, ended in the last."""
+    found = korean_find(target, "".join(typed[start : end + 1]))
+    if found is None or (not is_hangul(typed[start]) and found[0]):
+        return None
+    head, tail = found
+    if len(head) >= len(typed[start]) or len(tail) >= len(typed[end]):
+        return None
+    return _Span(start, end + 1, tail, head)
 
 
 def _same_words(point: list[str], run: list[str]) -> bool:
@@ -172,7 +214,7 @@ def _same_joined(target: str, joined: str, count: int, point_length: int) -> boo
 
 def _same_word(point_word: str, typed_word: str) -> bool:
     if is_hangul(point_word):
-        return is_hangul(typed_word) and korean_tail(korean_stem(point_word), typed_word) is not None
+        return is_hangul(typed_word) and korean_find(korean_stem(point_word), typed_word) is not None
     return not is_hangul(typed_word) and same_latin_word(point_word, typed_word)
 
 
@@ -185,10 +227,11 @@ def _bag_spans(point: list[str], typed: list[str], *, complete: bool) -> Iterato
     width = 4 + 2 * len(words)
     hits = [(k, i) for k, t in enumerate(typed) for i, w in enumerate(words) if _same_word(w, t)]
     for first, (k, _) in enumerate(hits):
-        seen = {i for k2, i in hits[first:] if k2 - k < width}
+        window = [(k2, i) for k2, i in hits[first:] if k2 - k < width]
+        seen = {i for _, i in window}
         if len(seen) >= needed and (complete or len(seen) < len(words)):
-            last = max(k2 for k2, i in hits[first:] if k2 - k < width)
-            yield _Span(k, last + 1)
+            where = tuple(k2 for k2, _ in window)
+            yield _Span(k, max(where) + 1, hits=where)
             return
 
 
@@ -196,23 +239,63 @@ def _carries_negation(point: list[str]) -> bool:
     return any(w in ENGLISH_NEGATIONS or w.startswith(KOREAN_NEGATIONS) for w in point)
 
 
-def _negated(span: _Span, typed: list[str]) -> bool:
-    before = typed[max(0, span.start - 2) : span.start]
-    if any(t in ENGLISH_NEGATIONS for t in before) or (before and before[-1] in KOREAN_NEGATIONS_BEFORE):
+def _negated(span: _Span, typed: _Typed) -> bool:
+    """Rule 6: a negation cue near the match, in its clause (for a scattered match, near any word of it)."""
+    if span.hits:
+        return any(_negated(_Span(k, k + 1), typed) for k in span.hits)
+    if span.head in KOREAN_NEGATIVE_PREFIXES or negated_korean_tail(span.tail):
         return True
-    after = typed[span.end : span.end + 2]
-    return negated_korean_tail(span.tail) or any(t.startswith(KOREAN_NEGATIONS) for t in after)
+    return _negated_before(span.start, typed) or _negated_after(span.end, typed)
 
 
-def _inside_compound(span: _Span, hidden: list[_Span]) -> bool:
-    return any(
-        h.start <= span.start and span.end <= h.end and (h.start, h.end) != (span.start, span.end)
-        for h in hidden
-    )
+def _negated_before(start: int, typed: _Typed) -> bool:
+    """An English cue among the two content words before the match, or `안`/`못` just before it."""
+    words, clause = typed.words, typed.clause
+    if start > 0 and clause[start - 1] == clause[start] and words[start - 1] in KOREAN_NEGATIONS_BEFORE:
+        return True
+    content = 0
+    k = start - 1
+    # `of` ends the look-back: in `no notion of order` the cue denies `notion`, not `order`
+    while k >= 0 and clause[k] == clause[start] and content < 2 and words[k] != "of":
+        if words[k] in ENGLISH_NEGATIONS:
+            return True
+        content += words[k] not in _STOP_WORDS
+        k -= 1
+    return False
 
 
-def _compound_spans(typed: list[str], glossary: Glossary) -> list[_Span]:
-    return [span for compound in glossary.compounds for span in _phrase_spans(tokens(compound), typed)]
+def _negated_after(end: int, typed: _Typed) -> bool:
+    """The match is the subject of a denial: `BERT did not use it`, `소실이 없다`, `쓰지 않고`."""
+    words, clause = typed.words, typed.clause
+    after = [w for k, w in enumerate(words[end : end + 4], end) if clause[k] == clause[end - 1]]
+    if after and (
+        after[0] in ENGLISH_NEGATIONS - ENGLISH_DENIALS - {"non", "without", "neither", "nor"}
+        or after[0] == "never"
+        or (after[0] in ENGLISH_AUXILIARIES and after[1:2] and after[1] in ENGLISH_DENIALS)
+    ):
+        return True
+    counted = 0
+    for word in after:
+        if not is_hangul(word) or counted == 3:
+            break
+        if word.startswith(KOREAN_PREDICATE_NEGATIONS):
+            return True
+        if word.endswith(KOREAN_CLAUSE_ENDS):
+            break
+        counted += word not in KOREAN_TAILS  # a particle written apart is not a word of its own
+    return False
+
+
+def _inside_compound(span: _Span, key: str, hidden: list[tuple[_Span, str]]) -> bool:
+    return any(h.start <= span.start and span.end <= h.end and compound != key for h, compound in hidden)
+
+
+def _compound_spans(typed: list[str], glossary: Glossary) -> list[tuple[_Span, str]]:
+    return [
+        (span, "".join(tokens(compound)))
+        for compound in glossary.compounds
+        for span in _phrase_spans(tokens(compound), typed)
+    ]
 
 
 def _variants(wordings: Sequence[str], glossary: Glossary) -> list[str]:

@@ -27,6 +27,8 @@ _APOSTROPHE = re.compile(r"(?<=\w)'(?=\w)")
 _UNDERSCORE = re.compile(r"(?<=[^\W\d_])_(?=[^\W_])")
 # Decimals stay whole (`0.25`); digits, Hangul and other letters are separate tokens (`ReLU6`, `relu가`).
 _TOKEN = re.compile(r"\d+(?:\.\d+)*|[\uac00-\ud7a3\u1100-\u11ff\u3130-\u318f]+|[^\W\d_\uac00-\ud7a3]+")
+# Where a clause ends: a negation says nothing about the words past one (`soft, not exact; softmax ...`).
+_CLAUSE_END = re.compile(r"[,;:!?()\[\]\n→⇒]|\.(?!\d)|->|=>")
 
 
 def normalise(text: str) -> str:
@@ -39,6 +41,19 @@ def normalise(text: str) -> str:
 def tokens(text: str) -> list[str]:
     """The words, numbers and Hangul runs of a text, after normalising it."""
     return _TOKEN.findall(normalise(text))
+
+
+def clauses(text: str) -> list[int]:
+    """For each token of ``tokens(text)``, the number of the clause it is in (counted from 0)."""
+    folded = normalise(text)
+    ends = [m.start() for m in _CLAUSE_END.finditer(folded)]
+    out: list[int] = []
+    clause = 0
+    for match in _TOKEN.finditer(folded):
+        while clause < len(ends) and ends[clause] < match.start():
+            clause += 1
+        out.append(clause)
+    return out
 
 
 def is_hangul(token: str) -> bool:

@@ -120,6 +120,21 @@ ENGLISH_NEGATIONS = frozenset(
 )
 KOREAN_NEGATIONS = ("않", "아니", "아닌", "없", "못")
 KOREAN_NEGATIONS_BEFORE = frozenset({"안", "못"})
+# A predicate that denies the noun before it (`소실이 없다`, `관계없다`). `안`/`못` written apart after a
+# noun deny the verb that follows them (`미래 토큰을 못 보게`: the future is still what is meant).
+KOREAN_PREDICATE_NEGATIONS = ("않", "아니", "아닌", "없", "관계없", "상관없", "관련없", "무관")
+# Sino-Korean prefixes that turn a noun into its opposite (`불일치`, `비선형`, `무관`).
+KOREAN_NEGATIVE_PREFIXES = frozenset({"불", "비", "무"})
+# English words that may stand between a subject and its negation (`BERT did not use it`).
+ENGLISH_AUXILIARIES = frozenset(
+    ["is", "are", "was", "were", "be", "do", "does", "did", "has", "have", "had", "can", "could", "will"]
+)
+# After a subject, a denial needs a verb: `BERT did not use it`, `X has nothing to do with`, `X isn't`;
+# a bare `not` after a noun contrasts it with what follows (`the smallest key, not the oldest`).
+ENGLISH_DENIALS = frozenset(["not", "never", "nothing", "no"])
+# Korean endings that close a clause: a negation past one is about another statement.
+KOREAN_CLAUSE_ENDS = ("고", "며", "서", "면", "라", "지만", "는데", "니까", "다", "요", "죠")
+_PARTICLE_SYLLABLES = ("이", "가", "은", "는", "을", "를", "의", "에", "도", "로", "와", "과", "만")
 # Typos are forgiven only in long words: a short word one letter off is usually another word.
 TYPO_MIN_LENGTH = 6
 
@@ -171,13 +186,33 @@ def same_latin_word(point_word: str, typed_word: str) -> bool:
 
 
 def korean_tail(point_word: str, typed: str) -> str | None:
-    """What follows the point at the start of a typed Hangul run, if it only inflects it; else None."""
+    """What follows the point at the start of a typed Hangul run, if it only inflects it; else None.
+
+    A point of two syllables or more may also go on into a compound noun (`미래토큰`, `임계값`).
+    """
     if not typed.startswith(point_word):
         return None
     rest = typed[len(point_word) :]
-    if not rest or rest.startswith(KOREAN_TAILS):
+    if not rest or rest.startswith(KOREAN_TAILS) or len(point_word) >= 2:
         return rest
     return None
+
+
+def korean_find(point_word: str, typed: str) -> tuple[str, str] | None:
+    """Where a Hangul point word sits in a typed run: what comes before it, and after it (its tail).
+
+    At the run's start, or as the later part of a compound (`부분공간`, `에러누적`) when the point has two
+    syllables or more and does not end in a syllable that is also a particle (`정의` is not in `수정의`).
+    """
+    tail = korean_tail(point_word, typed)
+    if tail is not None:
+        return "", tail
+    if len(point_word) < 2 or point_word.endswith(_PARTICLE_SYLLABLES):
+        return None
+    at = typed.find(point_word, 1)
+    if at < 0:
+        return None
+    return typed[:at], typed[at + len(point_word) :]
 
 
 def korean_stem(word: str) -> str:
