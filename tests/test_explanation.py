@@ -61,6 +61,23 @@ def test_a_point_word_inside_another_word_or_term_is_not_found(point: str, typed
 @pytest.mark.parametrize(
     ("point", "typed"),
     [
+        ("lay", "a layer norm"),
+        ("positive", "the position of each token"),
+        ("order", "a border around it"),
+    ],
+)
+def test_a_degree_ending_never_makes_another_word_the_point(point: str, typed: str) -> None:
+    assert status(point, typed) == "missing"
+
+
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("smooth", "BN makes the loss landscape smoother"),
+        ("sharp", "the adversarial term gives much sharper images"),
+        ("stable", "pre-LN trains stably"),
+        ("autoregressive", "the decoder generates autoregressively"),
+        ("blur", "L1 alone gives blurry outputs"),
         ("minus", "the gradient is p − y"),
         ("minus", "the gradient is p - y"),
         ("EOS", "until it emits the end-of-sequence token"),

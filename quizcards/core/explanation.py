@@ -9,8 +9,9 @@ does every glossary equivalent of a wording or of a phrase inside it (`per head`
    They are split into tokens: decimals (`0.25`), runs of Hangul, runs of other letters, runs of digits.
 2. Latin-script words match whole words only (`max` is never found in `softmax`, `heap` in `cheap`),
    in any form the Snowball English stemmer gives the same stem (`saturation` ~ `saturates`; an `-ive`
-   adjective is not its noun: `positive` is not `position`), or one slip away (a typo, a swap) in words of
-   six letters or more (two in ten or more), never in shorter words.
+   adjective is not its noun: `positive` is not `position`), in a degree or manner form built on it
+   (`smooth` ~ `smoother`, `sharp` ~ `sharpest`, `stable` ~ `stably`, `blur` ~ `blurry`), or one slip
+   away (a typo, a swap) in words of six letters or more (two in ten or more), never in shorter words.
 3. Hyphen, space and nothing are the same: a wording matches a run of typed tokens whose letters joined
    are the wording's (`bi-directional` = `bidirectional` = `bi directional`; `1x1` = `1 x 1`; `d k` = `dk`).
 4. Hangul ignores spacing (`노출편향` = `노출 편향`). A point starts where a typed run starts and may go

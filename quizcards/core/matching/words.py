@@ -173,15 +173,37 @@ def _is_typo(point_word: str, typed_word: str) -> bool:
     return distance == 1 and slip
 
 
+# Degree and manner endings Snowball leaves on (`smoother`, `sharpest`, `stably`, `blurry`), with what
+# they replace: `-ably` is `-able`, a doubled final consonant is single (`blurr-y` is `blur`).
+_DEGREE_ENDINGS = (("bly", "ble"), ("ly", ""), ("est", ""), ("er", ""), ("y", ""))
+
+
+def degree_base(word: str) -> str | None:
+    """The word a degree or manner form is built on (`smoother` -> `smooth`), if it is one."""
+    for ending, replacement in _DEGREE_ENDINGS:
+        base = word[: -len(ending)] + replacement
+        if word.endswith(ending) and len(base) >= 4:
+            if len(base) > 4 and base[-1] == base[-2] and base[-1] not in "aeiouls":
+                base = base[:-1]
+            return base
+    return None
+
+
 def same_latin_word(point_word: str, typed_word: str) -> bool:
-    """Whole words only: equal, another form of it by the Snowball stemmer, or one typo away."""
+    """Whole words only: equal, another form of it (Snowball stem, or a degree/manner ending), or one
+    typo away."""
     if point_word == typed_word:
         return True
     if point_word.isdigit() or typed_word.isdigit() or "." in point_word or "." in typed_word:
         return False
-    if stem(point_word) == stem(typed_word):
-        # Porter2 gives `positive` and `position` one stem; an adjective is not its noun.
-        return point_word.endswith("ive") == typed_word.endswith("ive")
+    # Porter2 gives `positive` and `position` one stem; an adjective is not its noun.
+    if stem(point_word) == stem(typed_word) and point_word.endswith("ive") == typed_word.endswith("ive"):
+        return True
+    if len(point_word) >= 4 and point_word.isalpha() and typed_word.isalpha():
+        if degree_base(typed_word) in (point_word, stem(point_word)):
+            return True
+        if degree_base(point_word) in (typed_word, stem(typed_word)):
+            return True
     return _is_typo(point_word, typed_word)
 
 
