@@ -45,6 +45,7 @@ def lint_points(
 ) -> None:
     """Warn about each point of one card (``node`` is its points list, ``name`` names the card)."""
     item_nodes: list[Node] = node.value if isinstance(node, SequenceNode) else []
+    mentioned = _answer_mentions(points, answer)
     for number, point in enumerate(points):
         item = item_nodes[number] if len(item_nodes) == len(points) else node
         if item is None:
@@ -55,7 +56,7 @@ def lint_points(
             problem = point_problem(wording)
             if problem:
                 warn(where, f"the point '{_quoted(wording)}' of {name} {problem}")
-        if not _answer_mentions(point.wordings, answer):
+        if not mentioned[number]:
             warn(
                 item,
                 f"the answer of {name} does not mention the point '{_quoted(point.text)}', so an "
@@ -92,13 +93,13 @@ def point_problem(wording: str) -> str | None:
     return None
 
 
-def _answer_mentions(wordings: tuple[str, ...], answer: str) -> bool:
-    """Whether the card's own answer mentions a wording of the point, as the review's matcher reads it.
+def _answer_mentions(points: tuple[Point, ...], answer: str) -> list[bool]:
+    """Whether the card's own answer mentions a wording of each point, as the review's matcher reads it.
 
     No glossary: a point should be found in its own card's words (or its listed alternatives), and a
     mention the matcher doubts (negated, or only partly there) still counts as found in the answer.
     """
-    return match_points([wordings], answer)[0].status != "missing"
+    return [match.status != "missing" for match in match_points([p.wordings for p in points], answer)]
 
 
 def _quoted(wording: str) -> str:

@@ -194,6 +194,14 @@ def same_latin_word(point_word: str, typed_word: str) -> bool:
     typo away."""
     if point_word == typed_word:
         return True
+    # Stems, degree endings and the slips forgiven all keep a word's first letter: most pairs end here.
+    if point_word[:1] != typed_word[:1]:
+        return False
+    return _same_form(point_word, typed_word)
+
+
+@cache
+def _same_form(point_word: str, typed_word: str) -> bool:
     if point_word.isdigit() or typed_word.isdigit() or "." in point_word or "." in typed_word:
         return False
     # Porter2 gives `positive` and `position` one stem; an adjective is not its noun.
