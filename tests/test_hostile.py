@@ -160,7 +160,14 @@ def _generated() -> dict[str, tuple[str | bytes, str]]:
     }
 
 
-@pytest.mark.parametrize("name", list(_generated()))
+# The node bomb walks two million YAML nodes before it is refused: slow, like moving 100k rows.
+@pytest.mark.parametrize(
+    "name",
+    [
+        pytest.param(name, marks=pytest.mark.slow) if name == "node-bomb.yaml" else name
+        for name in _generated()
+    ],
+)
 def test_generated_hostile_decks_are_rejected(
     name: str, small_db: Path, quiz: Callable[..., Result], write_deck: Callable[..., Path]
 ) -> None:
