@@ -4,6 +4,7 @@ a full disk; and the tools that recover from them: `quiz check`, `quiz backup` a
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import signal
 import sqlite3
@@ -723,3 +724,28 @@ def test_no_upgrade_without_a_backup(
     assert result.stderr.startswith(f"Error: cannot create the backups folder {tmp_path / 'backups'}:")
     assert fingerprint(db) == before
     assert scalar(db, "SELECT count(*) FROM _sqlite_migrations") == 1
+
+
+@pytest.mark.parametrize(
+    ("column", "stored"),
+    [
+        ("points", '{"a": 1}'),
+        ("points", "not json"),
+        ("points", "[[]]"),
+        ("hints", "[1, 2]"),
+        ("tags", "null"),
+    ],
+)
+def test_a_damaged_json_column_is_a_sentence_not_a_traceback(
+    deck_db: Path, quiz: Callable[..., Result], column: str, stored: str
+) -> None:
+    with contextlib.closing(sqlite3.connect(deck_db)) as conn:
+        conn.execute(f"UPDATE cards SET {column} = ? WHERE card_id = 'qkv'", [stored])
+        conn.commit()
+    for args in (("show", "attention/qkv"), ("export", "cards")):
+        result = quiz(*args)
+        assert result.exit_code == 1
+        assert result.stderr == (
+            f"Error: the {column} of card attention/qkv are damaged in the database (not a JSON list "
+            "of text); restore the database from a backup.\n"
+        )

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 import sqlite3
 from datetime import date
 
@@ -11,6 +10,7 @@ from quizcards.core.listings import CardListing, CardRecord, PastReview
 from quizcards.store.base import BaseStore
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
+from quizcards.store.rows import texts_of
 
 _SCHEDULE_COLUMNS = (
     "c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses, c.reviews, c.last_reviewed_on"
@@ -51,7 +51,7 @@ class CardQueries(BaseStore):
                 deck=row["deck"],
                 card_id=row["card_id"],
                 question=row["question"],
-                tags=tuple(json.loads(row["tags"])),
+                tags=texts_of(row["tags"], "tags", f"card {row['deck']}/{row['card_id']}"),
                 retired=bool(row["retired"]),
                 schedule=_schedule(row),
             )

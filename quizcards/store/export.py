@@ -10,13 +10,12 @@ plain column values; turning them into CSV or JSON is the writers' job
 from __future__ import annotations
 
 import contextlib
-import json
 import sqlite3
 from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
-from quizcards.core.points import points_of
 from quizcards.store.base import BaseStore
+from quizcards.store.rows import stored_points, texts_of
 
 if TYPE_CHECKING:
     from quizcards.core.export import CardRow, DeckRow
@@ -54,9 +53,9 @@ def _card_row(row: tuple[Any, ...]) -> CardRow:
         position=row[2],
         question=row[3],
         answer=row[4],
-        points=points_of(json.loads(row[5])),
-        hints=tuple(json.loads(row[6])),
-        tags=tuple(json.loads(row[7])),
+        points=stored_points(row[5], f"card {row[0]}/{row[1]}"),
+        hints=texts_of(row[6], "hints", f"card {row[0]}/{row[1]}"),
+        tags=texts_of(row[7], "tags", f"card {row[0]}/{row[1]}"),
         source=row[8],
         retired=bool(row[9]),
         repetitions=row[10],
@@ -122,4 +121,4 @@ class ExportQueries(BaseStore):
             """,
             {"deck": deck},
         )
-        return [DeckRow(row[0], row[1], row[2], tuple(json.loads(row[3]))) for row in rows]
+        return [DeckRow(row[0], row[1], row[2], texts_of(row[3], "tags", f"deck {row[0]}")) for row in rows]

@@ -13,7 +13,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
 from quizcards.store.connection import Connection
-from quizcards.store.rows import utc_timestamp
+from quizcards.store.rows import texts_of, utc_timestamp
 
 if TYPE_CHECKING:  # imported where used: `quiz review` never needs them
     from quizcards.core.importing import CardChange, DeckPlan, StoredCard, StoredDeck
@@ -33,7 +33,10 @@ class Imports(Connection):
             return None
         row = rows[0]
         return StoredDeck(
-            row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"]
+            row["title"],
+            row["description"],
+            texts_of(row["tags"], "tags", f"deck {slug}"),
+            row["source_path"],
         )
 
     def stored_decks(self) -> dict[str, StoredDeck]:
@@ -42,7 +45,10 @@ class Imports(Connection):
 
         return {
             row["slug"]: StoredDeck(
-                row["title"], row["description"], tuple(json.loads(row["tags"])), row["source_path"]
+                row["title"],
+                row["description"],
+                texts_of(row["tags"], "tags", f"deck {row['slug']}"),
+                row["source_path"],
             )
             for row in self._query(
                 "SELECT slug, title, description, tags, source_path FROM decks ORDER BY position"

@@ -11,7 +11,8 @@ import sqlite3
 from datetime import UTC, datetime
 
 from quizcards.core.days import parse_day
-from quizcards.core.points import points_of
+from quizcards.core.errors import StoreError
+from quizcards.core.points import Point, points_of
 from quizcards.core.scheduler import Schedule
 from quizcards.core.session import StudyCard
 
@@ -19,6 +20,43 @@ from quizcards.core.session import StudyCard
 SCHEDULE_COLUMNS = (
     "repetitions, interval_days, easiness_hundredths, due_on, lapses, reviews, last_reviewed_on"
 )
+
+
+def texts_of(stored: object, column: str, owner: str) -> tuple[str, ...]:
+    """A JSON-array-of-text column (tags, hints) read back; a damaged value is a sentence, not a traceback.
+
+    A database may have been edited or handed over by someone else: it is untrusted input.
+    """
+    value = _json_list(stored, column, owner)
+    texts = tuple(item for item in value if isinstance(item, str))
+    if len(texts) != len(value):
+        raise _damaged(column, owner)
+    return texts
+
+
+def stored_points(stored: object, owner: str) -> tuple[Point, ...]:
+    """A card's points column read back (text, or lists of wordings); damage is a sentence."""
+    try:
+        return points_of(_json_list(stored, "points", owner))
+    except ValueError:
+        raise _damaged("points", owner) from None
+
+
+def _json_list(stored: object, column: str, owner: str) -> list[object]:
+    try:
+        value = json.loads(stored) if isinstance(stored, str | bytes) else None
+    except ValueError:
+        value = None
+    if not isinstance(value, list):
+        raise _damaged(column, owner)
+    return value
+
+
+def _damaged(column: str, owner: str) -> StoreError:
+    return StoreError(
+        f"the {column} of {owner} are damaged in the database (not a JSON list of text); "
+        "restore the database from a backup."
+    )
 
 
 def utc_timestamp(moment: datetime) -> str:
@@ -48,9 +86,13 @@ def study_card_of(row: sqlite3.Row) -> StudyCard:
         card_id=row["card_id"],
         question=row["question"],
         answer=row["answer"],
-        points=points_of(json.loads(row["points"])),
-        hints=tuple(json.loads(row["hints"])),
-        tags=tuple(json.loads(row["tags"])),
+        points=stored_points(row["points"], _card_name(row["deck"], row["card_id"])),
+        hints=texts_of(row["hints"], "hints", _card_name(row["deck"], row["card_id"])),
+        tags=texts_of(row["tags"], "tags", _card_name(row["deck"], row["card_id"])),
         source=row["source"],
         schedule=schedule_of(row),
     )
+
+
+def _card_name(deck: object, card_id: object) -> str:
+    return f"card {deck}/{card_id}"
