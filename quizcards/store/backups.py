@@ -1,8 +1,10 @@
 """Copies of the database: SQLite's online backup, and the one naming scheme of every backup.
 
 Automatic backups are ``STEM-YYYYMMDD-HHMMSS-REASON.db`` in the ``backups``
-folder beside the database (REASON is ``daily`` or ``before-<what>``); the
-last ``BACKUPS_KEPT`` of them are kept. A copy made by `quiz backup` is
+folder beside the database (REASON is ``daily`` or ``before-<what>``, with
+``-2``, ``-3``... when a backup asked to be fresh finds its name taken); the
+last ``BACKUPS_KEPT`` of them by the stamp in their names are kept, and the one
+just taken always is. A copy made by `quiz backup` is
 ``STEM-YYYYMMDD-HHMMSS.db`` (``-2``, ``-3``... when the name is taken), and is
 never pruned. The store reads no clock: every stamp is passed in, made from
 the caller's clock by ``stamp`` or ``daily_stamp``.
@@ -22,11 +24,12 @@ from quizcards.store.connection import Connection
 
 BACKUPS_KEPT = 7
 BACKUPS_FOLDER = "backups"
+_STAMP_FORMAT = "%Y%m%d-%H%M%S"
 
 
 def stamp(moment: datetime) -> str:
     """YYYYMMDD-HHMMSS of a moment in local time: the form backup names carry."""
-    return moment.astimezone().strftime("%Y%m%d-%H%M%S")
+    return moment.astimezone().strftime(_STAMP_FORMAT)
 
 
 def day_stamp(day: date) -> str:
@@ -94,34 +97,50 @@ class Backups(Connection):
         """This database's automatic backups with their stamps, oldest first.
 
         Only names this store writes count (``STEM-YYYYMMDD-HHMMSS-daily.db`` or
-        ``...-before-MIGRATION.db``): another database's backups in the same folder
-        (``quiz-work.db`` beside ``quiz.db``) and copies made by `quiz backup` are never
-        pruned. Age is the file's modification time, then its name.
+        ``...-before-WHAT.db``, perhaps numbered ``-2``..., with a stamp that is a real
+        moment): another database's backups in the same folder (``quiz-work.db`` beside
+        ``quiz.db``), copies made by `quiz backup` and any other file are never pruned.
+        Age is the stamp in the name, never the file's modification time, which a clock
+        that was ahead or a copy that kept its times can put anywhere.
         """
         assert self.path is not None
         folder = self.backups_dir()
-        pattern = re.compile(re.escape(self.path.stem) + r"-(\d{8}-\d{6})-(?:daily|before-[\w.-]+)\.db")
-        found: list[tuple[int, str, Path, str]] = []
+        pattern = re.compile(
+            re.escape(self.path.stem) + r"-(\d{8}-\d{6})-(?:daily|before-[\w.-]+?)(?:-(\d+))?\.db"
+        )
+        found: list[tuple[str, int, str, Path]] = []
         with contextlib.suppress(OSError):
             for entry in folder.iterdir():
                 match = pattern.fullmatch(entry.name)
-                if match and entry.is_file():
-                    found.append((entry.stat().st_mtime_ns, entry.name, entry, match[1]))
-        return [(entry, found_stamp) for _, _, entry, found_stamp in sorted(found)]
+                if match is None or not _is_moment(match[1]):
+                    continue
+                if entry.is_file() and not entry.is_symlink():
+                    found.append((match[1], int(match[2] or 1), entry.name, entry))
+        return [(entry, found_stamp) for found_stamp, _, _, entry in sorted(found)]
 
-    def backup_automatically(self, reason: str, *, stamp: str) -> Path | None:
+    def backup_automatically(self, reason: str, *, stamp: str, fresh: bool = False) -> Path | None:
         """Copy the database into the backups folder beside it, keeping the last BACKUPS_KEPT.
 
         reason is "daily" or "before-<what>"; stamp is YYYYMMDD-HHMMSS (see ``stamp``).
-        A backup of that name already there is the one asked for: it is not taken twice.
+        A backup of that name already there is the one asked for: it is not taken twice,
+        unless fresh is set (the state just before a change, not an earlier one's):
+        then the copy is numbered ``-2``, ``-3``... The copy just taken is never pruned,
+        whatever the stamps of the others.
         """
         if self.path is None:
             return None
-        target = self.made_backups_dir() / f"{self.path.stem}-{stamp}-{reason}.db"
+        folder = self.made_backups_dir()
+        base = f"{self.path.stem}-{stamp}-{reason}"
+        target = folder / f"{base}.db"
+        number = 2
+        while fresh and target.exists():
+            target = folder / f"{base}-{number}.db"
+            number += 1
         if target.exists():
             return target
         self.backup_to(target)
-        for old, _ in self._automatic_backups()[:-BACKUPS_KEPT]:
+        others = [old for old, _ in self._automatic_backups() if old != target]
+        for old in others[: max(len(others) - (BACKUPS_KEPT - 1), 0)]:
             with contextlib.suppress(OSError):  # an old copy that cannot go now goes next time
                 old.unlink(missing_ok=True)
         return target
@@ -135,3 +154,12 @@ class Backups(Connection):
     def has_daily_backup(self, day: date) -> bool:
         """Whether the day already has an automatic backup (the daily one, or one before an upgrade)."""
         return self.has_backup(day_stamp(day))
+
+
+def _is_moment(found_stamp: str) -> bool:
+    """Whether YYYYMMDD-HHMMSS names a real moment (a name like 20261399-... is not one of ours)."""
+    try:
+        datetime.strptime(found_stamp, _STAMP_FORMAT)
+    except ValueError:
+        return False
+    return True
