@@ -140,6 +140,7 @@ class _Walker:
         limit: int,
         required: bool = False,
         single_line: bool = False,
+        stated_limit: int | None = None,  # what a message names when limit is only a first cut
     ) -> str | None:
         # The hot path of a big deck (seven texts a card): visit and check_tag inlined.
         self.visited += 1
@@ -156,7 +157,8 @@ class _Walker:
             self.error(node, f"{what} must not be empty.")
             return None
         if len(value) > limit:
-            self.error(node, f"{what} is {len(value):,} characters long; the limit is {limit:,}.")
+            real = limit if stated_limit is None else stated_limit
+            self.error(node, f"{what} is {len(value):,} characters long; the limit is {real:,}.")
             return None
         if single_line and "\n" in value.strip():
             self.error(node, f"{what} must be a single line.")
@@ -221,7 +223,11 @@ class _Walker:
         return Point(wordings[0], tuple(wordings[1:])) if wordings else None
 
     def name(self, node: Node, what: str) -> str | None:
-        value = self.text(node, what, limit=10 * MAX_ID_LENGTH, required=True, single_line=True)
+        # A first cut (white space may surround a name) spares NFC a huge value; messages say the real limit.
+        first_cut = 10 * MAX_ID_LENGTH
+        value = self.text(
+            node, what, limit=first_cut, required=True, single_line=True, stated_limit=MAX_ID_LENGTH
+        )
         if value is None:
             return None
         # One spelling per name: "café" typed precomposed or decomposed is one card.
