@@ -8,6 +8,8 @@ import os
 from datetime import date, datetime
 from pathlib import Path
 
+import pytest
+
 from quizcards.store import Store
 from quizcards.store.backups import BACKUPS_KEPT, daily_stamp
 from tests.conftest import SMALL_DECK
@@ -147,17 +149,24 @@ def test_retired_cards_are_named_with_how_to_restore_them(
     path = write_deck("many.yaml", f"deck: many\ncards:\n{cards}")
     quiz("import", path)
     write_deck("many.yaml", "deck: many\ncards:\n  - {id: card-1, q: Question 1?, a: Answer 1.}\n")
+    preview = quiz("import", "--dry-run", path)
+    assert "Would retire 7 cards of many: card-2, card-3, card-4, card-5, card-6 and 2 more." in " ".join(
+        preview.stdout.split()
+    )
     result = quiz("import", path)
     assert result.exit_code == 0, result.output
     said = " ".join(result.stdout.split())
     assert (
         "Retired 7 cards of many: card-2, card-3, card-4, card-5, card-6 and 2 more. "
-        "They keep their history and are never shown; put them back in the deck file and import it "
-        "again to restore them (no command deletes cards)."
+        "They keep their history and are never shown; put them back in the deck file and import "
+        "the file again to restore them (no command deletes cards)."
     ) in said
     write_deck("many.yaml", "deck: many\ncards:\n  - {id: card-2, q: Question 2?, a: Answer 2.}\n")
     result = quiz("import", path)
-    assert "Retired 1 card of many: card-1." in " ".join(result.stdout.split())
+    assert (
+        "Retired 1 card of many: card-1. It keeps its history and is never shown; put it back in the "
+        "deck file and import the file again to restore it (no command deletes cards)."
+    ) in " ".join(result.stdout.split())
 
 
 # ---- item 11: a deck claimed by another file -----------------------------------------------------
@@ -215,3 +224,22 @@ def test_a_move_is_asked_for_in_a_folder_import_too(
     result = quiz("import", "--move", tmp_path / "decks")
     assert result.exit_code == 0, result.output
     assert f"Moved the deck attention from {old} to {renamed}." in " ".join(result.stdout.split())
+
+
+def test_several_moved_decks_are_named_in_one_line(write_deck: WriteDeck) -> None:
+    from quizcards.adapters.sources import load_deck_paths
+    from quizcards.core.errors import QuizError
+    from quizcards.core.importing import StoredDeck, confirm_moves, plan_import
+
+    new = write_deck("new.yaml", "deck: one\ncards:\n  - {id: a, q: x, a: y}\n")
+    other = write_deck("other.yaml", "deck: two\ncards:\n  - {id: a, q: x, a: y}\n")
+    stored = {slug: StoredDeck(slug, "", (), f"/old/{slug}.yaml") for slug in ("one", "two")}
+    plans = plan_import(load_deck_paths([new, other]).decks, stored, lambda slug: {})
+    with pytest.raises(QuizError) as refused:
+        confirm_moves(plans, move=False)
+    assert str(refused.value) == (
+        f"the deck 'one' was imported from /old/one.yaml, but {new} defines it now, and other files than "
+        "before define 'two'; nothing was imported. If the decks have moved, import again with --move "
+        "(cards are matched by id, keeping their history; the others retire)."
+    )
+    confirm_moves(plans, move=True)

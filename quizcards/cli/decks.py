@@ -26,26 +26,36 @@ def register(app: typer.Typer) -> None:
         dry_run: Annotated[
             bool, typer.Option("--dry-run", help="Show what would change without writing anything.")
         ] = False,
+        move: Annotated[
+            bool,
+            typer.Option(
+                "--move",
+                help="Accept that a deck now comes from another file than before: its cards are "
+                "matched by id and keep their history; the rest retire.",
+            ),
+        ] = False,
     ) -> None:
         """Import YAML decks; re-importing an edited deck keeps every card's history."""
-        from quizcards.cli.importer import load_decks, plan_imports
+        from quizcards.cli.importer import apply_plans, load_decks, plan_imports, print_import_notes
         from quizcards.render import make_console
         from quizcards.render.decks import import_table
 
         decks = load_decks(paths)
         settings = settings_of(ctx)
+        console = make_console()
         if dry_run:
             store = open_store(ctx, mode="read") if settings.db_path.exists() else None
         else:
             store = open_store(ctx, mode="write", create=True)
         try:
-            plans = plan_imports(store, decks, paths)
+            plans = plan_imports(store, decks, paths, move=move)
             if store is not None and not dry_run:
-                store.apply_import(plans, clock())
+                apply_plans(store, plans, clock(), console)
         finally:
             if store is not None:
                 store.close()
-        make_console().print(import_table(plans, dry_run=dry_run))
+        console.print(import_table(plans, dry_run=dry_run))
+        print_import_notes(plans, console, dry_run=dry_run)
 
     @app.command("decks")
     @handle_errors

@@ -3,7 +3,9 @@
 Cards are matched by (deck, card id). A card that is new is added; one whose
 text or place changed is updated in place, keeping its schedule and history; a
 stored card missing from its deck is retired (kept, never reviewed) and is
-restored if it comes back. Nothing here ever deletes a card or a review.
+restored if it comes back. Nothing here ever deletes a card or a review. A
+deck that another file than its own now defines has moved only when the learner
+says so (``confirm_moves``): until then nothing is imported.
 """
 
 from __future__ import annotations
@@ -11,6 +13,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
+
+from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:  # the deck module loads PyYAML, which the review path does not need
     from quizcards.core.deck import Card, Deck
@@ -60,6 +64,8 @@ class DeckPlan:
     unchanged: int
     moved: bool = False
     gone: bool = False  # no file imported now defines the deck: all its cards retire
+    retired_ids: tuple[str, ...] = ()  # the card ids of ``retired``, in the deck's stored order
+    moved_from: str | None = None  # the file that defined the deck before, when another does now
 
     @property
     def deck_changed(self) -> bool:
@@ -74,6 +80,13 @@ class DeckPlan:
             return "no longer in any file"
         notes = [note for note, flag in (("edited", self.details_changed), ("moved", self.moved)) if flag]
         return ", ".join(notes)
+
+    @property
+    def rewrites_stored(self) -> bool:
+        """Whether the import changes what the store held before (not only adds to it)."""
+        return not self.is_new_deck and bool(
+            self.deck_changed or self.updated or self.restored or self.retired
+        )
 
     @property
     def changes_anything(self) -> bool:
@@ -107,8 +120,10 @@ def plan_deck_import(
         else:
             unchanged += 1
     present = {card.id for card in deck.cards}
-    retired = tuple(
-        stored.pk for card_id, stored in stored_cards.items() if card_id not in present and not stored.retired
+    leaving = _by_position(
+        (card_id, stored)
+        for card_id, stored in stored_cards.items()
+        if card_id not in present and not stored.retired
     )
     details_changed = stored_deck is not None and (
         stored_deck.title,
@@ -124,9 +139,16 @@ def plan_deck_import(
         added=tuple(added),
         updated=tuple(updated),
         restored=tuple(restored),
-        retired=retired,
+        retired=tuple(stored.pk for _, stored in leaving),
+        retired_ids=tuple(card_id for card_id, _ in leaving),
         unchanged=unchanged,
+        # A deck stored without its file (an old database) has no file to have moved from.
+        moved_from=stored_deck.source_path if moved and stored_deck is not None else None,
     )
+
+
+def _by_position(cards: Iterable[tuple[str, StoredCard]]) -> list[tuple[str, StoredCard]]:
+    return sorted(cards, key=lambda pair: (pair[1].position, pair[0]))
 
 
 def plan_deck_retirement(
@@ -146,7 +168,9 @@ def plan_deck_retirement(
         tags=stored_deck.tags,
         file=stored_deck.source_path,
     )
-    retired = tuple(stored.pk for stored in stored_cards.values() if not stored.retired)
+    leaving = _by_position(
+        (card_id, stored) for card_id, stored in stored_cards.items() if not stored.retired
+    )
     return DeckPlan(
         deck=deck,
         is_new_deck=False,
@@ -154,7 +178,8 @@ def plan_deck_retirement(
         added=(),
         updated=(),
         restored=(),
-        retired=retired,
+        retired=tuple(stored.pk for _, stored in leaving),
+        retired_ids=tuple(card_id for card_id, _ in leaving),
         unchanged=0,
         gone=True,
     )
@@ -188,3 +213,62 @@ def plan_import(
             if plan.retired:
                 plans.append(plan)
     return plans
+
+
+def confirm_moves(plans: Iterable[DeckPlan], *, move: bool) -> None:
+    """Refuse, in one sentence, an import in which another file now defines a stored deck, unless
+    the learner said the deck moved (``--move``): a file that merely reuses a deck's name must
+    not retire that deck's cards or rewrite them."""
+    moves = [plan for plan in plans if plan.moved_from is not None]
+    if move or not moves:
+        return
+    first = moves[0]
+    others = ""
+    if len(moves) > 1:
+        others = ", and other files than before define " + ", ".join(f"'{p.deck.slug}'" for p in moves[1:])
+    raise QuizError(
+        f"the deck '{first.deck.slug}' was imported from {first.moved_from}, but "
+        f"{first.deck.file or first.deck.path} defines it now{others}; nothing was imported. "
+        f"If the {'deck has' if len(moves) == 1 else 'decks have'} moved, import again with --move "
+        "(cards are matched by id, keeping their history; the others retire)."
+    )
+
+
+NAMED_RETIRED = 5
+
+
+def retired_notes(plans: Iterable[DeckPlan], *, dry_run: bool = False) -> list[str]:
+    """Sentences naming the cards an import retires (a few a deck), and how to bring them back."""
+    notes: list[str] = []
+    total = 0
+    for plan in plans:
+        count = len(plan.retired_ids)
+        if not count:
+            continue
+        total += count
+        named = ", ".join(plan.retired_ids[:NAMED_RETIRED])
+        more = f" and {count - NAMED_RETIRED:,} more" if count > NAMED_RETIRED else ""
+        cards = "1 card" if count == 1 else f"{count:,} cards"
+        verb = "Would retire" if dry_run else "Retired"
+        notes.append(f"{verb} {cards} of {plan.deck.slug}: {named}{more}.")
+    if total == 1:
+        notes.append(
+            "It keeps its history and is never shown; put it back in the deck file and import "
+            "the file again to restore it (no command deletes cards)."
+        )
+    elif total:
+        notes.append(
+            "They keep their history and are never shown; put them back in the deck file and import "
+            "the file again to restore them (no command deletes cards)."
+        )
+    return notes
+
+
+def moved_notes(plans: Iterable[DeckPlan], *, dry_run: bool = False) -> list[str]:
+    """A sentence for each deck that another file now defines, once the learner confirmed the move."""
+    verb = "Would move" if dry_run else "Moved"
+    return [
+        f"{verb} the deck {plan.deck.slug} from {plan.moved_from} to {plan.deck.file or plan.deck.path}."
+        for plan in plans
+        if plan.moved_from is not None
+    ]
