@@ -101,6 +101,14 @@ _STOP_WORDS = frozenset(
         "as",
         "at",
         "from",
+        # light verbs carry no idea of their own: `every key gets a weight` ~ `weights over all keys`
+        "get",
+        "gets",
+        "got",
+        "has",
+        "have",
+        "make",
+        "makes",
     ]
 )
 _MAX_VARIANTS = 64
