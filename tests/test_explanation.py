@@ -206,6 +206,7 @@ def test_a_korean_point_inside_a_compound(point: str, typed: str, expected: Matc
         ("standard deviation", "the standard deviation has nothing to do with it", "doubtful"),
         ("key", "it pops the smallest key not the oldest", "mentioned"),
         ("overflow", "subtract the max so nothing overflows", "mentioned"),
+        ("gradient", "it does nothing for the gradient", "doubtful"),
         ("all keys", "only one key gets any weight, not all keys", "doubtful"),
         ("사인", "사인 함수는 쓰지 않고 학습한다", "doubtful"),
         ("표준편차", "표준편차도 관계없습니다", "doubtful"),

@@ -24,9 +24,10 @@ does every glossary equivalent of a wording or of a phrase inside it (`per head`
    (at least half) appear, the point is "doubtful": mentioned only partly.
 6. Negation makes a match "doubtful", and it never reaches past the end of a clause (a comma, a full
    stop, a colon, a bracket, an arrow): in "soft, not exact, softmax over all keys" `softmax` stands.
-   - English, before: a cue (not, no, never, non-, isn't, without, ...) or a contrast (`rather than`,
-     `instead of`) among the two content words before the match (`never uses a hidden state`); `of`
-     ends the look-back (`no notion of order` denies the notion, not the order).
+   - English, before: a cue (not, no, never, non-, isn't, without, ...), a contrast (`rather than`,
+     `instead of`) or `nothing` as an object (`does nothing for`) among the two content words before
+     the match (`never uses a hidden state`); `of` ends the look-back (`no notion of order` denies the
+     notion, not the order).
    - English, after: the match, or the first word of a two-word noun phrase (`Leaky ReLU does not`),
      as the subject of a denied verb, `X did not ...`, `X has nothing to do with`, `X isn't`, `X
      never`; a bare `not` after a noun contrasts it (`the smallest key, not the oldest`) and leaves
@@ -291,6 +292,9 @@ def _negated_before(start: int, typed: _Typed) -> bool:
     # `of` ends the look-back: in `no notion of order` the cue denies `notion`, not `order`
     while k >= 0 and clause[k] == clause[start] and content < 2:
         if words[k] in ENGLISH_NEGATIONS or words[k] in ENGLISH_CONTRASTS:
+            return True
+        # `does nothing for the gradient` denies it; `so nothing overflows` does not deny overflow
+        if words[k] == "nothing" and k > 0 and words[k - 1] in ENGLISH_AUXILIARIES:
             return True
         if words[k] == "of":
             return k > 0 and words[k - 1] == "instead"
