@@ -31,11 +31,11 @@ def first_wordings() -> Run:
 @pytest.mark.parametrize(
     ("group", "figure", "floor"),
     [
-        ("natural", "recall", 0.84),
-        ("natural/ko", "recall", 0.80),
+        ("natural", "recall", 0.85),
+        ("natural/ko", "recall", 0.83),
         ("natural", "precision", 0.99),
         ("adversarial/strong", "accuracy", 0.98),
-        ("adversarial/partial", "accuracy", 0.94),
+        ("adversarial/partial", "accuracy", 0.96),
         ("adversarial/sloppy", "accuracy", 0.86),
         ("adversarial/paraphrase", "recall", 0.56),
     ],
@@ -44,9 +44,11 @@ def test_the_matcher_keeps_its_measured_figures(
     first_wordings: Run, group: str, figure: str, floor: float
 ) -> None:
     value = first_wordings.tally(group).figures()[figure]
-    assert value is not None and value >= floor, f"{group} {figure} {value:.3f} < {floor}"
+    assert value is not None
+    assert value >= floor, f"{group} {figure} {value:.3f} < {floor}"
 
 
 def test_wrong_answers_are_ticked_no_more_than_measured(first_wordings: Run) -> None:
     false_credit = first_wordings.tally("adversarial/wrong").figures()["false_credit"]
-    assert false_credit is not None and false_credit <= 0.51
+    assert false_credit is not None
+    assert false_credit <= 0.50
