@@ -972,3 +972,24 @@ def test_fix_ids_never_prints_a_file_names_control_characters(tmp_path: Path) ->
     assert "\x1b" not in result.output
     assert "\x07" not in result.output
     assert "wrote 1 id" in result.output
+
+
+def test_lint_warns_about_a_point_the_answer_only_negates() -> None:
+    text = dedent(
+        """
+        cards:
+          - id: gelu
+            q: How does GELU differ from ReLU?
+            a: GELU is smooth and it is not monotonic; it dips below zero.
+            hints: [think of the dip]
+            points:
+              - monotonic
+              - [non-monotonic, not monotonic]
+        """
+    )
+    problems = lint_deck(load(text, "g.yaml"), text)
+    assert [problem.with_level() for problem in problems] == [
+        "g.yaml:7:9: warning: the answer of card 'gelu' mentions the point 'monotonic' only with a negation "
+        "near it, so a right explanation would be marked doubtful; if the idea is the negated one, write the "
+        "point with its negation ('non-monotonic', '레이블 없이')."
+    ]

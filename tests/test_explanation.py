@@ -206,6 +206,7 @@ def test_a_korean_point_inside_a_compound(point: str, typed: str, expected: Matc
         ("standard deviation", "the standard deviation has nothing to do with it", "doubtful"),
         ("key", "it pops the smallest key not the oldest", "mentioned"),
         ("overflow", "subtract the max so nothing overflows", "mentioned"),
+        ("gradient", "it does nothing for the gradient", "doubtful"),
         ("all keys", "only one key gets any weight, not all keys", "doubtful"),
         ("사인", "사인 함수는 쓰지 않고 학습한다", "doubtful"),
         ("표준편차", "표준편차도 관계없습니다", "doubtful"),
@@ -241,3 +242,81 @@ def test_the_glossary_knows_shorthand_and_both_languages(point: str, typed: str)
 
 def test_naming_a_token_is_not_saying_where_it_is() -> None:
     assert status("first token", "CLS is a special token used for classification") != "mentioned"
+
+
+# Several words of a point swapped by the glossary at once, and a glossary term in another form.
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("zero gradient", "outputs 0, grad 0, never recovers"),
+        ("fewer parameters", "same area but with less params"),
+        ("own predictions", "at inference it sees its own preds"),
+        ("learning rate", "a too-big step size kicks it there"),
+        ("standard deviation", "the spread σ grows like sqrt(dk)"),
+    ],
+)
+def test_the_glossary_swaps_several_words_and_any_word_form(point: str, typed: str) -> None:
+    assert status(point, typed) == "mentioned"
+
+
+# A point that carries its negation is found under any negation cue, and never without one.
+@pytest.mark.parametrize(
+    ("point", "typed", "expected"),
+    [
+        ("non-monotonic", "it isn't monotone: it dips below zero", "mentioned"),
+        ("non-monotonic", "smooth, not monotonic (small dip below 0)", "mentioned"),
+        ("non-monotonic", "GELU is monotonic, just like ReLU", "missing"),
+        ("not overfitting", "the training error is higher too, so this is not overfitting", "mentioned"),
+        ("not overfitting", "deeper nets are overfitting", "missing"),
+        ("레이블 없이", "정렬 레이블 없이 번역 loss만으로 학습됩니다", "mentioned"),
+        ("레이블 없이", "정렬 레이블로 직접 지도학습합니다", "missing"),
+    ],
+)
+def test_a_point_with_its_negation_needs_one(point: str, typed: str, expected: MatchStatus) -> None:
+    assert status(point, typed) == expected
+
+
+# Contrasts deny what follows them; a noun phrase can be the subject of a denial.
+@pytest.mark.parametrize(
+    ("point", "typed", "expected"),
+    [
+        ("original token", "it predicts the next token rather than the original token", "doubtful"),
+        ("original token", "it predicts the original token rather than the next one", "mentioned"),
+        ("own output", "feed the gold token instead of the model's own output", "doubtful"),
+        ("leaky", "Leaky ReLU does not help here", "doubtful"),
+        ("leaky", "Leaky ReLU keeps a small slope, so units do not die", "mentioned"),
+    ],
+)
+def test_contrasts_and_denied_noun_phrases(point: str, typed: str, expected: MatchStatus) -> None:
+    assert status(point, typed) == expected
+
+
+def test_a_doubtful_match_says_whether_it_is_negated_or_partial() -> None:
+    negated, partial, plain = match_points(
+        [("hidden state",), ("vanishing gradient",), ("softmax",)],
+        "the decoder never uses a hidden state; the gradient is fine; softmax",
+        glossary=GLOSSARY,
+    )
+    assert (negated.status, negated.negated) == ("doubtful", True)
+    assert (partial.status, partial.negated) == ("doubtful", False)
+    assert (plain.status, plain.negated) == ("mentioned", False)
+
+
+def test_the_checklist_says_why_a_point_is_doubtful() -> None:
+    from quizcards.render.review import points_checklist
+
+    matches = match_points(
+        [("hidden state",), ("vanishing gradient",), ("softmax",), ("beam search",)],
+        "the decoder never uses a hidden state; the gradient is fine; softmax",
+        glossary=GLOSSARY,
+    )
+    checklist = points_checklist(matches, typed=True)
+    assert checklist is not None
+    lines = checklist.plain.splitlines()
+    assert lines[0] == "Key points, a check of your words (you decide the grade): 1 of 4 mentioned"
+    assert lines[2:] == [
+        "  ? hidden state (negated)",
+        "  ? vanishing gradient (only partly)",
+        "  ✓ softmax",
+        "  ✗ beam search",
+    ]

@@ -24,23 +24,28 @@ does every glossary equivalent of a wording or of a phrase inside it (`per head`
    (at least half) appear, the point is "doubtful": mentioned only partly.
 6. Negation makes a match "doubtful", and it never reaches past the end of a clause (a comma, a full
    stop, a colon, a bracket, an arrow): in "soft, not exact, softmax over all keys" `softmax` stands.
-   - English, before: a cue (not, no, never, non-, isn't, without, ...) among the two content words
-     before the match (`never uses a hidden state`); `of` ends the look-back (`no notion of order`
-     denies the notion, not the order).
-   - English, after: the match as the subject of a denied verb, `X did not ...`, `X has nothing to do
-     with`, `X isn't`, `X never`; a bare `not` after a noun contrasts it (`the smallest key, not the
-     oldest`) and leaves it alone.
+   - English, before: a cue (not, no, never, non-, isn't, without, ...), a contrast (`rather than`,
+     `instead of`) or `nothing` as an object (`does nothing for`) among the two content words before
+     the match (`never uses a hidden state`); `of` ends the look-back (`no notion of order` denies the
+     notion, not the order).
+   - English, after: the match, or the first word of a two-word noun phrase (`Leaky ReLU does not`),
+     as the subject of a denied verb, `X did not ...`, `X has nothing to do with`, `X isn't`, `X
+     never`; a bare `not` after a noun contrasts it (`the smallest key, not the oldest`) and leaves
+     it alone.
    - Korean: a cue in the match's own ending (`포화되지`, `없이`), a predicate that denies it within
      three words of its clause (`없다`, `않는다`, `아니라`, `관계없다`, `상관없다`; a clause ends at
      `-고`, `-며`, `-서`, `-라`, `-다`, ...), `안`/`못` just before it, or a negative prefix in its
      compound (`불일치` for `일치`). `안`/`못` written after a noun deny the verb that follows them, not
      the noun: in `미래 토큰을 못 보게` the future is what is meant.
-   A point that carries a negation itself (`non-monotonic`) is exempt: it matches only text with that
-   negation. One match free of negation is enough for "mentioned"; a scattered match (rule 5) is
-   negated when any of its words is.
+   A point that carries a negation itself (`non-monotonic`, `레이블 없이`) is exempt: it matches only
+   text with that negation, written as the point has it or as any cue above before the rest of it
+   (`isn't monotone`). One match free of negation is enough for "mentioned"; a scattered match (rule
+   5) is negated when any of its words is. A doubtful match says whether it is negated or partial.
 7. The glossary's compounds hide their parts: `공간` is not found in `공간 복잡도` or `상관` in `상관없이`.
    Its groups also carry the shorthand learners type (`prev`, `params`, `lr`, `vec`, `w_o`) and word
-   forms the stemmer keeps apart (`classifier` / `classification`, `blurry` / `blur`).
+   forms the stemmer keeps apart (`classifier` / `classification`, `blurry` / `blur`). A group is
+   found by any form of a single English word (`predictions` finds the group of `prediction`), and
+   several words of a point may be swapped at once (`zero gradient` ~ `grad 0`).
 
 The stemmer and the typo distance are imported at the first match, never on `quiz review`'s start-up.
 """
@@ -50,12 +55,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import product
 from typing import Literal
 
 from quizcards.core.glossary import EMPTY_GLOSSARY, Glossary
 from quizcards.core.matching.text import clauses, is_hangul, tokens
 from quizcards.core.matching.words import (
     ENGLISH_AUXILIARIES,
+    ENGLISH_CONTRASTS,
     ENGLISH_DENIALS,
     ENGLISH_NEGATIONS,
     KOREAN_CLAUSE_ENDS,
@@ -68,6 +75,7 @@ from quizcards.core.matching.words import (
     korean_stem,
     negated_korean_tail,
     same_latin_word,
+    stem,
 )
 
 MatchStatus = Literal["mentioned", "doubtful", "missing"]
@@ -94,9 +102,18 @@ _STOP_WORDS = frozenset(
         "as",
         "at",
         "from",
+        # light verbs carry no idea of their own: `every key gets a weight` ~ `weights over all keys`
+        "get",
+        "gets",
+        "got",
+        "has",
+        "have",
+        "make",
+        "makes",
     ]
 )
-_MAX_VARIANTS = 40
+_MAX_VARIANTS = 64
+_STEM_KEY = "\0stem:"  # index keys of single English words by their stem
 
 
 @dataclass(frozen=True, slots=True)
@@ -104,6 +121,7 @@ class PointMatch:
     point: str  # the wording the checklist shows (first of the point's wordings)
     status: MatchStatus
     evidence: str | None  # the words of the explanation that matched, for tests and debugging
+    negated: bool = False  # doubtful because a negation is near every match (not because it is partial)
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,33 +159,48 @@ def _match_point(
 ) -> PointMatch:
     best: MatchStatus = "missing"
     evidence: str | None = None
+    negated = False
     for wording in _variants(wordings, glossary):
-        status, span = _match_wording(tokens(wording), typed, hidden)
-        if _RANK[status] > _RANK[best]:
-            best = status
+        status, span, denied = _match_wording(tokens(wording), typed, hidden)
+        if _RANK[status] > _RANK[best] or (status == best == "doubtful" and denied and not negated):
+            best, negated = status, denied
             evidence = " ".join(typed.words[span.start : span.end]) if span else None
             if best == "mentioned":
                 break
-    return PointMatch(wordings[0], best, evidence)
+    return PointMatch(wordings[0], best, evidence, negated)
 
 
 def _match_wording(
     point: list[str], typed: _Typed, hidden: list[tuple[_Span, str]]
-) -> tuple[MatchStatus, _Span | None]:
+) -> tuple[MatchStatus, _Span | None, bool]:
+    """The wording's status in the typed text, the span that shows it, and whether it is negated."""
     if not point or not typed.words:
-        return "missing", None
+        return "missing", None, False
     exempt = _carries_negation(point)
     key = "".join(point)
     found = [s for s in _phrase_spans(point, typed.words) if not _inside_compound(s, key, hidden)]
+    if exempt and not found:
+        found = _denied_spans(point, typed, hidden)
     if not exempt:  # a negation is not a word to find anywhere nearby: `non-monotonic` needs its `non`
         found += list(_bag_spans(point, typed.words, complete=True))
     for span in found:
         if exempt or not _negated(span, typed):
-            return "mentioned", span
+            return "mentioned", span, False
     if found:
-        return "doubtful", found[0]
+        return "doubtful", found[0], True
     partial = None if exempt else next(_bag_spans(point, typed.words, complete=False), None)
-    return ("doubtful", partial) if partial else ("missing", None)
+    return ("doubtful", partial, False) if partial else ("missing", None, False)
+
+
+def _denied_spans(point: list[str], typed: _Typed, hidden: list[tuple[_Span, str]]) -> list[_Span]:
+    """A point that carries a negation (`non-monotonic`) as the rest of it under any negation cue
+    (`isn't monotone`, `not monotonic`)."""
+    rest = [w for w in point if w not in ENGLISH_NEGATIONS]
+    if not rest or len(rest) == len(point):
+        return []
+    spans = _phrase_spans(rest, typed.words)
+    key = "".join(rest)
+    return [s for s in spans if not _inside_compound(s, key, hidden) and _negated(s, typed)]
 
 
 def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[_Span]:
@@ -257,9 +290,14 @@ def _negated_before(start: int, typed: _Typed) -> bool:
     content = 0
     k = start - 1
     # `of` ends the look-back: in `no notion of order` the cue denies `notion`, not `order`
-    while k >= 0 and clause[k] == clause[start] and content < 2 and words[k] != "of":
-        if words[k] in ENGLISH_NEGATIONS:
+    while k >= 0 and clause[k] == clause[start] and content < 2:
+        if words[k] in ENGLISH_NEGATIONS or words[k] in ENGLISH_CONTRASTS:
             return True
+        # `does nothing for the gradient` denies it; `so nothing overflows` does not deny overflow
+        if words[k] == "nothing" and k > 0 and words[k - 1] in ENGLISH_AUXILIARIES:
+            return True
+        if words[k] == "of":
+            return k > 0 and words[k - 1] == "instead"
         content += words[k] not in _STOP_WORDS
         k -= 1
     return False
@@ -269,10 +307,9 @@ def _negated_after(end: int, typed: _Typed) -> bool:
     """The match is the subject of a denial: `BERT did not use it`, `소실이 없다`, `쓰지 않고`."""
     words, clause = typed.words, typed.clause
     after = [w for k, w in enumerate(words[end : end + 4], end) if clause[k] == clause[end - 1]]
-    if after and (
-        after[0] in ENGLISH_NEGATIONS - ENGLISH_DENIALS - {"non", "without", "neither", "nor"}
-        or after[0] == "never"
-        or (after[0] in ENGLISH_AUXILIARIES and after[1:2] and after[1] in ENGLISH_DENIALS)
+    if _english_denial(after) or (
+        # the match may be the first word of its noun phrase: `Leaky ReLU does not help`
+        after[:1] and _is_plain_word(after[0]) and _english_denial(after[1:])
     ):
         return True
     counted = 0
@@ -285,6 +322,25 @@ def _negated_after(end: int, typed: _Typed) -> bool:
             break
         counted += word not in KOREAN_TAILS  # a particle written apart is not a word of its own
     return False
+
+
+def _english_denial(after: list[str]) -> bool:
+    """The words after a subject deny it: `isn't`, `never`, `did not`, `has nothing`."""
+    return bool(after) and (
+        after[0] in ENGLISH_NEGATIONS - ENGLISH_DENIALS - {"non", "without", "neither", "nor"}
+        or after[0] == "never"
+        or (after[0] in ENGLISH_AUXILIARIES and after[1:2] != [] and after[1] in ENGLISH_DENIALS)
+    )
+
+
+def _is_plain_word(word: str) -> bool:
+    return (
+        not is_hangul(word)
+        and word.isalpha()
+        and word not in _STOP_WORDS
+        and word not in ENGLISH_AUXILIARIES
+        and word not in ENGLISH_NEGATIONS
+    )
 
 
 def _inside_compound(span: _Span, key: str, hidden: list[tuple[_Span, str]]) -> bool:
@@ -300,20 +356,30 @@ def _compound_spans(typed: list[str], glossary: Glossary) -> list[tuple[_Span, s
 
 
 def _variants(wordings: Sequence[str], glossary: Glossary) -> list[str]:
-    """The point's wordings, then each with a glossary term (whole, or a phrase inside it) swapped."""
+    """The point's wordings, then each with one glossary term (whole, or a phrase inside it) swapped,
+    then with several of its words swapped at once (`zero gradient` ~ `0 grad`)."""
     index = _glossary_index(glossary)
     out = list(dict.fromkeys(wordings))
+    several: list[str] = []
     for wording in wordings:
         words = tokens(wording)
         for size in range(len(words), 0, -1):
             for start in range(len(words) - size + 1):
-                for other in index.get("".join(words[start : start + size]), ()):
-                    swapped = " ".join([*words[:start], other, *words[start + size :]])
-                    if swapped not in out:
-                        out.append(swapped)
-                    if len(out) >= _MAX_VARIANTS:
-                        return out
-    return out
+                for other in _equivalents(index, words[start : start + size]):
+                    out.append(" ".join([*words[:start], other, *words[start + size :]]))
+        options = [(word, *_equivalents(index, [word])) for word in words]
+        if sum(len(o) > 1 for o in options) > 1:
+            several.extend(" ".join(choice) for choice in product(*options))
+    return list(dict.fromkeys([*out, *several]))[:_MAX_VARIANTS]
+
+
+def _equivalents(index: dict[str, tuple[str, ...]], words: list[str]) -> tuple[str, ...]:
+    """A phrase's glossary equivalents; a single English word is also looked up by its stem, so that a
+    group listing `prediction` serves `predictions`."""
+    found = index.get("".join(words), ())
+    if not found and len(words) == 1 and words[0].isalpha() and not is_hangul(words[0]):
+        found = index.get(_STEM_KEY + stem(words[0]), ())
+    return found
 
 
 @cache
@@ -321,6 +387,9 @@ def _glossary_index(glossary: Glossary) -> dict[str, tuple[str, ...]]:
     index: dict[str, list[str]] = {}
     for group in glossary.groups:
         for term in group:
-            key = "".join(tokens(term))
-            index.setdefault(key, []).extend(t for t in group if t != term)
+            words = tokens(term)
+            others = [t for t in group if t != term]
+            index.setdefault("".join(words), []).extend(others)
+            if len(words) == 1 and words[0].isalpha() and not is_hangul(words[0]):
+                index.setdefault(_STEM_KEY + stem(words[0]), []).extend(others)
     return {key: tuple(dict.fromkeys(others)) for key, others in index.items()}

@@ -89,7 +89,10 @@ def points_checklist(matches: Sequence[PointMatch], *, typed: bool) -> Text | No
     for match in matches:
         mark, mark_style, style = _MARKS[match.status]
         out.append(mark, style=mark_style)
-        out.append(clean_line(match.point) + "\n", style=style)
+        out.append(clean_line(match.point), style=style)
+        if match.status == "doubtful":
+            out.append(" (negated)" if match.negated else " (only partly)", style="dim")
+        out.append("\n")
     out.rstrip()
     return out
 

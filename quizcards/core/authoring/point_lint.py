@@ -56,7 +56,14 @@ def lint_points(
             problem = point_problem(wording)
             if problem:
                 warn(where, f"the point '{_quoted(wording)}' of {name} {problem}")
-        if not mentioned[number]:
+        if mentioned[number] == "negated":
+            warn(
+                item,
+                f"the answer of {name} mentions the point '{_quoted(point.text)}' only with a negation "
+                "near it, so a right explanation would be marked doubtful; if the idea is the negated "
+                "one, write the point with its negation ('non-monotonic', '레이블 없이').",
+            )
+        elif not mentioned[number]:
             warn(
                 item,
                 f"the answer of {name} does not mention the point '{_quoted(point.text)}', so an "
@@ -93,13 +100,15 @@ def point_problem(wording: str) -> str | None:
     return None
 
 
-def _answer_mentions(points: tuple[Point, ...], answer: str) -> list[bool]:
-    """Whether the card's own answer mentions a wording of each point, as the review's matcher reads it.
+def _answer_mentions(points: tuple[Point, ...], answer: str) -> list[bool | str]:
+    """Whether the card's own answer mentions a wording of each point, as the review's matcher reads it:
+    True, False, or "negated" when every mention has a negation near it.
 
     No glossary: a point should be found in its own card's words (or its listed alternatives), and a
-    mention the matcher doubts (negated, or only partly there) still counts as found in the answer.
+    mention the matcher doubts only because it is partly there still counts as found in the answer.
     """
-    return [match.status != "missing" for match in match_points([p.wordings for p in points], answer)]
+    matches = match_points([p.wordings for p in points], answer)
+    return ["negated" if match.negated else match.status != "missing" for match in matches]
 
 
 def _quoted(wording: str) -> str:

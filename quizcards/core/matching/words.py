@@ -118,6 +118,9 @@ ENGLISH_NEGATIONS = frozenset(
         "nor",
     ]
 )
+# Cues that deny only what follows them (`rather than X`, `instead of X`);
+# after a word they do not deny it (`X rather than Y` affirms X).
+ENGLISH_CONTRASTS = frozenset(["rather", "instead"])
 KOREAN_NEGATIONS = ("않", "아니", "아닌", "없", "못")
 KOREAN_NEGATIONS_BEFORE = frozenset({"안", "못"})
 # A predicate that denies the noun before it (`소실이 없다`, `관계없다`). `안`/`못` written apart after a
