@@ -704,7 +704,7 @@ def test_the_upgrade_backup_is_named_by_the_clock_the_cli_passes_in(
     _add_test_migration(monkeypatch)
     _old_database(db, migrations.NAMES[1:])
     old_dump = dump(db)
-    result = quiz("decks", db=db)  # QUIZCARDS_NOW is 2026-03-10T09:00:00+00:00, TZ=UTC
+    result = quiz("check", "--repair", db=db)  # reading never upgrades; QUIZCARDS_NOW is 09:00 UTC
     assert result.exit_code == 0, result.output
     backup = tmp_path / "backups" / f"quiz-20260310-090000-before-{migrations.NAMES[1]}.db"
     assert sorted((tmp_path / "backups").iterdir()) == [backup]
@@ -719,7 +719,7 @@ def test_no_upgrade_without_a_backup(
     _old_database(db, migrations.NAMES[1:])
     (tmp_path / "backups").write_text("a file where the backups folder should be")
     before = fingerprint(db)
-    result = quiz("decks", db=db)
+    result = quiz("check", "--repair", db=db)  # a command that writes (reading never upgrades)
     assert result.exit_code == 1
     assert result.stderr.startswith(f"Error: cannot create the backups folder {tmp_path / 'backups'}:")
     assert fingerprint(db) == before

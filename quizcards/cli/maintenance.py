@@ -92,7 +92,7 @@ def register(app: typer.Typer) -> None:
             raise QuizError(f"cannot write a backup into {where}: the folder does not exist.")
         from quizcards.store.backups import free_copy_path, stamp
 
-        with open_store(ctx, mode="read") as store:
+        with open_store(ctx, mode="copy") as store:
             now = stamp(clock())
             if path is None:
                 target = free_copy_path(store.made_backups_dir(), settings.db_path.stem, now)

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     from rich.console import Console
 
     from quizcards.adapters.terminal import KeyReader
+    from quizcards.core.scheduler import Grade
     from quizcards.core.session import NewCardPlan, QueueEntry, Session, StudyCard
     from quizcards.store import BaseStore
 
@@ -35,7 +36,6 @@ def drive(
     """Work through the session until it is done; raises Quit when the learner stops early."""
     from quizcards.adapters.terminal import single_keys
     from quizcards.core.scheduler import parse_grade
-    from quizcards.core.session import grading
     from quizcards.render import review as render
 
     while True:
@@ -46,6 +46,8 @@ def drive(
                 continue
             return
         card = store.study_card(entry.pk)
+        if not _may_ask(session, store, console, card, plan):
+            continue
         console.print()
         console.rule(render.session_header(card, session.position + 1, session.remaining()))
         console.print(render.question_panel(card, entry.reason))
@@ -69,7 +71,51 @@ def drive(
             console.print("  buried until tomorrow.", style="dim")
             continue
         grade = parse_grade(int(action))
-        reviewed_at = clock()
+        _record_grade(
+            session, store, console, entry, grade, explanation=explanation, elapsed_ms=elapsed_ms, plan=plan
+        )
+
+
+def _may_ask(
+    session: Session, store: BaseStore, console: Console, card: StudyCard, plan: NewCardPlan
+) -> bool:
+    """Whether to ask this card: not a new one once today's allowance is spent (by another session).
+
+    This session drew only the allowance left when it started; another session started at
+    the same time drew from the same allowance. Its new cards then leave the session here,
+    before the learner answers one in vain (``_record_grade`` catches the rest of the race).
+    """
+    from quizcards.core.session import may_introduce
+
+    if not card.schedule.is_new or may_introduce(plan.daily_new, store.introduced_count(local_day(clock()))):
+        return True
+    withdrawn = session.withdraw_new()
+    left = f"the {_new_cards(withdrawn)} left in this session"
+    console.print(
+        f"  Today's limit of {_new_cards(plan.daily_new)} was reached by another session; "
+        f"{left} {'waits' if withdrawn == 1 else 'wait'} for another day.",
+        style="yellow",
+    )
+    return False
+
+
+def _record_grade(
+    session: Session,
+    store: BaseStore,
+    console: Console,
+    entry: QueueEntry,
+    grade: Grade,
+    *,
+    explanation: str,
+    elapsed_ms: int,
+    plan: NewCardPlan,
+) -> None:
+    """Log the grade (claiming a new card's place in today's allowance), or say why it was not."""
+    from quizcards.core.session import NewCardLimitReached, grading
+    from quizcards.render import review as render
+
+    reviewed_at = clock()
+    try:
         recorded = store.record_review(
             entry.pk,
             # A session that runs past midnight grades on the new day: due = that day + interval.
@@ -77,9 +123,29 @@ def drive(
             reviewed_at=reviewed_at,
             explanation=explanation,
             duration_ms=elapsed_ms,
+            new_limit=plan.daily_new,
         )
-        session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
-        console.print(render.graded(recorded, grade))
+    except NewCardLimitReached:
+        # The allowance holds even against an answer already given: the learner is told, and the
+        # card (which has no history yet, so loses none) is simply new again another day.
+        from quizcards.render.words import plural
+
+        others = session.withdraw_new() - 1
+        then = f"it and the {plural(others, 'other new card')} left wait" if others else "it waits"
+        console.print(
+            f"  Not recorded: today's limit of {_new_cards(plan.daily_new)} was reached by another "
+            f"session while you answered. This card stays new; {then} for another day.",
+            style="yellow",
+        )
+        return
+    session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
+    console.print(render.graded(recorded, grade))
+
+
+def _new_cards(count: int) -> str:
+    from quizcards.render.words import plural
+
+    return plural(count, "new card")
 
 
 def _undo(session: Session, store: BaseStore, console: Console, today: date) -> None:

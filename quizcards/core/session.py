@@ -19,6 +19,7 @@ from itertools import repeat
 from operator import itemgetter
 from typing import Literal
 
+from quizcards.core.errors import QuizError
 from quizcards.core.points import Point
 from quizcards.core.scheduler import (
     Grade,
@@ -31,6 +32,7 @@ from quizcards.core.scheduler import (
 )
 
 __all__ = [
+    "NewCardLimitReached",
     "NewCardPlan",
     "Outlook",
     "PastExplanation",
@@ -46,6 +48,7 @@ __all__ = [
     "build_queue",
     "grade_effect",
     "grading",
+    "may_introduce",
     "new_card_allowance",
     "new_cards_owed",
 ]
@@ -174,6 +177,20 @@ class Tally:
 def new_card_allowance(daily_limit: int, introduced_today: int) -> int:
     """How many new cards may still be introduced today, across the collection."""
     return max(0, daily_limit - introduced_today)
+
+
+def may_introduce(daily_limit: int, introduced_today: int) -> bool:
+    """Whether one more new card may be graded for the first time today."""
+    return new_card_allowance(daily_limit, introduced_today) > 0
+
+
+class NewCardLimitReached(QuizError):
+    """A new card's first grade found the day's allowance already spent (by another session)."""
+
+    def __init__(self, daily_limit: int) -> None:
+        cards = "1 new card" if daily_limit == 1 else f"{daily_limit} new cards"
+        super().__init__(f"today's limit of {cards} was reached by another session.")
+        self.daily_limit = daily_limit
 
 
 def new_cards_owed(session: Session, buried: QueueEntry, plan: NewCardPlan, introduced_today: int) -> int:
@@ -317,6 +334,17 @@ class Session:
         self._queue = deque(pair for pair in self._queue if pair[0] != pk)
         self._recount()
         return QueueEntry(pk, reason)
+
+    def withdraw_new(self) -> int:
+        """Take every new card out of the session (the day's allowance is spent); return how many.
+
+        Unlike ``bury`` this leaves them unmarked: they are simply new again another day.
+        """
+        withdrawn = self._counts["new"]
+        if withdrawn:
+            self._queue = deque(pair for pair in self._queue if pair[1] != "new")
+            self._recount()
+        return withdrawn
 
     def holds(self, pk: int) -> bool:
         """Whether the card is still waiting in the queue (or was buried today)."""

@@ -37,13 +37,25 @@ def describe(error: sqlite3.Error, path: Path | None, waited: float = BUSY_TIMEO
         return StoreError(f"{where}: the disk is full; nothing was changed. Free some space and try again.")
     if "readonly" in lowered or "read-only" in lowered:
         return StoreError(f"{where} is read-only; nothing was changed.")
-    if "not a database" in lowered or "malformed" in lowered:
-        return StoreError(
-            f"{where} is damaged or is not a quizcards database ({text}). Restore it from a backup."
-        )
+    # The header was checked before SQLite opened the file (opening._check_header): a file SQLite
+    # still calls "not a database" or "unsupported" has the right header over the wrong contents.
+    if any(sign in lowered for sign in ("not a database", "malformed", "unsupported file format")):
+        return damaged(path, text)
     if "unable to open" in lowered:
         return StoreError(f"cannot open {where}: {text}.")
     return StoreError(f"{where}: {text}.")
+
+
+def damaged(path: Path | None, detail: str) -> StoreError:
+    """The error of a damaged database file: what SQLite found, and where the backups to restore are."""
+    if path is None:
+        return StoreError(f"the database is damaged ({detail}). Restore it from a backup.")
+    from quizcards.store.backups import BACKUPS_FOLDER  # backups builds on this module
+
+    return StoreError(
+        f"{path} is damaged ({detail}). Restore the latest good copy from {path.parent / BACKUPS_FOLDER} "
+        "(see `quiz backup --help`); `quiz check` lists the damage if SQLite can still read the file."
+    )
 
 
 class Connection:

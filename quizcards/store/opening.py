@@ -5,6 +5,10 @@ by a newer quizcards, backs up an older one and applies the pending
 migrations (through sqlite-utils' ``Migrations``, imported only then). A fresh
 and an old database are handled the same way. The clock value that names the
 backup before an upgrade, and the busy timeout, are passed in.
+
+A command that only reads opens the file read-only (``mode=ro``): it never
+migrates it and never switches its journal mode, so pointing one at a backup
+leaves that file byte for byte as it was.
 """
 
 from __future__ import annotations
@@ -18,15 +22,37 @@ from typing import Literal, Self
 from quizcards.core.errors import DatabaseNotFoundError, StoreError
 from quizcards.store import migrations
 from quizcards.store.backups import Backups, stamp
-from quizcards.store.connection import BUSY_TIMEOUT_SECONDS, describe
+from quizcards.store.connection import BUSY_TIMEOUT_SECONDS, damaged, describe
 
 SQLITE_HEADER = b"SQLite format 3\x00"
-Mode = Literal["read", "write"]
+# read: a command that only reads; the schema must be this version's. copy: `quiz backup`, which
+# copies the file as it is, an older schema included. write: every other command; it upgrades.
+Mode = Literal["read", "copy", "write"]
 
 
 def _writable(path: Path) -> bool:
     """Writable by us, judged by the mode bits too: root ignores them, quizcards does not."""
     return os.access(path, os.W_OK) and bool(path.stat().st_mode & 0o222)
+
+
+def _read_only_uri(path: Path) -> str:
+    """The URI that opens path read-only; immutable too when nothing can change the file.
+
+    SQLite reads a WAL database through a -shm file it must be able to create, which a
+    read-only folder forbids; a file nobody may write, in a folder nobody may write, cannot
+    change under us, so SQLite may read it without locks or -shm (``immutable``). Not when a
+    -wal file holds pages: immutable would ignore them, and the last committed changes with them.
+    """
+    # as_uri percent-encodes '?', '#' and '%', which a plain "file:" URI would misread.
+    uri = path.resolve().as_uri() + "?mode=ro"
+    wal = path.with_name(path.name + "-wal")
+    try:
+        wal_pages = wal.exists() and wal.stat().st_size > 0
+    except OSError:
+        wal_pages = True
+    if not wal_pages and not _writable(path) and not _writable(path.parent):
+        uri += "&immutable=1"
+    return uri
 
 
 class Opening(Backups):
@@ -43,14 +69,14 @@ class Opening(Backups):
         busy_timeout: float = BUSY_TIMEOUT_SECONDS,
         now: datetime | None = None,
     ) -> Self:
-        """Open (and, if allowed, create) the database at path, upgrading it if needed.
+        """Open (and, if allowed, create) the database at path; upgrade it if mode is "write".
 
         busy_timeout is how long a write waits for another process's transaction;
         now names the backup taken before an upgrade (without it, the database
         file's own modification time does).
         """
         if not path.exists():
-            if not create:
+            if not create or mode != "write":
                 raise DatabaseNotFoundError(
                     f"no database at {path}; import a deck first (quiz import) or check --db."
                 )
@@ -65,21 +91,20 @@ class Opening(Backups):
             raise StoreError(f"{path} is not a file.")
         else:
             cls._check_header(path)
-        read_only = path.exists() and not _writable(path)
-        if read_only and mode == "write":
-            raise StoreError(f"{path} is read-only; quizcards needs to write to it.")
-        if mode == "write" and not _writable(path.parent):
-            raise StoreError(
-                f"the folder {path.parent} is read-only; SQLite needs to write its journal there."
-            )
-        try:
-            if read_only:
-                # as_uri percent-encodes '?', '#' and '%', which a plain "file:" URI would misread.
-                conn = sqlite3.connect(
-                    path.resolve().as_uri() + "?mode=ro", uri=True, timeout=busy_timeout, isolation_level=None
+        if mode == "write":
+            if path.exists() and not _writable(path):
+                raise StoreError(f"{path} is read-only; quizcards needs to write to it.")
+            if not _writable(path.parent):
+                raise StoreError(
+                    f"the folder {path.parent} is read-only; SQLite needs to write its journal there."
                 )
-            else:
+        try:
+            if mode == "write":
                 conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+            else:
+                conn = sqlite3.connect(
+                    _read_only_uri(path), uri=True, timeout=busy_timeout, isolation_level=None
+                )
         except sqlite3.Error as error:
             raise describe(error, path, busy_timeout) from None
         store = cls(conn, path, busy_timeout=busy_timeout)
@@ -87,9 +112,12 @@ class Opening(Backups):
             # WAL is switched on only once the file is known to be ours: switching rewrites the
             # header, and a foreign or newer database must be left byte for byte as it was.
             store._configure(wal=False)
-            store._migrate(read_only=read_only, now=now)
-            if not read_only:
+            pending = store._pending_migrations()
+            if mode == "write":
+                store._migrate(pending, now=now)
                 store._configure(wal=True)
+            elif pending and mode == "read":
+                store._refuse_to_read_old(path, pending)
         except BaseException:
             conn.close()
             raise
@@ -101,7 +129,7 @@ class Opening(Backups):
         store = cls(sqlite3.connect(":memory:", isolation_level=None), None)
         try:
             store._configure(wal=False)
-            store._migrate(read_only=False, now=None)
+            store._migrate(store._pending_migrations(), now=None)
         except BaseException:
             store.close()
             raise
@@ -154,7 +182,8 @@ class Opening(Backups):
         except sqlite3.Error as error:
             raise self._describe(error) from None
 
-    def _migrate(self, *, read_only: bool, now: datetime | None) -> None:
+    def _pending_migrations(self) -> list[str]:
+        """This version's migrations the database has not had; refuses a newer or a foreign one."""
         try:
             tables = {
                 row[0]
@@ -171,6 +200,7 @@ class Opening(Backups):
                         [migrations.MIGRATION_SET],
                     )
                 ]
+            pages = int(self.conn.execute("PRAGMA page_count").fetchone()[0])
         except sqlite3.Error as error:
             raise self._describe(error) from None
         unknown = [name for name in applied if name not in migrations.NAMES]
@@ -179,16 +209,45 @@ class Opening(Backups):
                 f"{self.path} was written by a newer version of quizcards (it has the migration "
                 f"'{unknown[0]}', which this version does not know). Upgrade quizcards to use it."
             )
-        if not applied and tables - {"_sqlite_migrations"}:
-            raise StoreError(f"{self.path} is an SQLite database, but not a quizcards database.")
-        pending = [name for name in migrations.NAMES if name not in applied]
+        if not applied and (tables - {"_sqlite_migrations"} or pages > 1):
+            # Someone else's database, or ours with its schema damaged: only SQLite can tell.
+            self._require_intact()
+            if tables - {"_sqlite_migrations"}:
+                raise StoreError(f"{self.path} is an SQLite database, but not a quizcards database.")
+        return [name for name in migrations.NAMES if name not in applied]
+
+    def _require_intact(self) -> None:
+        """Raise the damaged-file error unless SQLite's quick check passes."""
+        try:
+            problems = [row[0] for row in self.conn.execute("PRAGMA quick_check(1)")]
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
+        if problems != ["ok"]:
+            # A problem may come as "*** in database main ***" and the finding on the next line.
+            lines = [
+                line for problem in problems for line in problem.splitlines() if not line.startswith("***")
+            ]
+            raise damaged(self.path, lines[0] if lines else "SQLite's quick check failed")
+
+    def _refuse_to_read_old(self, path: Path, pending: list[str]) -> None:
+        """A command that only reads never migrates: say which command does."""
+        if len(pending) == len(migrations.NAMES):
+            raise StoreError(f"{path} is an empty SQLite database, not yet a quizcards database.")
+        if not _writable(path):
+            raise StoreError(
+                f"{path} was written by an older version of quizcards and needs upgrading, but it is "
+                "read-only; copy it somewhere writable (quiz backup PATH) and use the copy."
+            )
+        raise StoreError(
+            f"{path} was written by an older version of quizcards and needs upgrading before it can "
+            "be read; run `quiz review` or `quiz import` once to upgrade it (a backup is taken first)."
+        )
+
+    def _migrate(self, pending: list[str], *, now: datetime | None) -> None:
+        """Apply the pending migrations, after a backup of a database that had some already."""
         if not pending:
             return
-        if read_only:
-            raise StoreError(
-                f"{self.path} needs upgrading to this version of quizcards, but it is read-only."
-            )
-        if applied and self.path is not None:
+        if len(pending) < len(migrations.NAMES) and self.path is not None:
             # Without a clock value, the time the database was last written names its backup.
             moment = now or datetime.fromtimestamp(self.path.stat().st_mtime).astimezone()
             self.backup_automatically(f"before-{pending[0]}", stamp=stamp(moment))

@@ -20,7 +20,7 @@ from typing import Any
 from quizcards.core.days import iso_day
 from quizcards.core.errors import StoreError
 from quizcards.core.scheduler import ReviewLog, Schedule, replay
-from quizcards.core.session import RecordedReview
+from quizcards.core.session import NewCardLimitReached, RecordedReview, may_introduce
 from quizcards.store.connection import Connection
 from quizcards.store.rows import SCHEDULE_COLUMNS, schedule_of, utc_timestamp
 
@@ -94,12 +94,17 @@ class Reviews(Connection):
         reviewed_at: datetime,
         explanation: str,
         duration_ms: int,
+        new_limit: int | None = None,
     ) -> RecordedReview:
         """Log one grade and move the card's schedule, in one transaction.
 
         decide turns the card's schedule, as this transaction reads it, into the
         grade's log entry (``core.session.grading(grade, day)``); a scheduled one
-        also becomes the card's new schedule.
+        also becomes the card's new schedule. With new_limit (the daily new-card
+        limit), a new card's first grade is also its claim on the day's allowance:
+        counted in this same transaction, so two sessions cannot both spend the
+        last of it; when it is spent, NewCardLimitReached is raised and nothing is
+        written.
         """
         with self._transaction() as conn:
             cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
@@ -109,6 +114,14 @@ class Reviews(Connection):
                 raise StoreError(f"card {pk} is no longer in the database.")
             before = schedule_of(row)
             log = decide(before)
+            if new_limit is not None and before.is_new and log.kind == "scheduled":
+                # BEGIN IMMEDIATE holds the write lock: no other session can introduce a card
+                # between this count and this grade's write.
+                introduced = conn.execute(
+                    "SELECT count(*) FROM cards WHERE introduced_on = ?", [log.reviewed_on.isoformat()]
+                ).fetchone()[0]
+                if not may_introduce(new_limit, int(introduced)):
+                    raise NewCardLimitReached(new_limit)
             entry = log_entry(
                 pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
             )
