@@ -344,7 +344,8 @@ def report(
         cells = []
         for name in names:
             value = runs[name][t.mode].tally(t.group).figures()[t.figure]
-            cells.append(f"{name} {_pct(value)} {'met' if t.met(value) else 'MISSED':6}")
+            verdict = "n/a" if value is None else "met" if t.met(value) else "MISSED"  # kind not in corpus
+            cells.append(f"{name} {_pct(value)} {verdict:6}")
         lines.append(f"  {t.text:52} " + "  ".join(cells))
     lines += ["", "Time per explanation (all of a card's points in one call)"]
     for name in names:
