@@ -27,7 +27,7 @@ does every glossary equivalent of a wording or of a phrase inside it (`per head`
    - English, before: a cue (not, no, never, non-, isn't, without, ...), a contrast (`rather than`,
      `instead of`) or `nothing` as an object (`does nothing for`) among the two content words before
      the match (`never uses a hidden state`); `of` ends the look-back (`no notion of order` denies the
-     notion, not the order).
+     notion, not the order), and so does `without` + a pronoun (`without it the layers collapse`).
    - English, after: the match, or the first word of a two-word noun phrase (`Leaky ReLU does not`),
      as the subject of a denied verb, `X did not ...`, `X has nothing to do with`, `X isn't`, `X
      never`; a bare `not` after a noun contrasts it (`the smallest key, not the oldest`) and leaves
@@ -112,6 +112,7 @@ _STOP_WORDS = frozenset(
         "makes",
     ]
 )
+_PRONOUNS = frozenset(["it", "this", "that", "they", "them", "these", "those"])
 _MAX_VARIANTS = 64
 _STEM_KEY = "\0stem:"  # index keys of single English words by their stem
 
@@ -298,6 +299,8 @@ def _negated_before(start: int, typed: _Typed) -> bool:
             return True
         if words[k] == "of":
             return k > 0 and words[k - 1] == "instead"
+        if words[k] in _PRONOUNS and k > 0 and words[k - 1] == "without":
+            return False  # `without it the layers collapse`: the cue denies the pronoun
         content += words[k] not in _STOP_WORDS
         k -= 1
     return False
