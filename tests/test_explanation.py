@@ -210,6 +210,8 @@ def test_a_korean_point_inside_a_compound(point: str, typed: str, expected: Matc
         ("collapses", "without it the layers collapse to one linear map", "mentioned"),
         ("collapses", "without a non-linearity, the layers do not collapse", "doubtful"),
         ("reduce", "Inception does not use it to reduce anything", "doubtful"),
+        ("안정", "학습이 안정적이라 웜업 없이도 된다", "mentioned"),
+        ("안정", "학습이 안정적이지 않다", "doubtful"),
         ("all keys", "only one key gets any weight, not all keys", "doubtful"),
         ("사인", "사인 함수는 쓰지 않고 학습한다", "doubtful"),
         ("표준편차", "표준편차도 관계없습니다", "doubtful"),

@@ -280,7 +280,9 @@ def _negated(span: _Span, typed: _Typed) -> bool:
         return any(_negated(_Span(k, k + 1), typed) for k in span.hits)
     if span.head in KOREAN_NEGATIVE_PREFIXES or negated_korean_tail(span.tail):
         return True
-    return _negated_before(span.start, typed) or _negated_after(span.end, typed)
+    # a tail that ends its clause (`안정적이라`) leaves the predicates after it to the next clause
+    closed = span.tail.endswith(KOREAN_CLAUSE_ENDS)
+    return _negated_before(span.start, typed) or _negated_after(span.end, typed, closed=closed)
 
 
 def _negated_before(start: int, typed: _Typed) -> bool:
@@ -306,7 +308,7 @@ def _negated_before(start: int, typed: _Typed) -> bool:
     return False
 
 
-def _negated_after(end: int, typed: _Typed) -> bool:
+def _negated_after(end: int, typed: _Typed, *, closed: bool = False) -> bool:
     """The match is the subject of a denial: `BERT did not use it`, `소실이 없다`, `쓰지 않고`."""
     words, clause = typed.words, typed.clause
     after = [w for k, w in enumerate(words[end : end + 4], end) if clause[k] == clause[end - 1]]
@@ -315,7 +317,7 @@ def _negated_after(end: int, typed: _Typed) -> bool:
         after[:1] and _is_plain_word(after[0]) and _english_denial(after[1:])
     ):
         return True
-    counted = 0
+    counted = 3 if closed else 0
     for word in after:
         if not is_hangul(word) or counted == 3:
             break
