@@ -325,3 +325,20 @@ def test_the_checklist_says_why_a_point_is_doubtful() -> None:
         "  ✓ softmax",
         "  ✗ beam search",
     ]
+
+
+# A verb stem merges with the ending after it: `사라지` + `어서` is written `사라져서`, `되` + `어` is `돼`.
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("기울기 소실", "RNN이라 기울기가 사라져서 앞쪽 단어를 못 배웁니다"),
+        ("전달", "정보가 뒤까지 전달돼요"),
+        ("사라지", "값이 금방 사라져요"),
+    ],
+)
+def test_a_korean_stem_merged_with_its_ending_is_found(point: str, typed: str) -> None:
+    assert status(point, typed) == "mentioned"
+
+
+def test_a_merged_form_is_not_made_of_a_single_syllable() -> None:
+    assert status("지", "학습이 져요") == "missing"

@@ -18,7 +18,8 @@ does every glossary equivalent of a wording or of a phrase inside it (`per head`
    on into a particle, an ending or a verb maker (`소실된다`, `가중합을`) or, when it has two syllables
    or more, into a compound (`미래토큰`, `임계값`). A point of two syllables or more that does not end
    in a particle syllable is also found as the later part of a compound (`부분공간`, `에러누적`; but
-   `정의` is not in `수정의`). A point's own ending is dropped first (`짧은` finds `짧게`).
+   `정의` is not in `수정의`). A point's own ending is dropped first (`짧은` finds `짧게`), and a stem
+   may merge with the ending after it (`사라지` finds `사라져서`, `전달되` finds `전달돼요`).
 5. A point of several content words also counts when all of them appear, in any order, within a window
    of 4 + 2 x (their number) tokens (`vanishing gradient` ~ "the gradient vanishes"); when only some
    (at least half) appear, the point is "doubtful": mentioned only partly.
@@ -71,6 +72,7 @@ from quizcards.core.matching.words import (
     KOREAN_NEGATIVE_PREFIXES,
     KOREAN_PREDICATE_NEGATIONS,
     KOREAN_TAILS,
+    contracted,
     korean_find,
     korean_stem,
     negated_korean_tail,
@@ -229,7 +231,11 @@ def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[_Span]:
 
 def _hangul_span(target: str, typed: list[str], start: int, end: int) -> _Span | None:
     """The point in the typed run from ``start`` to ``end``, begun in the first token, ended in the last."""
-    found = korean_find(target, "".join(typed[start : end + 1]))
+    run = "".join(typed[start : end + 1])
+    found = korean_find(target, run)
+    merged = contracted(target)
+    if found is None and merged is not None and len(target) >= 2:
+        found = korean_find(merged, run)
     if found is None or (not is_hangul(typed[start]) and found[0]):
         return None
     head, tail = found
@@ -249,7 +255,13 @@ def _same_joined(target: str, joined: str, count: int, point_length: int) -> boo
 
 def _same_word(point_word: str, typed_word: str) -> bool:
     if is_hangul(point_word):
-        return is_hangul(typed_word) and korean_find(korean_stem(point_word), typed_word) is not None
+        if not is_hangul(typed_word):
+            return False
+        stem = korean_stem(point_word)
+        merged = contracted(stem) if len(stem) >= 2 else None
+        return korean_find(stem, typed_word) is not None or (
+            merged is not None and korean_find(merged, typed_word) is not None
+        )
     return not is_hangul(typed_word) and same_latin_word(point_word, typed_word)
 
 

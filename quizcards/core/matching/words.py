@@ -248,6 +248,28 @@ def korean_find(point_word: str, typed: str) -> tuple[str, str] | None:
     return typed[:at], typed[at + len(point_word) :]
 
 
+# A verb stem's last vowel merges with the ending's 어/아 (`사라지` + `어서` = `사라져서`, `되` + `어` = `돼`):
+# the medial vowel it becomes, by the stem's medial (Hangul jamo order: ㅏ=0 ... ㅣ=20).
+_CONTRACTED_VOWELS = {20: 6, 8: 9, 13: 14, 11: 10}  # ㅣ->ㅕ, ㅗ->ㅘ, ㅜ->ㅝ, ㅚ->ㅙ
+_HA, _HAE = "하", "해"
+
+
+def contracted(word: str) -> str | None:
+    """The word with its last syllable merged with a following 어/아, if it can merge (`사라지` -> `사라져`)."""
+    if not word:
+        return None
+    last = ord(word[-1]) - 0xAC00
+    if not 0 <= last < 11172 or last % 28:
+        return None
+    if word[-1] == _HA:
+        return word[:-1] + _HAE
+    medial = (last // 28) % 21
+    if medial not in _CONTRACTED_VOWELS:
+        return None
+    initial = last // 588
+    return word[:-1] + chr(0xAC00 + (initial * 21 + _CONTRACTED_VOWELS[medial]) * 28)
+
+
 def korean_stem(word: str) -> str:
     """A Hangul point word without the particle or ending it was written with (`짧은` -> `짧`)."""
     for tail in ("적인", "적으로", "하는", "하다", "되는", "된다", "한", "된", "은", "는"):
