@@ -60,61 +60,19 @@ from itertools import product
 from typing import Literal
 
 from quizcards.core.glossary import EMPTY_GLOSSARY, Glossary
+from quizcards.core.matching.negation import STOP_WORDS, Span, Typed, carries_negation, negated
 from quizcards.core.matching.text import clauses, is_hangul, tokens
 from quizcards.core.matching.words import (
-    ENGLISH_AUXILIARIES,
-    ENGLISH_CONTRASTS,
-    ENGLISH_DENIALS,
     ENGLISH_NEGATIONS,
-    KOREAN_CLAUSE_ENDS,
-    KOREAN_NEGATIONS,
-    KOREAN_NEGATIONS_BEFORE,
-    KOREAN_NEGATIVE_PREFIXES,
-    KOREAN_PREDICATE_NEGATIONS,
-    KOREAN_TAILS,
     contracted,
     korean_find,
     korean_stem,
-    negated_korean_tail,
     same_latin_word,
     stem,
 )
 
 MatchStatus = Literal["mentioned", "doubtful", "missing"]
 _RANK: dict[MatchStatus, int] = {"missing": 0, "doubtful": 1, "mentioned": 2}
-_STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "the",
-        "of",
-        "to",
-        "and",
-        "or",
-        "in",
-        "on",
-        "for",
-        "by",
-        "with",
-        "is",
-        "are",
-        "be",
-        "it",
-        "its",
-        "as",
-        "at",
-        "from",
-        # light verbs carry no idea of their own: `every key gets a weight` ~ `weights over all keys`
-        "get",
-        "gets",
-        "got",
-        "has",
-        "have",
-        "make",
-        "makes",
-    ]
-)
-_PRONOUNS = frozenset(["it", "this", "that", "they", "them", "these", "those"])
 _MAX_VARIANTS = 64
 _STEM_KEY = "\0stem:"  # index keys of single English words by their stem
 
@@ -127,26 +85,11 @@ class PointMatch:
     negated: bool = False  # doubtful because a negation is near every match (not because it is partial)
 
 
-@dataclass(frozen=True, slots=True)
-class _Span:
-    start: int
-    end: int
-    tail: str = ""  # the Hangul that went on after the point in its last token
-    head: str = ""  # the Hangul before the point in its first token (`부분` of `부분공간`)
-    hits: tuple[int, ...] = ()  # for a scattered match (rule 5), where each of its words is
-
-
-@dataclass(frozen=True, slots=True)
-class _Typed:
-    words: list[str]
-    clause: list[int]  # the clause each word is in: a negation does not reach past a comma
-
-
 def match_points(
     points: Sequence[Sequence[str]], explanation: str, *, glossary: Glossary = EMPTY_GLOSSARY
 ) -> list[PointMatch]:
     """Each point (given as its wordings, the first shown) and whether the explanation mentions it."""
-    typed = _Typed(tokens(explanation), clauses(explanation))
+    typed = Typed(tokens(explanation), clauses(explanation))
     hidden = _compound_spans(typed.words, glossary)
     return [_match_point(wordings, typed, hidden, glossary) for wordings in points if wordings]
 
@@ -158,7 +101,7 @@ def covered_points(points: Iterable[str], explanation: str) -> list[tuple[str, b
 
 
 def _match_point(
-    wordings: Sequence[str], typed: _Typed, hidden: list[tuple[_Span, str]], glossary: Glossary
+    wordings: Sequence[str], typed: Typed, hidden: list[tuple[Span, str]], glossary: Glossary
 ) -> PointMatch:
     best: MatchStatus = "missing"
     evidence: str | None = None
@@ -174,12 +117,12 @@ def _match_point(
 
 
 def _match_wording(
-    point: list[str], typed: _Typed, hidden: list[tuple[_Span, str]]
-) -> tuple[MatchStatus, _Span | None, bool]:
+    point: list[str], typed: Typed, hidden: list[tuple[Span, str]]
+) -> tuple[MatchStatus, Span | None, bool]:
     """The wording's status in the typed text, the span that shows it, and whether it is negated."""
     if not point or not typed.words:
         return "missing", None, False
-    exempt = _carries_negation(point)
+    exempt = carries_negation(point)
     key = "".join(point)
     found = [s for s in _phrase_spans(point, typed.words) if not _inside_compound(s, key, hidden)]
     if exempt and not found:
@@ -187,7 +130,7 @@ def _match_wording(
     if not exempt:  # a negation is not a word to find anywhere nearby: `non-monotonic` needs its `non`
         found += list(_bag_spans(point, typed.words, complete=True))
     for span in found:
-        if exempt or not _negated(span, typed):
+        if exempt or not negated(span, typed):
             return "mentioned", span, False
     if found:
         return "doubtful", found[0], True
@@ -195,7 +138,7 @@ def _match_wording(
     return ("doubtful", partial, False) if partial else ("missing", None, False)
 
 
-def _denied_spans(point: list[str], typed: _Typed, hidden: list[tuple[_Span, str]]) -> list[_Span]:
+def _denied_spans(point: list[str], typed: Typed, hidden: list[tuple[Span, str]]) -> list[Span]:
     """A point that carries a negation (`non-monotonic`) as the rest of it under any negation cue
     (`isn't monotone`, `not monotonic`)."""
     rest = [w for w in point if w not in ENGLISH_NEGATIONS]
@@ -203,10 +146,10 @@ def _denied_spans(point: list[str], typed: _Typed, hidden: list[tuple[_Span, str
         return []
     spans = _phrase_spans(rest, typed.words)
     key = "".join(rest)
-    return [s for s in spans if not _inside_compound(s, key, hidden) and _negated(s, typed)]
+    return [s for s in spans if not _inside_compound(s, key, hidden) and negated(s, typed)]
 
 
-def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[_Span]:
+def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[Span]:
     """Runs of typed tokens that are the point, spacing and hyphens aside (rules 2 to 4)."""
     hangul_end = is_hangul(point[-1])
     target = "".join(point[:-1]) + (korean_stem(point[-1]) if hangul_end else point[-1])
@@ -223,13 +166,13 @@ def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[_Span]:
             elif _same_words(point, typed[start : end + 1]) or _same_joined(
                 target, joined, count, len(point)
             ):
-                yield _Span(start, end + 1)
+                yield Span(start, end + 1)
                 break
             if not target.startswith(joined) and len(joined) > len(target) + 4:
                 break
 
 
-def _hangul_span(target: str, typed: list[str], start: int, end: int) -> _Span | None:
+def _hangul_span(target: str, typed: list[str], start: int, end: int) -> Span | None:
     """The point in the typed run from ``start`` to ``end``, begun in the first token, ended in the last."""
     run = "".join(typed[start : end + 1])
     found = korean_find(target, run)
@@ -241,7 +184,7 @@ def _hangul_span(target: str, typed: list[str], start: int, end: int) -> _Span |
     head, tail = found
     if len(head) >= len(typed[start]) or len(tail) >= len(typed[end]):
         return None
-    return _Span(start, end + 1, tail, head)
+    return Span(start, end + 1, tail, head)
 
 
 def _same_words(point: list[str], run: list[str]) -> bool:
@@ -265,9 +208,9 @@ def _same_word(point_word: str, typed_word: str) -> bool:
     return not is_hangul(typed_word) and same_latin_word(point_word, typed_word)
 
 
-def _bag_spans(point: list[str], typed: list[str], *, complete: bool) -> Iterator[_Span]:
+def _bag_spans(point: list[str], typed: list[str], *, complete: bool) -> Iterator[Span]:
     """Windows holding all (or, not complete, at least half) of the point's content words (rule 5)."""
-    words = list(dict.fromkeys(w for w in point if w not in _STOP_WORDS))
+    words = list(dict.fromkeys(w for w in point if w not in STOP_WORDS))
     if len(words) < 2:
         return
     needed = len(words) if complete else max(1, (len(words) + 1) // 2)
@@ -278,93 +221,15 @@ def _bag_spans(point: list[str], typed: list[str], *, complete: bool) -> Iterato
         seen = {i for _, i in window}
         if len(seen) >= needed and (complete or len(seen) < len(words)):
             where = tuple(k2 for k2, _ in window)
-            yield _Span(k, max(where) + 1, hits=where)
+            yield Span(k, max(where) + 1, hits=where)
             return
 
 
-def _carries_negation(point: list[str]) -> bool:
-    return any(w in ENGLISH_NEGATIONS or w.startswith(KOREAN_NEGATIONS) for w in point)
-
-
-def _negated(span: _Span, typed: _Typed) -> bool:
-    """Rule 6: a negation cue near the match, in its clause (for a scattered match, near any word of it)."""
-    if span.hits:
-        return any(_negated(_Span(k, k + 1), typed) for k in span.hits)
-    if span.head in KOREAN_NEGATIVE_PREFIXES or negated_korean_tail(span.tail):
-        return True
-    # a tail that ends its clause (`안정적이라`) leaves the predicates after it to the next clause
-    closed = span.tail.endswith(KOREAN_CLAUSE_ENDS)
-    return _negated_before(span.start, typed) or _negated_after(span.end, typed, closed=closed)
-
-
-def _negated_before(start: int, typed: _Typed) -> bool:
-    """An English cue among the two content words before the match, or `안`/`못` just before it."""
-    words, clause = typed.words, typed.clause
-    if start > 0 and clause[start - 1] == clause[start] and words[start - 1] in KOREAN_NEGATIONS_BEFORE:
-        return True
-    content = 0
-    k = start - 1
-    # `of` ends the look-back: in `no notion of order` the cue denies `notion`, not `order`
-    while k >= 0 and clause[k] == clause[start] and content < 2:
-        if words[k] in ENGLISH_NEGATIONS or words[k] in ENGLISH_CONTRASTS:
-            return True
-        # `does nothing for the gradient` denies it; `so nothing overflows` does not deny overflow
-        if words[k] == "nothing" and k > 0 and words[k - 1] in ENGLISH_AUXILIARIES:
-            return True
-        if words[k] == "of":
-            return k > 0 and words[k - 1] == "instead"
-        if words[k] in _PRONOUNS and k > 0 and words[k - 1] == "without":
-            return False  # `without it the layers collapse`: the cue denies the pronoun
-        content += words[k] not in _STOP_WORDS
-        k -= 1
-    return False
-
-
-def _negated_after(end: int, typed: _Typed, *, closed: bool = False) -> bool:
-    """The match is the subject of a denial: `BERT did not use it`, `소실이 없다`, `쓰지 않고`."""
-    words, clause = typed.words, typed.clause
-    after = [w for k, w in enumerate(words[end : end + 4], end) if clause[k] == clause[end - 1]]
-    if _english_denial(after) or (
-        # the match may be the first word of its noun phrase: `Leaky ReLU does not help`
-        after[:1] and _is_plain_word(after[0]) and _english_denial(after[1:])
-    ):
-        return True
-    counted = 3 if closed else 0
-    for word in after:
-        if not is_hangul(word) or counted == 3:
-            break
-        if word.startswith(KOREAN_PREDICATE_NEGATIONS):
-            return True
-        if word.endswith(KOREAN_CLAUSE_ENDS):
-            break
-        counted += word not in KOREAN_TAILS  # a particle written apart is not a word of its own
-    return False
-
-
-def _english_denial(after: list[str]) -> bool:
-    """The words after a subject deny it: `isn't`, `never`, `did not`, `has nothing`."""
-    return bool(after) and (
-        after[0] in ENGLISH_NEGATIONS - ENGLISH_DENIALS - {"non", "without", "neither", "nor"}
-        or after[0] == "never"
-        or (after[0] in ENGLISH_AUXILIARIES and after[1:2] != [] and after[1] in ENGLISH_DENIALS)
-    )
-
-
-def _is_plain_word(word: str) -> bool:
-    return (
-        not is_hangul(word)
-        and word.isalpha()
-        and word not in _STOP_WORDS
-        and word not in ENGLISH_AUXILIARIES
-        and word not in ENGLISH_NEGATIONS
-    )
-
-
-def _inside_compound(span: _Span, key: str, hidden: list[tuple[_Span, str]]) -> bool:
+def _inside_compound(span: Span, key: str, hidden: list[tuple[Span, str]]) -> bool:
     return any(h.start <= span.start and span.end <= h.end and compound != key for h, compound in hidden)
 
 
-def _compound_spans(typed: list[str], glossary: Glossary) -> list[tuple[_Span, str]]:
+def _compound_spans(typed: list[str], glossary: Glossary) -> list[tuple[Span, str]]:
     return [
         (span, "".join(tokens(compound)))
         for compound in glossary.compounds

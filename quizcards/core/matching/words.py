@@ -248,14 +248,14 @@ def korean_find(point_word: str, typed: str) -> tuple[str, str] | None:
     return typed[:at], typed[at + len(point_word) :]
 
 
-# A verb stem's last vowel merges with the ending's 어/아 (`사라지` + `어서` = `사라져서`, `되` + `어` = `돼`):
-# the medial vowel it becomes, by the stem's medial (Hangul jamo order: ㅏ=0 ... ㅣ=20).
+# A verb stem's last vowel merges with the ending's 어/아 (`사라지` + `어서` = `사라져서`, `되` + `어` =
+# `돼`): the medial vowel it becomes, by the stem's medial (Hangul jamo order: ㅏ=0 ... ㅣ=20).
 _CONTRACTED_VOWELS = {20: 6, 8: 9, 13: 14, 11: 10}  # ㅣ->ㅕ, ㅗ->ㅘ, ㅜ->ㅝ, ㅚ->ㅙ
 _HA, _HAE = "하", "해"
 
 
 def contracted(word: str) -> str | None:
-    """The word with its last syllable merged with a following 어/아, if it can merge (`사라지` -> `사라져`)."""
+    """The word with its last syllable merged with a following 어/아, if it can (`사라지` -> `사라져`)."""
     if not word:
         return None
     last = ord(word[-1]) - 0xAC00
