@@ -342,3 +342,15 @@ def test_a_korean_stem_merged_with_its_ending_is_found(point: str, typed: str) -
 
 def test_a_merged_form_is_not_made_of_a_single_syllable() -> None:
     assert status("지", "학습이 져요") == "missing"
+
+
+# Joining typed tokens (rule 3) is for split words, not for small words that happen to spell a point.
+@pytest.mark.parametrize(
+    ("point", "typed"),
+    [
+        ("weight init", "the weight in it is fixed"),
+        ("conditional batch norm", "use a conditional generator"),
+    ],
+)
+def test_joined_small_words_or_a_dropped_word_are_not_the_point(point: str, typed: str) -> None:
+    assert status(point, typed) != "mentioned"

@@ -157,14 +157,13 @@ def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[Span]:
         joined = ""
         for end in range(start, min(len(typed), start + len(point) + 3)):
             joined += typed[end]
-            count = end - start + 1
             if hangul_end and is_hangul(typed[end]):
                 span = _hangul_span(target, typed, start, end)
                 if span is not None:
                     yield span
                     break
             elif _same_words(point, typed[start : end + 1]) or _same_joined(
-                target, joined, count, len(point)
+                target, typed[start : end + 1], len(point)
             ):
                 yield Span(start, end + 1)
                 break
@@ -191,9 +190,17 @@ def _same_words(point: list[str], run: list[str]) -> bool:
     return len(run) == len(point) and all(map(same_latin_word, point, run))
 
 
-def _same_joined(target: str, joined: str, count: int, point_length: int) -> bool:
-    """Letters joined across a hyphen or a space: `bi directional` is `bidirectional`."""
-    return joined == target or ((count > 1 or point_length > 1) and same_latin_word(target, joined))
+def _same_joined(target: str, run: list[str], point_length: int) -> bool:
+    """Letters joined across a hyphen or a space: `bi directional` is `bidirectional`. Small words are
+    words of their own (`in it` is not `init`), and a slip in a joined run is one letter at most
+    (`conditional` is not `conditional bn`)."""
+    if len(run) > 1 and any(word in STOP_WORDS for word in run):
+        return False
+    joined = "".join(run)
+    if joined == target:
+        return True
+    slip = abs(len(joined) - len(target)) <= 1
+    return (len(run) > 1 or point_length > 1) and slip and same_latin_word(target, joined)
 
 
 def _same_word(point_word: str, typed_word: str) -> bool:
