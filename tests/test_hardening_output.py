@@ -384,7 +384,9 @@ def full_db(tmp_path: Path, write_deck: WriteDeck) -> Path:
     from tests.helpers import import_decks
 
     db = tmp_path / "full.db"
-    korean = SMALL_DECK.replace("title: Attention", "title: 어텐션 · Attention")
+    korean = SMALL_DECK.replace("title: Attention", "title: 어텐션 · Attention").replace(
+        "What do Query", "😀 어텐션, what do Query"
+    )
     import_decks(db, write_deck("attention.yaml", korean))
     for day in range(1, 9):
         grade(db, "attention", "qkv", 4, date(2026, 3, day), text="쿼리 " * 200)
@@ -463,7 +465,18 @@ def test_an_ascii_terminal_gets_escapes_not_a_traceback(full_db: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert result.stderr == b""
     result.stdout.decode("ascii")
-    assert b"quizcards stats \\xb7 Tue 2026-03-10" in result.stdout
+    assert b"quizcards stats \\u00b7 Tue 2026-03-10" in result.stdout
+
+
+def test_json_through_a_latin1_output_is_still_the_same_json(full_db: Path, quiz: Quiz) -> None:
+    import json
+
+    result = _run("show", "qkv", "--json", db=full_db, PYTHONIOENCODING="latin-1")
+    assert result.returncode == 0, result.stderr
+    assert b"\\uc5b4" in result.stdout  # 어, not encodable in Latin-1
+    assert b"\\ud83d\\ude00" in result.stdout  # an emoji, as JSON's surrogate pair
+    expected = json.loads(quiz("show", "qkv", "--json", db=full_db).stdout)
+    assert json.loads(result.stdout.decode("latin-1")) == expected
 
 
 @pytest.mark.slow

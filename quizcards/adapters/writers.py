@@ -170,11 +170,30 @@ def output_error_line(error: OSError) -> str | None:
     return f"Error: cannot write the output: {error.strerror or error}."
 
 
+_ESCAPE_ERRORS = "quizcards-json-escape"
+
+
+def _json_escapes(error: UnicodeError) -> tuple[str, int]:
+    """What an encoding lacks, as JSON's \\uXXXX escapes (a surrogate pair above U+FFFF)."""
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    units = error.object[error.start : error.end].encode("utf-16-be", "surrogatepass")
+    escaped = "".join(f"\\u{units[i] << 8 | units[i + 1]:04x}" for i in range(0, len(units), 2))
+    return escaped, error.end
+
+
 def degrade_unencodable_output() -> None:
-    """Standard output and error show what their encoding lacks as escapes (\\uc5b4) instead of failing."""
+    """Standard output and error show what their encoding lacks as escapes (\\uc5b4) instead of failing.
+
+    The escapes are JSON's, so a `--json` output read through such an encoding is
+    still valid JSON with the same text; people see a code they can look up.
+    """
+    import codecs
+
+    codecs.register_error(_ESCAPE_ERRORS, _json_escapes)
     for stream in (sys.stdout, sys.stderr):
         with contextlib.suppress(AttributeError, ValueError, OSError):
-            stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            stream.reconfigure(errors=_ESCAPE_ERRORS)  # type: ignore[union-attr]
 
 
 def flush_standard_output() -> None:
