@@ -65,19 +65,33 @@ def test_check_removes_escapes_from_a_tampered_due_date(deck_db: Path, quiz: Qui
     assert not UNSAFE.search(result.stdout + result.stderr)
 
 
-@pytest.mark.parametrize(
-    "args", [["check"], ["cards"], ["cards", "--json"], ["show", "qkv"], ["stats"], ["decks"]]
-)
-def test_tampered_names_ids_and_titles_reach_no_terminal_raw(
-    deck_db: Path, quiz: Quiz, args: list[str]
-) -> None:
+def test_tampered_names_ids_and_titles_reach_no_terminal_raw(deck_db: Path, quiz: Quiz) -> None:
     _tamper(deck_db, "UPDATE decks SET title = title || ?, description = ?", (ATTACK, ATTACK))
     _tamper(deck_db, "UPDATE cards SET question = question || ?, tags = ?", (ATTACK, '["x\\u001b[2J"]'))
     _tamper(deck_db, "UPDATE cards SET card_id = card_id || ? WHERE card_id != 'qkv'", (ATTACK,))
     grade(deck_db, "attention", "qkv", 4, date(2026, 3, 9), text=ATTACK)
-    result = quiz(*args)
-    assert result.exit_code == 0, result.output
+    _tamper(deck_db, "UPDATE decks SET slug = slug || ?", (ATTACK,))
+    _tamper(deck_db, "UPDATE cards SET deck = deck || ?", (ATTACK,))
+    for args in (["check"], ["cards"], ["cards", "--json"], ["show", "qkv"], ["stats"], ["decks"]):
+        result = quiz(*args)
+        assert result.exit_code == 0, (args, result.output)
+        assert not UNSAFE.search(result.stdout + result.stderr), args
+
+
+@pytest.mark.parametrize("args", [["cards"], ["show", "qkv"], ["stats"], ["decks"]])
+def test_a_tampered_due_date_reaches_no_terminal_raw(
+    deck_db: Path, args: list[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Whether a reader shows the bad date or refuses it (issue 13, item 5), its text is inert."""
+    from typer.testing import CliRunner
+
+    from quizcards.cli import app
+
+    _tamper(deck_db, "UPDATE cards SET due_on = ? WHERE card_id = 'qkv'", (ATTACK,))
+    result = CliRunner().invoke(app, ["--db", str(deck_db), *args])
     assert not UNSAFE.search(result.stdout + result.stderr)
+    if result.exception is not None and not isinstance(result.exception, SystemExit):
+        pytest.xfail(f"a reader still fails on a bad due date (issue 13, item 5): {result.exception!r}")
 
 
 def test_an_error_quoting_a_tampered_card_id_is_inert(deck_db: Path, quiz: Quiz) -> None:
@@ -110,7 +124,7 @@ def test_the_console_itself_removes_control_characters() -> None:
 
 @pytest.mark.parametrize("kind", ["fifo", "folder", "socket"])
 def test_export_refuses_an_output_that_is_not_a_regular_file(
-    deck_db: Path, quiz: Quiz, tmp_path: Path, kind: str
+    db_path: Path, quiz: Quiz, tmp_path: Path, kind: str
 ) -> None:
     target = tmp_path / f"out-{kind}"
     if kind == "fifo":
@@ -131,10 +145,11 @@ def test_export_refuses_an_output_that_is_not_a_regular_file(
     assert result.stdout == ""
     assert target.lstat().st_mode == before.st_mode
     assert target.lstat().st_ino == before.st_ino
+    assert not db_path.exists()  # refused before the database was opened
 
 
 @pytest.mark.skipif(os.geteuid() != 0, reason="making a device node needs root")
-def test_export_refuses_a_character_device(deck_db: Path, quiz: Quiz, tmp_path: Path) -> None:
+def test_export_refuses_a_character_device(quiz: Quiz, tmp_path: Path) -> None:
     device = tmp_path / "null"
     os.mknod(device, stat.S_IFCHR | 0o666, os.makedev(1, 3))
     result = quiz("export", "reviews", "-o", device)
@@ -144,7 +159,7 @@ def test_export_refuses_a_character_device(deck_db: Path, quiz: Quiz, tmp_path: 
 
 
 def test_export_to_dev_null_is_refused_before_anything_is_tried(
-    deck_db: Path, quiz: Quiz, monkeypatch: pytest.MonkeyPatch
+    quiz: Quiz, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     # As root a rename would replace the real /dev/null: fail the test instead of trying.
     import tempfile
@@ -328,9 +343,7 @@ def test_quiz_new_never_writes_through_a_dangling_schema_link(quiz: Quiz, tmp_pa
 
 
 @pytest.mark.parametrize("to", ["dangling", "file"])
-def test_schema_and_export_outputs_never_write_through_a_link(
-    deck_db: Path, quiz: Quiz, tmp_path: Path, to: str
-) -> None:
+def test_schema_and_export_outputs_never_write_through_a_link(quiz: Quiz, tmp_path: Path, to: str) -> None:
     target = tmp_path / "target.json"
     if to == "file":
         target.write_text("keep\n")
@@ -452,7 +465,7 @@ def _closed_pipe() -> Iterator[int]:
         os.close(write)
 
 
-@pytest.mark.parametrize("args", [["export", "reviews"], ["cards"]])
+@pytest.mark.parametrize("args", [["export", "reviews"], pytest.param(["cards"], marks=pytest.mark.slow)])
 def test_a_closed_pipe_ends_quietly_and_non_zero(full_db: Path, args: list[str]) -> None:
     with _closed_pipe() as pipe:
         result = _run(*args, db=full_db, stdout=pipe)
@@ -460,6 +473,7 @@ def test_a_closed_pipe_ends_quietly_and_non_zero(full_db: Path, args: list[str])
     assert result.stderr == b""
 
 
+@pytest.mark.slow
 def test_an_ascii_terminal_gets_escapes_not_a_traceback(full_db: Path) -> None:
     result = _run("stats", db=full_db, PYTHONIOENCODING="ascii")
     assert result.returncode == 0, result.stderr
@@ -490,3 +504,18 @@ def test_non_utf8_output_degrades_instead_of_failing(
     assert result.returncode == 0, result.stderr
     _assert_one_line_no_traceback(result)
     result.stdout.decode(encoding)
+
+
+def test_backup_and_schema_use_the_same_writer_check(deck_db: Path, quiz: Quiz, tmp_path: Path) -> None:
+    fifo = tmp_path / "copy.db"
+    os.mkfifo(fifo)
+    result = quiz("backup", fifo)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {fifo}: it is a FIFO (named pipe), not a regular file.\n"
+    result = quiz("schema", "-o", fifo)
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: cannot write {fifo}: it is a FIFO (named pipe), not a regular file.\n"
+    assert stat.S_ISFIFO(fifo.lstat().st_mode)
+    printed = quiz("schema", "-o", "-")
+    assert printed.exit_code == 0
+    assert printed.stdout.startswith("{")
