@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import errno
-import json
 import os
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
@@ -26,6 +25,8 @@ def _csv_cell(value: object) -> object:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list | tuple):
+        import json  # here, not above: the entry point imports this module for every command
+
         return json.dumps(list(value), ensure_ascii=False)
     return value
 
