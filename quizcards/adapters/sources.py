@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from quizcards.adapters.files import NotARegularFile, kind_of, open_regular_file, read_regular_file
 from quizcards.core.deck.loader import parse_deck
 from quizcards.core.deck.model import MAX_FILE_BYTES, Deck, DeckError, Problem
 from quizcards.core.errors import QuizError
@@ -71,7 +73,8 @@ def _deck_files_at(path: Path, problems: list[Problem]) -> list[Path]:
     if path.is_file():
         return [path]
     if path.exists():
-        problems.append(Problem(str(path), None, None, "is not a regular file or folder."))
+        kind = kind_of(path.stat().st_mode)
+        problems.append(Problem(str(path), None, None, f"it is {kind}, not a regular file or folder."))
     else:
         problems.append(Problem(str(path), None, None, "no such file or folder."))
     return []
@@ -80,20 +83,22 @@ def _deck_files_at(path: Path, problems: list[Problem]) -> list[Path]:
 def read_deck_file(path: Path) -> Deck:
     """Read and parse one deck file; raise DeckError with every problem in it."""
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise DeckError(
-                [
-                    Problem(
-                        str(path),
-                        None,
-                        None,
-                        f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes.",
-                    )
-                ]
-            )
-        with path.open("rb") as handle:
+        with open_regular_file(path) as handle:
+            size = os.fstat(handle.fileno()).st_size
+            if size > MAX_FILE_BYTES:
+                raise DeckError(
+                    [
+                        Problem(
+                            str(path),
+                            None,
+                            None,
+                            f"the file is {size:,} bytes; a deck may be at most {MAX_FILE_BYTES:,} bytes.",
+                        )
+                    ]
+                )
             data = handle.read(MAX_FILE_BYTES + 1)
+    except NotARegularFile as error:
+        raise DeckError([Problem(str(path), None, None, f"{error.reason}.")]) from None
     except OSError as error:
         reason = error.strerror or str(error)
         raise DeckError([Problem(str(path), None, None, f"cannot read the file: {reason}.")]) from None
@@ -130,10 +135,7 @@ def load_deck_paths(paths: list[Path]) -> LoadResult:
 
 def read_deck_bytes(path: Path) -> bytes:
     """A deck file's bytes as they are now, to edit them; a QuizError naming it if it cannot be read."""
-    try:
-        return path.read_bytes()
-    except OSError as error:
-        raise QuizError(f"cannot read {path}: {error.strerror}.") from None
+    return read_regular_file(path)
 
 
 def deck_file_text(deck: Deck) -> str | None:
@@ -141,13 +143,16 @@ def deck_file_text(deck: Deck) -> str | None:
     from quizcards.core.deck.reading import decode_deck_bytes
 
     try:
-        return decode_deck_bytes(Path(deck.path).read_bytes(), deck.path)
-    except (OSError, DeckError):
+        return decode_deck_bytes(read_regular_file(Path(deck.path)), deck.path)
+    except QuizError:  # DeckError is one
         return None
 
 
 def create_deck_file(path: Path, data: bytes) -> None:
     """Write a new deck file, never over an existing one; a QuizError says why nothing was written."""
+    from quizcards.adapters.files import check_target
+
+    check_target(path)
     try:
         with path.open("xb") as handle:
             handle.write(data)

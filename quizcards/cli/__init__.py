@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 from typing import Annotated
 
@@ -54,5 +55,33 @@ for _module in (decks, review, cards, stats, export, authoring, maintenance):
 
 
 def main() -> None:
-    """The console-script entry point."""
-    app(prog_name="quiz")
+    """The console-script entry point; output that cannot be delivered ends in one line, never a traceback.
+
+    The one place standard output's failures are met, whichever command printed:
+    characters the output's encoding lacks become escapes; a closed pipe ends
+    quietly and a full disk with one line on stderr, both with exit code 1, since
+    the output was not all delivered.
+    """
+    from quizcards.adapters.writers import (
+        degrade_unencodable_output,
+        flush_standard_output,
+        is_output_error,
+        output_error_line,
+        silence_stdout,
+    )
+
+    degrade_unencodable_output()
+    try:
+        try:
+            app(prog_name="quiz")
+        finally:
+            # Output to a file or pipe is buffered: a full disk often shows only here.
+            flush_standard_output()
+    except OSError as error:
+        if not is_output_error(error):
+            raise
+        silence_stdout()
+        line = output_error_line(error)
+        if line is not None:
+            sys.stderr.write(line + "\n")
+        raise SystemExit(1) from None

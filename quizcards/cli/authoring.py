@@ -46,13 +46,14 @@ def register(app: typer.Typer) -> None:
             raise QuizError(f"cannot create {path}: the folder {path.parent} does not exist.")
         name = deck_name_for(path.stem)
         deck_title = check_title(title if title is not None else title_for(name))
-        from quizcards.adapters.files import replace_atomically
+        from quizcards.adapters.files import read_regular_file, replace_atomically
 
         create_deck_file(path, new_deck_text(name, deck_title).encode("utf-8"))
         shown = clean_line(str(path))
-        typer.echo(f"Created {shown} (deck '{name}') with one example card.")
+        typer.echo(f"Created {shown} (deck '{clean_line(name)}') with one example card.")
         schema_path = path.parent / SCHEMA_FILENAME
         shown_schema = clean_line(str(schema_path))
+        # A dangling link is not there either: the writer check refuses it rather than write through it.
         if not schema_path.exists():
             try:
                 replace_atomically(schema_path, schema_text().encode("utf-8"))
@@ -62,10 +63,10 @@ def register(app: typer.Typer) -> None:
                 typer.echo(f"Wrote {shown_schema}: YAML-aware editors check the deck against it.")
         else:
             try:
-                current = schema_path.read_text(encoding="utf-8", errors="replace")
-            except OSError as error:
+                current = read_regular_file(schema_path).decode("utf-8", errors="replace")
+            except QuizError as error:
                 current = None
-                typer.echo(f"Could not read {shown_schema}: {error.strerror}.", err=True)
+                typer.echo(f"Could not read the schema: {clean_line(str(error))}", err=True)
             if current is not None and current != schema_text():
                 typer.echo(
                     f"{shown_schema} differs from this version's schema; refresh it with "
@@ -103,7 +104,8 @@ def register(app: typer.Typer) -> None:
         if card_id is not None:
             check_card_id(card_id, taken)  # before any typing
         enable_line_editing()
-        typer.echo(f"Adding a card to {clean_line(deck.title)} ({path}, {plural(len(deck.cards), 'card')}).")
+        shown = clean_line(str(path))
+        typer.echo(f"Adding a card to {clean_line(deck.title)} ({shown}, {plural(len(deck.cards), 'card')}).")
         question = _ask("Question: ")
         answer = _ask_answer(question)
         typer.echo(
@@ -117,9 +119,11 @@ def register(app: typer.Typer) -> None:
         card = new_card(question, answer, points, hints, tags, taken=taken, card_id=card_id)
         # Read again: the file may have been edited while the answer was being written.
         appended = append_card(read_deck_bytes(path), str(path), path.stem, card)
-        replace_atomically(path, appended.data)
+        # An edit in place: a link to the deck file is followed, so the link stays a link.
+        replace_atomically(path, appended.data, edit=True)
         typer.echo(
-            f"Added card '{card.id}' to {path} (line {appended.line}). Load it with: quiz import {path}"
+            f"Added card '{clean_line(card.id)}' to {shown} (line {appended.line}). "
+            f"Load it with: quiz import {shown}"
         )
 
     @app.command("lint")
@@ -185,30 +189,34 @@ def register(app: typer.Typer) -> None:
             typer.Option(
                 "--output",
                 "-o",
-                help="Write it to this file (e.g. decks/quizcards.schema.json) instead of printing it.",
+                help="Write it to this file (e.g. decks/quizcards.schema.json) instead of printing it; "
+                "- is standard output.",
                 show_default=False,
             ),
         ] = None,
     ) -> None:
         """Print the JSON Schema (draft 2020-12) of the deck format, for YAML-aware editors."""
-        from quizcards.adapters.files import replace_atomically
+        from quizcards.adapters.files import check_target, read_regular_file, replace_atomically
         from quizcards.core.deck.schema import is_quizcards_schema, schema_text
 
         text = schema_text()
+        if output is not None and str(output) == "-":
+            output = None
         if output is None:
             typer.echo(text, nl=False)
             return
+        check_target(output)
         if output.exists():
             try:
-                existing = output.read_text(encoding="utf-8")
-            except (OSError, UnicodeDecodeError):
+                existing = read_regular_file(output).decode("utf-8")
+            except (QuizError, UnicodeDecodeError):
                 existing = ""
             if not is_quizcards_schema(existing):
                 raise QuizError(
                     f"{output} exists and is not a quizcards schema; it was left alone. Choose another file."
                 )
         replace_atomically(output, text.encode("utf-8"))
-        typer.echo(f"Wrote {output}.")
+        typer.echo(f"Wrote {clean_line(str(output))}.")
 
 
 def _all_problems(paths: list[Path], loaded: tuple[Problem, ...], decks: tuple[Deck, ...]) -> list[Problem]:
@@ -234,7 +242,7 @@ def _fix_ids(path: Path, slug: str) -> int:
 
     fixed = insert_generated_ids(read_deck_bytes(path), str(path), path.stem)
     if fixed.written:
-        replace_atomically(path, fixed.data)
+        replace_atomically(path, fixed.data, edit=True)
         typer.echo(clean_line(f"{path}: wrote {plural(len(fixed.written), 'id')} (deck '{slug}')."), err=True)
     return len(fixed.written)
 

@@ -5,15 +5,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import Annotated
 
 import typer
 
 from quizcards.cli.common import clock, handle_errors, open_store, require_deck, settings_of
 from quizcards.core.errors import QuizError
-
-if TYPE_CHECKING:
-    pass
 
 
 class ExportFormat(StrEnum):
@@ -30,12 +27,30 @@ OutputOption = Annotated[
     typer.Option(
         "--output",
         "-o",
-        help="Write to this file (replaced when complete) instead of standard output.",
+        help="Write to this file (a new one, or a regular file, replaced when complete); "
+        "- is standard output.",
         show_default=False,
-        dir_okay=False,
+    ),
+]
+SpreadsheetOption = Annotated[
+    bool,
+    typer.Option(
+        "--spreadsheet-safe",
+        help="CSV only: prefix text cells that start with = + - @ (or a tab or carriage return) with ' "
+        "so a spreadsheet shows them as text, not as formulas. The default keeps the exact text.",
     ),
 ]
 DeckOption = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")]
+
+
+def _output_path(output: Path | None) -> Path | None:
+    """None for standard output (no -o, or -o -), else the file, checked before the database is opened."""
+    if output is None or str(output) == "-":
+        return None
+    from quizcards.adapters.files import check_target
+
+    check_target(output)
+    return output
 
 
 def _refuse_the_database(ctx: typer.Context, target: Path | None) -> None:
@@ -56,29 +71,27 @@ def _write_records(
     records: Iterator[dict[str, object]],
     *,
     row_batches: Iterator[list[tuple[object, ...]]] | None = None,
+    spreadsheet_safe: bool = False,
 ) -> None:
-    """Write the records as CSV or JSON Lines; row_batches, when given, are the same as plain rows."""
-    from quizcards.adapters.sanitize import clean
-    from quizcards.adapters.writers import (
-        output_stream,
-        silence_stdout,
-        write_csv,
-        write_csv_batches,
-        write_jsonl,
-    )
+    """Write the records as CSV or JSON Lines; row_batches, when given, are the same as plain rows.
 
-    try:
-        with output_stream(output) as (stream, terminal):
-            if output_format is ExportFormat.CSV and row_batches is not None and not terminal:
-                count = write_csv_batches(row_batches, fields, stream)
-            elif output_format is ExportFormat.CSV:
-                count = write_csv(records, fields, stream, clean=clean if terminal else None)
-            else:
-                # JSON Lines escapes control characters itself.
-                count = write_jsonl(records, stream)
-    except BrokenPipeError:
-        silence_stdout()
-        raise typer.Exit(code=0) from None
+    A closed pipe or a full disk on standard output is left to the entry point (quizcards.cli.main).
+    """
+    from quizcards.adapters.sanitize import clean
+    from quizcards.adapters.writers import output_stream, write_csv, write_csv_batches, write_jsonl
+
+    if spreadsheet_safe and output_format is not ExportFormat.CSV:
+        raise QuizError("--spreadsheet-safe is for CSV; JSON Lines keeps the exact text.")
+    with output_stream(output) as (stream, terminal):
+        if output_format is ExportFormat.CSV and row_batches is not None and not terminal:
+            count = write_csv_batches(row_batches, fields, stream, spreadsheet_safe=spreadsheet_safe)
+        elif output_format is ExportFormat.CSV:
+            count = write_csv(
+                records, fields, stream, clean=clean if terminal else None, spreadsheet_safe=spreadsheet_safe
+            )
+        else:
+            # JSON Lines escapes control characters itself.
+            count = write_jsonl(records, stream)
     if output is not None:
         # Imported for the message only: render loads rich, which an export to a pipe never needs.
         from quizcards.render.words import plural
@@ -100,17 +113,27 @@ def export_reviews(
     output_format: FormatOption = ExportFormat.CSV,
     output: OutputOption = None,
     deck: DeckOption = None,
+    spreadsheet_safe: SpreadsheetOption = False,
 ) -> None:
     """Export the whole review log, oldest first, streamed row by row (safe for millions of reviews)."""
     from quizcards.core.export.records import REVIEW_FIELDS, review_record, review_value_rows
 
+    output = _output_path(output)
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
         require_deck(store, deck)
         # Both are generators: only the one the output needs ever runs its query.
         records = (review_record(row) for row in store.iter_review_rows(deck))
         row_batches = (review_value_rows(batch) for batch in store.iter_review_batches(deck))
-        _write_records("review", REVIEW_FIELDS, output_format, output, records, row_batches=row_batches)
+        _write_records(
+            "review",
+            REVIEW_FIELDS,
+            output_format,
+            output,
+            records,
+            row_batches=row_batches,
+            spreadsheet_safe=spreadsheet_safe,
+        )
 
 
 @export_app.command("cards")
@@ -120,10 +143,12 @@ def export_cards(
     output_format: FormatOption = ExportFormat.CSV,
     output: OutputOption = None,
     deck: DeckOption = None,
+    spreadsheet_safe: SpreadsheetOption = False,
 ) -> None:
     """Export every card, retired ones included, with its current schedule."""
     from quizcards.core.export.records import CARD_FIELDS, card_record
 
+    output = _output_path(output)
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
         require_deck(store, deck)
@@ -133,6 +158,7 @@ def export_cards(
             output_format,
             output,
             (card_record(row) for row in store.iter_card_rows(deck)),
+            spreadsheet_safe=spreadsheet_safe,
         )
 
 
@@ -143,17 +169,18 @@ def export_apkg(
     path: Annotated[
         Path,
         typer.Argument(
-            metavar="OUT.apkg", help="The Anki package to write (replaced if it exists).", dir_okay=False
+            metavar="OUT.apkg", help="The Anki package to write (a regular file is replaced if it exists)."
         ),
     ],
     deck: DeckOption = None,
 ) -> None:
     """Write an Anki package: one Anki deck per deck; re-importing it updates notes, never duplicates them."""
     from quizcards.adapters.anki import write_apkg
-    from quizcards.adapters.files import atomic_path
+    from quizcards.adapters.files import atomic_path, check_target
     from quizcards.adapters.sanitize import clean
     from quizcards.render.words import plural
 
+    check_target(path)
     _refuse_the_database(ctx, path)
     moment = clock()
     with open_store(ctx, mode="read") as store:

@@ -99,6 +99,9 @@ def register(app: typer.Typer) -> None:
             elif path.is_dir():
                 target = free_copy_path(path, settings.db_path.stem, now)
             else:
+                from quizcards.adapters.files import check_target
+
+                check_target(path)
                 target = path
             if target.resolve() == settings.db_path.resolve():
                 raise QuizError(f"{target} is the database itself; choose another name for the backup.")

@@ -9,9 +9,11 @@ Each command family has its module beside this one.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING
 
 from rich.console import Console
+from rich.segment import Segment
 from rich.text import Text
 
 if TYPE_CHECKING:
@@ -20,9 +22,24 @@ if TYPE_CHECKING:
 from quizcards.adapters.sanitize import clean, clean_line, markdown_source
 
 
+class _InertConsole(Console):
+    """A console that removes control characters from every piece of text it writes.
+
+    ``text`` and ``line`` below already clean what they wrap; this is the net under
+    them, for a value that reaches a renderable some other way (a plain string in
+    ``Text.assemble``, a cell, a title). Rich's own styles and cursor moves are
+    separate control segments, so colours still work.
+    """
+
+    def _render_buffer(self, buffer: Iterable[Segment]) -> str:
+        return super()._render_buffer(
+            segment if segment.control else Segment(clean(segment.text), segment.style) for segment in buffer
+        )
+
+
 def make_console(*, stderr: bool = False) -> Console:
-    """The one console setup: no markup, emoji codes or auto-highlighting of plain strings."""
-    return Console(stderr=stderr, markup=False, emoji=False, highlight=False)
+    """The one console setup: no markup, emoji codes or auto-highlighting of plain strings; inert text."""
+    return _InertConsole(stderr=stderr, markup=False, emoji=False, highlight=False)
 
 
 def text(value: str, style: str = "") -> Text:

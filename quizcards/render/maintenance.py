@@ -51,8 +51,11 @@ def schedule_lines(check: ScheduleCheck, *, repaired: int | None) -> Group:
             )
         )
         for drift in check.drifts[:MAX_LISTED]:
-            changes = "; ".join(
-                f"{d.column} {_value(d.stored)} (log: {_value(d.rebuilt)})" for d in drift.differences
+            # The stored values are the database's, which may have been edited: inert, one line.
+            changes = line(
+                "; ".join(
+                    f"{d.column} {_value(d.stored)} (log: {_value(d.rebuilt)})" for d in drift.differences
+                )
             )
             parts.append(
                 Text.assemble("      ", line(f"{drift.deck}/{drift.card_id}", "bold"), ": ", changes)
