@@ -519,3 +519,16 @@ def test_backup_and_schema_use_the_same_writer_check(deck_db: Path, quiz: Quiz, 
     printed = quiz("schema", "-o", "-")
     assert printed.exit_code == 0
     assert printed.stdout.startswith("{")
+
+
+def test_an_error_message_is_one_line_even_when_a_value_holds_a_newline() -> None:
+    import contextlib
+    import io
+
+    from quizcards.cli.common import report_error
+    from quizcards.core.errors import QuizError
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err):
+        report_error(QuizError("the card 'a\nfake: line\x1b[2J' is damaged"))
+    assert err.getvalue() == "Error: the card 'a fake: line[2J' is damaged\n"

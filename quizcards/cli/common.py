@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, ParamSpec, TypeVar
 
 import typer
 
-from quizcards.adapters.sanitize import clean
+from quizcards.adapters.sanitize import clean_line
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
@@ -127,7 +127,7 @@ def report_error(error: QuizError) -> None:
         from quizcards.render.words import plural
 
         for problem in error.problems:
-            typer.echo(clean(str(problem)), err=True)
+            typer.echo(clean_line(str(problem)), err=True)
         files = len({p.path for p in error.problems})
         count = len(error.problems)
         typer.echo(
@@ -135,7 +135,7 @@ def report_error(error: QuizError) -> None:
             err=True,
         )
     else:
-        typer.echo(f"Error: {clean(str(error))}", err=True)
+        typer.echo(f"Error: {clean_line(str(error))}", err=True)
 
 
 def handle_errors(function: Callable[P, R]) -> Callable[P, R]:
