@@ -284,3 +284,25 @@ def test_quiz_show_prints_deck_text_as_text_and_renders_markdown(quiz: Quiz, col
     assert "Heading" in out
     assert "query" in out
     assert "| term" not in out  # the table is drawn, not shown as Markdown source
+
+
+@pytest.mark.parametrize("width", [60, 80, 110])
+def test_a_markdown_table_of_hangul_is_folded_never_cut(width: int) -> None:
+    from collections import Counter
+
+    from rich.console import Console
+
+    from quizcards.render import markdown
+
+    cell = (
+        "마지막 층 특징(CNN codes)으로 선형 분류기만 학습하되, "
+        "꼭대기 층은 너무 특수하니 더 앞쪽 층의 특징을 쓰는 편이 나을 수 있음"
+    )
+    table = f"| 데이터 | 전략 | 비고 |\n| --- | --- | --- |\n| 데이터 작음 | {cell} | {cell} |\n"
+    console = Console(width=width, record=True)
+    console.print(markdown(table))
+    shown = console.export_text()
+    assert "…" not in shown
+    # every character of both cells is on the screen, wherever the lines break
+    shown_count, cell_count = Counter(shown), Counter(cell.replace(" ", ""))
+    assert all(shown_count[char] >= 2 * n for char, n in cell_count.items())

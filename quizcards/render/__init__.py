@@ -10,14 +10,16 @@ Each command family has its module beside this one.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
+from functools import cache
+from typing import TYPE_CHECKING, ClassVar
 
 from rich.console import Console
 from rich.segment import Segment
 from rich.text import Text
 
 if TYPE_CHECKING:
-    from rich.markdown import Markdown
+    from rich.console import ConsoleOptions, RenderResult
+    from rich.markdown import Markdown, MarkdownElement
 
 from quizcards.adapters.sanitize import clean, clean_line, markdown_source
 
@@ -54,6 +56,31 @@ def line(value: str, style: str = "") -> Text:
 
 def markdown(value: str) -> Markdown:
     """Untrusted Markdown: rendered, but with links shown as text, not as terminal hyperlinks."""
-    from rich.markdown import Markdown  # its parser is slow to import; only reveals need it
+    return _folding_markdown()(markdown_source(value), code_theme="monokai", hyperlinks=False)
 
-    return Markdown(markdown_source(value), code_theme="monokai", hyperlinks=False)
+
+@cache
+def _folding_markdown() -> type[Markdown]:
+    """Markdown whose table cells fold a word that does not fit instead of cutting it with an ellipsis.
+
+    Rich's table columns default to `overflow="ellipsis"`, and a cell of Hangul (two cells a syllable)
+    wrapped at some widths lost a syllable to `…`: the model answer showed less than the deck says.
+    """
+    from rich.markdown import Markdown, TableElement  # its parser is slow to import; only reveals need it
+    from rich.table import Table
+
+    class FoldingTable(TableElement):
+        def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+            for renderable in super().__rich_console__(console, options):
+                if isinstance(renderable, Table):
+                    for column in renderable.columns:
+                        column.overflow = "fold"
+                yield renderable
+
+    class FoldingMarkdown(Markdown):
+        elements: ClassVar[dict[str, type[MarkdownElement]]] = {
+            **Markdown.elements,
+            "table_open": FoldingTable,
+        }
+
+    return FoldingMarkdown
