@@ -24,7 +24,7 @@ EXPECTED = {
     "ko-cnn",
     "ko-stacks-queues",
 }
-# The lecture deck asks the learner's own questions about one lecture: its size is the lecture's, not a topic's.
+# The lecture deck asks the learner's own questions about one lecture: its size is the lecture's.
 SMALL_DECKS = {"ko-lecture13": 8}
 
 
