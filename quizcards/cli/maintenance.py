@@ -133,5 +133,6 @@ def _repair_before_upgrade(ctx: typer.Context, console: Console) -> Store:
     repaired, backup = Store.repair_before_upgrade(
         settings_of(ctx).db_path, stamp=stamp(clock()), busy_timeout=busy_timeout_seconds()
     )
-    console.print(repaired_line(repaired, backup), soft_wrap=True)
+    if repaired:
+        console.print(repaired_line(repaired, backup), soft_wrap=True)
     return open_store(ctx, mode="write")

@@ -33,8 +33,9 @@ class DamagedValuesError(StoreError):
     """Stored values break the rules, so the upgrade that adds them as CHECKs (m004) cannot run."""
 
 
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-_MOMENT = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
+# ASCII digits only, as SQLite's GLOB [0-9] (\d would take any script's digits).
+_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_MOMENT = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}T[0-9]{2}:[0-9]{2}:[0-9]{2}\.[0-9]{3}Z")
 
 
 def is_day(value: object) -> bool:

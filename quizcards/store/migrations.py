@@ -261,7 +261,10 @@ def m004_checked_values(db: Database) -> None:
         conn.execute(f"INSERT INTO cards_checked ({_CARD_COLUMNS}) SELECT {_CARD_COLUMNS} FROM cards")
         conn.execute(f"INSERT INTO reviews_checked ({_REVIEW_COLUMNS}) SELECT {_REVIEW_COLUMNS} FROM reviews")
     except sqlite3.IntegrityError:
-        raise _refusal(damaged_rows(conn)) from None
+        damaged = damaged_rows(conn)
+        if not damaged:
+            raise  # not a rule of ours: SQLite's own message says what
+        raise _refusal(damaged) from None
     problems = damaged_references(conn)
     if problems:
         raise _refusal(problems)
