@@ -71,6 +71,7 @@ def is_easiness(value: object) -> bool:
 
 
 def is_grade(value: object) -> bool:
+    """A grade as the log keeps it: a whole number from 0 to 5."""
     return type(value) is int and 0 <= value <= 5
 
 
