@@ -4,12 +4,18 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quizcards.cli.common import clock, handle_errors, open_store, settings_of
+from quizcards.cli.common import busy_timeout_seconds, clock, handle_errors, open_store, settings_of
+from quizcards.core.checks import DamagedValuesError
 from quizcards.core.errors import QuizError
+
+if TYPE_CHECKING:
+    from rich.console import Console
+
+    from quizcards.store import Store
 
 
 def register(app: typer.Typer) -> None:
@@ -35,7 +41,14 @@ def register(app: typer.Typer) -> None:
         from quizcards.render.maintenance import checking, integrity_lines, repaired_line, schedule_lines
 
         console = make_console()
-        with open_store(ctx, mode="write" if repair else "read") as store:
+        try:
+            store = open_store(ctx, mode="write" if repair else "read")
+        except DamagedValuesError:
+            if not repair:
+                raise
+            # Damaged values stop the upgrade (m004) that opening applies: repair them first.
+            store = _repair_before_upgrade(ctx, console)
+        with store:
             console.print(checking(settings_of(ctx).db_path), soft_wrap=True)
             problems = store.integrity_problems()
             console.print(integrity_lines(problems))
@@ -112,3 +125,17 @@ def register(app: typer.Typer) -> None:
                 f"the copy {target} failed its integrity check ({copy.problems[0]}); it is not a backup."
             )
         make_console().print(backed_up(settings.db_path, target, copy.cards, copy.reviews), soft_wrap=True)
+
+
+def _repair_before_upgrade(ctx: typer.Context, console: Console) -> Store:
+    """`quiz check --repair` on a database the upgrade refuses: repair it, say so, then open it."""
+    from quizcards.render.maintenance import repaired_line
+    from quizcards.store import Store
+    from quizcards.store.backups import stamp
+
+    repaired, backup = Store.repair_before_upgrade(
+        settings_of(ctx).db_path, stamp=stamp(clock()), busy_timeout=busy_timeout_seconds()
+    )
+    if repaired:
+        console.print(repaired_line(repaired, backup), soft_wrap=True)
+    return open_store(ctx, mode="write")

@@ -5,12 +5,11 @@ from __future__ import annotations
 import sqlite3
 from datetime import date
 
-from quizcards.core.days import parse_day
 from quizcards.core.listings import CardListing, CardRecord, PastReview
 from quizcards.store.base import BaseStore
+from quizcards.store.rows import log_day, log_value, review_name, texts_of
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
-from quizcards.store.rows import texts_of
 
 _SCHEDULE_COLUMNS = (
     "c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses, c.reviews, c.last_reviewed_on"
@@ -83,7 +82,7 @@ class CardQueries(BaseStore):
         row = rows[0]
         history = self._query(
             """
-            SELECT reviewed_at, reviewed_on, grade, kind, explanation, duration_ms,
+            SELECT id, reviewed_at, reviewed_on, grade, kind, explanation, duration_ms,
                    interval_after, easiness_after, due_after
             FROM reviews WHERE card = ? ORDER BY id
             """,
@@ -93,19 +92,24 @@ class CardQueries(BaseStore):
             card=_study_card(row),
             retired=bool(row["retired"]),
             added_at=row["added_at"],
-            history=tuple(_past_review(review) for review in history),
+            history=tuple(
+                _past_review(review, review_name(review["id"], deck, card_id)) for review in history
+            ),
         )
 
 
-def _past_review(row: sqlite3.Row) -> PastReview:
+def _past_review(row: sqlite3.Row, owner: str) -> PastReview:
+    """A logged review as `quiz show` lists it; a value that breaks its rule is a sentence naming it."""
+    reviewed_on = log_day(row, "reviewed_on", owner)
+    assert reviewed_on is not None  # the rule allows no NULL
     return PastReview(
-        reviewed_at=row["reviewed_at"],
-        reviewed_on=date.fromisoformat(row["reviewed_on"]),
-        grade=row["grade"],
-        kind=row["kind"],
+        reviewed_at=log_value(row, "reviewed_at", owner),
+        reviewed_on=reviewed_on,
+        grade=log_value(row, "grade", owner),
+        kind=log_value(row, "kind", owner),
         explanation=row["explanation"],
-        duration_ms=row["duration_ms"],
-        interval_days_after=row["interval_after"],
-        easiness_hundredths_after=row["easiness_after"],
-        due_on_after=parse_day(row["due_after"]),
+        duration_ms=log_value(row, "duration_ms", owner),
+        interval_days_after=log_value(row, "interval_after", owner),
+        easiness_hundredths_after=log_value(row, "easiness_after", owner),
+        due_on_after=log_day(row, "due_after", owner),
     )

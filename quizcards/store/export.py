@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, Any
 
 from quizcards.store.base import BaseStore
-from quizcards.store.rows import stored_points, texts_of
+from quizcards.store.rows import card_name, card_value, stored_points, texts_of
 
 if TYPE_CHECKING:
     from quizcards.core.export import CardRow, DeckRow
@@ -47,28 +47,38 @@ _CARD_SELECT = """
 def _card_row(row: tuple[Any, ...]) -> CardRow:
     from quizcards.core.export import CardRow
 
+    owner = card_name(row[0], row[1])
+    # The schedule's columns by name, each checked against its rule (a sentence naming the card).
+    stored = {column: row[index] for column, index in _SCHEDULE_INDEXES.items()}
+    schedule = {column: card_value(stored, column, owner) for column in stored}
     return CardRow(
         deck=row[0],
         card_id=row[1],
         position=row[2],
         question=row[3],
         answer=row[4],
-        points=stored_points(row[5], f"card {row[0]}/{row[1]}"),
-        hints=texts_of(row[6], "hints", f"card {row[0]}/{row[1]}"),
-        tags=texts_of(row[7], "tags", f"card {row[0]}/{row[1]}"),
+        points=stored_points(row[5], owner),
+        hints=texts_of(row[6], "hints", owner),
+        tags=texts_of(row[7], "tags", owner),
         source=row[8],
         retired=bool(row[9]),
-        repetitions=row[10],
-        interval_days=row[11],
-        easiness_hundredths=row[12],
-        due_on=row[13],
-        lapses=row[14],
-        reviews=row[15],
-        last_reviewed_on=row[16],
-        introduced_on=row[17],
         added_at=row[18],
         updated_at=row[19],
+        **schedule,
     )
+
+
+# Where _CARD_SELECT puts each schedule column.
+_SCHEDULE_INDEXES = {
+    "repetitions": 10,
+    "interval_days": 11,
+    "easiness_hundredths": 12,
+    "due_on": 13,
+    "lapses": 14,
+    "reviews": 15,
+    "last_reviewed_on": 16,
+    "introduced_on": 17,
+}
 
 
 class ExportQueries(BaseStore):

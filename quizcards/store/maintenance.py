@@ -13,22 +13,41 @@ from pathlib import Path
 
 from quizcards.core.checks import (
     CHECKED_FIELDS,
+    LOG_DERIVED_RULES,
     CopyCheck,
     LoggedReview,
     ScheduleCheck,
     ScheduleDrift,
     UnreadableLog,
     check_card,
+    rebuilt_log_values,
 )
 from quizcards.store.base import BaseStore
+from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
 from quizcards.store.connection import describe as _describe
+from quizcards.store.migrations import REVIEW_CHECKS
 
 # The columns are fixed names, never values.
 _CARDS_CHECKED = (
     f"SELECT id, deck, card_id, {', '.join(CHECKED_FIELDS)} FROM cards ORDER BY deck, position, id"
 )
+# Every logged review, with what check_card judges of it. SQLite applies m004's rules to the
+# time and the derived columns, so only a broken value is read into Python (a long log has
+# millions of rows): reviewed_at is NULL when it keeps its rule.
+_DERIVED = tuple(LOG_DERIVED_RULES)
+_REVIEWS_CHECKED = f"""
+    SELECT id, card, grade, reviewed_on, kind,
+           CASE WHEN coalesce({REVIEW_CHECKS["reviewed_at"]}, 0) THEN NULL ELSE reviewed_at END
+               AS reviewed_at,
+           NOT coalesce({" AND ".join(REVIEW_CHECKS[column] for column in _DERIVED)}, 0) AS broken,
+           {", ".join(_DERIVED)}
+    FROM reviews
+"""
 # Enough rows of integrity_check to say what is wrong, not a page of every broken index entry.
 _INTEGRITY_ROWS = 20
+# A row that breaks a CHECK (m004) is judged by check_schedules, which says whether the log
+# rebuilds it; SQLite's integrity check reports it too, as if the file were damaged.
+_BROKEN_CHECK = "CHECK constraint failed in "
 
 
 class MaintenanceQueries(BaseStore):
@@ -54,7 +73,7 @@ class MaintenanceQueries(BaseStore):
             part
             for row in self._query(f"PRAGMA integrity_check({_INTEGRITY_ROWS})")
             for part in str(row[0]).splitlines()
-            if part and part != "ok" and not part.startswith("*** in database")
+            if part and part != "ok" and not part.startswith(("*** in database", _BROKEN_CHECK))
         ]
         for table, rowid, parent, _ in self._query("PRAGMA foreign_key_check"):
             problems.append(f"row {rowid} of {table} refers to a {parent} row that does not exist")
@@ -66,11 +85,9 @@ class MaintenanceQueries(BaseStore):
         review_count = 0
         with self._snapshot():  # cards and log as of one moment, whatever another process writes
             cards = self._query(_CARDS_CHECKED)
-            for review_id, card, grade, day in self._query(
-                "SELECT id, card, grade, reviewed_on FROM reviews WHERE kind = 'scheduled' ORDER BY card, id"
-            ):
-                logs.setdefault(card, []).append(LoggedReview(review_id, grade, day))
-                review_count += 1
+            for row in self._query(_REVIEWS_CHECKED + " ORDER BY card, id"):
+                logs.setdefault(row["card"], []).append(_logged(row))
+                review_count += row["kind"] == "scheduled"
         drifts: list[ScheduleDrift] = []
         unreadable: list[UnreadableLog] = []
         for row in cards:
@@ -84,15 +101,50 @@ class MaintenanceQueries(BaseStore):
         return ScheduleCheck(len(cards), review_count, tuple(drifts), tuple(unreadable))
 
     def repair_schedules(self, pks: Iterable[int]) -> int:
-        """Rewrite the given cards' schedules from their logs, all in one transaction."""
+        """Rewrite the given cards' schedules from their logs, all in one transaction.
+
+        A logged review whose derived values (the schedule before and after it, its duration)
+        break a rule gets them from the same replay; the log's own facts are never rewritten.
+        """
         repaired = 0
         with self._transaction() as conn:
             for pk in pks:
                 # Rebuilt inside the transaction, so a grade logged since the check is included.
+                cursor = conn.execute(_REVIEWS_CHECKED + " WHERE card = ? ORDER BY id", [pk])
+                cursor.row_factory = sqlite3.Row
+                for review_id, values in rebuilt_log_values([_logged(row) for row in cursor]).items():
+                    # The columns are fixed names, never values.
+                    assignments = ", ".join(f"{column} = ?" for column in values)
+                    conn.execute(
+                        f"UPDATE reviews SET {assignments} WHERE id = ?", [*values.values(), review_id]
+                    )
                 schedule, introduced = self._rebuilt(conn, pk)
                 self._write_schedule(conn, pk, schedule, introduced_on=introduced)
                 repaired += 1
         return repaired
+
+    @classmethod
+    def repair_before_upgrade(
+        cls, path: Path, *, stamp: str, busy_timeout: float = BUSY_TIMEOUT_SECONDS
+    ) -> tuple[int, Path | None]:
+        """Repair, under its old schema, a database whose damaged values stop the upgrade (m004).
+
+        Opening would apply the upgrade first, and the upgrade refuses such a database: this
+        connects without upgrading, backs the file up ("before-repair") and rewrites every card
+        that differs from its log. Returns how many, and the backup. Called only after opening
+        the same file failed at the upgrade, so the file is known to be a quizcards database.
+        """
+        try:
+            conn = sqlite3.connect(path, timeout=busy_timeout, isolation_level=None)
+        except sqlite3.Error as error:
+            raise _describe(error, path, busy_timeout) from None
+        with cls(conn, path, busy_timeout=busy_timeout) as store:
+            store._configure(wal=False)
+            drifts = store.check_schedules().drifts
+            if not drifts:
+                return 0, None
+            backup = store.backup_automatically("before-repair", stamp=stamp)
+            return store.repair_schedules(drift.pk for drift in drifts), backup
 
     @staticmethod
     def check_copy(path: Path) -> CopyCheck:
@@ -109,3 +161,14 @@ class MaintenanceQueries(BaseStore):
         except sqlite3.Error as error:
             raise _describe(error, path) from None
         return CopyCheck(tuple(str(row[0]) for row in rows if row[0] != "ok"), int(cards), int(reviews))
+
+
+def _logged(row: sqlite3.Row) -> LoggedReview:
+    return LoggedReview(
+        row["id"],
+        row["grade"],
+        row["reviewed_on"],
+        kind=row["kind"],
+        reviewed_at=row["reviewed_at"],
+        derived=tuple((column, row[column]) for column in _DERIVED) if row["broken"] else (),
+    )

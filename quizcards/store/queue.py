@@ -9,11 +9,10 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
-from quizcards.core.days import parse_day
 from quizcards.core.errors import StoreError
 from quizcards.core.session import Outlook, PastExplanation, SessionFilter, StudyCard
 from quizcards.store.connection import Connection
-from quizcards.store.rows import study_card_of
+from quizcards.store.rows import aggregated_day, study_card_of
 
 if TYPE_CHECKING:  # `quiz decks` alone needs it, not the review
     from quizcards.core.listings import DeckSummary
@@ -134,7 +133,7 @@ class Queue(Connection):
             """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchone()
-        next_due = parse_day(row[0])
+        next_due = aggregated_day(self.conn, row[0], "due_on") if row[0] is not None else None
         next_count = 0
         if next_due is not None:
             next_count = self._run(
@@ -168,4 +167,6 @@ class Queue(Connection):
         if not rows:
             return None
         row = rows[0]
-        return PastExplanation(row["explanation"], row["grade"], date.fromisoformat(row["reviewed_on"]))
+        return PastExplanation(
+            row["explanation"], row["grade"], aggregated_day(self.conn, row["reviewed_on"], "reviewed_on")
+        )

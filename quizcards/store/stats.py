@@ -15,12 +15,14 @@ is counted per day and summed here; the card-side counts read the
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING
 
-from quizcards.core.days import iso_day, parse_day
+from quizcards.core.days import iso_day
 from quizcards.store.base import BaseStore
+from quizcards.store.rows import aggregated_day, card_day, card_name, card_value
 
 if TYPE_CHECKING:
     from quizcards.core.stats.figures import DeckCounts, Leech, TodayCounts
@@ -93,7 +95,7 @@ class StatsQueries(BaseStore):
             """,  # the clause is fixed text; every value is a parameter
             {"until": until.isoformat(), "since": iso_day(since), "deck": deck},
         )
-        return [date.fromisoformat(row[0]) for row in rows]
+        return [aggregated_day(self.conn, row[0], "reviewed_on") for row in rows]
 
     def retention_counts(
         self, starts: Sequence[date | None], until: date, deck: str | None
@@ -135,7 +137,7 @@ class StatsQueries(BaseStore):
             """,
             {"until": until.isoformat(), "deck": deck},
         )
-        return {date.fromisoformat(row[0]): int(row[1]) for row in rows}
+        return {aggregated_day(self.conn, row[0], "due_on"): int(row[1]) for row in rows}
 
     def daily_review_counts(self, start: date, until: date, deck: str | None) -> dict[date, int]:
         """Reviews per day from start to until (days without reviews are absent)."""
@@ -147,7 +149,7 @@ class StatsQueries(BaseStore):
             """,  # the clause is fixed text; every value is a parameter
             {"start": start.isoformat(), "until": until.isoformat(), "deck": deck},
         )
-        return {date.fromisoformat(row[0]): int(row[1]) for row in rows}
+        return {aggregated_day(self.conn, row[0], "reviewed_on"): int(row[1]) for row in rows}
 
     def leeches(self, until: date, deck: str | None, since: date | None, limit: int) -> list[Leech]:
         """Active cards with the most lapses (then the lowest easiness), at most limit of them.
@@ -155,7 +157,7 @@ class StatsQueries(BaseStore):
         Without since, lapses are the card's own count; with since, they are
         counted in the log: scheduled reviews of a learned card graded below 3.
         """
-        from quizcards.core.stats.figures import PASSING_GRADE, Leech
+        from quizcards.core.stats.figures import PASSING_GRADE
 
         # The top few are chosen first from narrow rows (without since, from the cards_lapses index
         # alone), and only they are joined back for their text: sorting every active card with its
@@ -182,8 +184,8 @@ class StatsQueries(BaseStore):
         rows = self._query(
             f"""
             WITH top AS ({top})
-            SELECT c.deck, c.card_id, c.question, top.lapses, c.easiness_hundredths, c.reviews,
-                   c.interval_days, c.due_on
+            SELECT c.deck, c.card_id, c.question, top.lapses AS top_lapses, c.easiness_hundredths,
+                   c.reviews, c.interval_days, c.due_on
             FROM top JOIN cards c ON c.id = top.card JOIN decks d ON d.slug = c.deck
             ORDER BY top.lapses DESC, c.easiness_hundredths, d.position, c.position
             """,  # the sub-query is one of two fixed texts; every value is a parameter
@@ -195,16 +197,21 @@ class StatsQueries(BaseStore):
                 "limit": max(0, limit),
             },
         )
-        return [
-            Leech(
-                deck=row[0],
-                card_id=row[1],
-                question=row[2],
-                lapses=int(row[3]),
-                easiness_hundredths=int(row[4]),
-                reviews=int(row[5]),
-                interval_days=int(row[6]),
-                due_on=parse_day(row[7]),
-            )
-            for row in rows
-        ]
+        return [_leech(row) for row in rows]
+
+
+def _leech(row: sqlite3.Row) -> Leech:
+    """A leech from the query's row; a damaged schedule value is a sentence naming the card."""
+    from quizcards.core.stats.figures import Leech
+
+    owner = card_name(row["deck"], row["card_id"])
+    return Leech(
+        deck=row["deck"],
+        card_id=row["card_id"],
+        question=row["question"],
+        lapses=int(row["top_lapses"]),
+        easiness_hundredths=card_value(row, "easiness_hundredths", owner),
+        reviews=card_value(row, "reviews", owner),
+        interval_days=card_value(row, "interval_days", owner),
+        due_on=card_day(row, "due_on", owner),
+    )
