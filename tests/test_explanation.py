@@ -350,6 +350,8 @@ def test_a_merged_form_is_not_made_of_a_single_syllable() -> None:
     [
         ("weight init", "the weight in it is fixed"),
         ("conditional batch norm", "use a conditional generator"),
+        ("can't be parallelised", "an RNN can be parallelised"),
+        ("isn't monotonic", "GELU is monotonic"),
     ],
 )
 def test_joined_small_words_or_a_dropped_word_are_not_the_point(point: str, typed: str) -> None:

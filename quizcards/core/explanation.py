@@ -192,15 +192,14 @@ def _same_words(point: list[str], run: list[str]) -> bool:
 
 def _same_joined(target: str, run: list[str], point_length: int) -> bool:
     """Letters joined across a hyphen or a space: `bi directional` is `bidirectional`. Small words are
-    words of their own (`in it` is not `init`), and a slip in a joined run is one letter at most
-    (`conditional` is not `conditional bn`)."""
-    if len(run) > 1 and any(word in STOP_WORDS for word in run):
-        return False
+    words of their own (`in it` is not `init`). Typed words joined must spell the point exactly (`can be
+    parallelised` is not `can't be parallelised`); one typed word run together from a point's words may
+    have one slip (`bidirectinal`), never a dropped word (`conditional` is not `conditional bn`)."""
     joined = "".join(run)
-    if joined == target:
-        return True
+    if len(run) > 1:
+        return joined == target and not any(word in STOP_WORDS for word in run)
     slip = abs(len(joined) - len(target)) <= 1
-    return (len(run) > 1 or point_length > 1) and slip and same_latin_word(target, joined)
+    return joined == target or (point_length > 1 and slip and same_latin_word(target, joined))
 
 
 def _same_word(point_word: str, typed_word: str) -> bool:
