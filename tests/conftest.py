@@ -1,12 +1,17 @@
 """Shared fixtures: an isolated environment, a fixed clock, deck files, stores and the CLI runner.
 
+Databases that many tests start from are built once per session and copied (`restore`, `Snapshots`).
 Shared helper functions (the direct import, grades, raw reads, spawning `quiz`) live in tests/helpers.py.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import shutil
 import signal
+import sqlite3
+import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Iterator
@@ -27,12 +32,18 @@ from tests.helpers import FIXED_NOW, import_decks
 build_command = functools.cache(typer.testing._get_command)
 
 
+@pytest.fixture(scope="session")
+def homes(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The folder that holds every test's home folder."""
+    return tmp_path_factory.mktemp("homes")
+
+
 @pytest.fixture(autouse=True)
-def isolated_environment(
-    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[None]:
+def isolated_environment(homes: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     """No test touches the real user folders, the real clock zone or a real config."""
-    home = tmp_path_factory.mktemp("home")
+    # Not tmp_path_factory.mktemp: each numbered folder rescans the session's folder, which holds
+    # one entry per test so far (about 2 ms a test by the end of the fast tier, and growing).
+    home = Path(tempfile.mkdtemp(prefix="home-", dir=homes))
     monkeypatch.setenv("HOME", str(home))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
@@ -54,12 +65,11 @@ def db_path(tmp_path: Path) -> Path:
     return tmp_path / "quiz.db"
 
 
-@pytest.fixture
-def write_deck(tmp_path: Path) -> Callable[..., Path]:
-    """Write a deck file (dedented text or raw bytes) under tmp_path/decks and return its path."""
+def deck_writer(folder: Path) -> Callable[..., Path]:
+    """Write a deck file (dedented text or raw bytes) under folder/decks and return its path."""
 
     def write(name: str, content: str | bytes) -> Path:
-        path = tmp_path / "decks" / name
+        path = folder / "decks" / name
         path.parent.mkdir(parents=True, exist_ok=True)
         if isinstance(content, bytes):
             path.write_bytes(content)
@@ -71,10 +81,83 @@ def write_deck(tmp_path: Path) -> Callable[..., Path]:
 
 
 @pytest.fixture
-def deck_db(write_deck: Callable[..., Path], db_path: Path) -> Path:
-    """A database file holding SMALL_DECK, imported as `quiz import` would, without the CLI."""
-    import_decks(db_path, write_deck("attention.yaml", SMALL_DECK))
-    return db_path
+def write_deck(tmp_path: Path) -> Callable[..., Path]:
+    """Write a deck file (dedented text or raw bytes) under tmp_path/decks and return its path."""
+    return deck_writer(tmp_path)
+
+
+Build = Callable[[Path], object]  # a plain function: its code names it
+Restore = Callable[[Build], Path]
+
+
+class Snapshots:
+    """Folders built once per session (deck files under decks/, a database quiz.db), copied per test.
+
+    Building a collection commits every migration, import and grade to disk: tens of milliseconds a
+    test. A builder writes into the folder it is given, exactly as its test would into tmp_path; the
+    copy then has its stored deck paths moved to the test's folder, so it is the database the test
+    would have built itself (tests/test_fixtures.py compares the two).
+    """
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+        self.built: dict[str, Path] = {}
+
+    def restore(self, build: Build, into: Path) -> Path:
+        """Copy build's folder into `into` (building it on first use); returns into/quiz.db."""
+        # Keyed by where it is defined, not identity: a closure (one that calls a fixture such as
+        # quiz) is a new object in every test, and a test module imported under two names (conftest
+        # and tests.conftest) holds two copies of each function; each still builds the same folder.
+        key = f"{build.__code__.co_filename}:{build.__qualname__}"
+        folder = self.built.get(key)
+        if folder is None:
+            folder = self.root / f"{len(self.built)}-{build.__name__}"
+            folder.mkdir()
+            try:
+                build(folder)
+            except BaseException:
+                shutil.rmtree(folder)
+                raise
+            self.built[key] = folder
+        shutil.copytree(folder, into, dirs_exist_ok=True)
+        database = into / "quiz.db"
+        if database.exists():
+            move_deck_paths(database, folder.resolve(), into.resolve())
+        return database
+
+
+def move_deck_paths(database: Path, old: Path, new: Path) -> None:
+    """Point the decks stored from files under `old` at the same files under `new`."""
+    prefix = f"{old}/"
+    with contextlib.closing(sqlite3.connect(database, isolation_level=None)) as conn:
+        conn.execute(
+            "UPDATE decks SET source_path = ? || substr(source_path, ?) WHERE substr(source_path, 1, ?) = ?",
+            [f"{new}/", len(prefix) + 1, len(prefix), prefix],
+        )
+
+
+@pytest.fixture(scope="session")
+def snapshots(tmp_path_factory: pytest.TempPathFactory) -> Snapshots:
+    return Snapshots(tmp_path_factory.mktemp("snapshots"))
+
+
+@pytest.fixture
+def restore(snapshots: Snapshots, tmp_path: Path) -> Restore:
+    """restore(build): what build(folder) makes (deck files, quiz.db), built once per session and
+    copied into tmp_path; returns tmp_path/quiz.db (the db_path fixture). A build is keyed by the
+    builder's qualified name: a closure may use a fixture (quiz), never a test's own parameters."""
+    return functools.partial(snapshots.restore, into=tmp_path)
+
+
+def build_small_deck(folder: Path) -> None:
+    import_decks(folder / "quiz.db", deck_writer(folder)("attention.yaml", SMALL_DECK))
+
+
+@pytest.fixture
+def deck_db(restore: Restore) -> Path:
+    """A database file holding SMALL_DECK (from tmp_path/decks/attention.yaml), imported as `quiz
+    import` would, without the CLI."""
+    return restore(build_small_deck)
 
 
 @pytest.fixture

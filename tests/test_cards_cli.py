@@ -10,8 +10,8 @@ import pytest
 from rich.cells import cell_len
 
 from quizcards.core.scheduler import Grade, Schedule, card_state
-from tests.conftest import SMALL_DECK
-from tests.helpers import Quiz, WriteDeck, grade, import_decks
+from tests.conftest import SMALL_DECK, Restore, deck_writer
+from tests.helpers import Quiz, grade, import_decks
 
 EXTRA_DECK = r"""
 deck: extra
@@ -43,9 +43,14 @@ cards:
 
 
 @pytest.fixture
-def collection(write_deck: WriteDeck, db_path: Path) -> Path:
+def collection(restore: Restore) -> Path:
     """Two decks; today is 2026-03-10. attention/qkv is new, scale is learning and overdue with
     a lapse, bottleneck is mature (48 days, due 2026-03-14); extra/gone is retired."""
+    return restore(build_collection)
+
+
+def build_collection(folder: Path) -> None:
+    write_deck, db_path = deck_writer(folder), folder / "quiz.db"
     attention = write_deck("attention.yaml", SMALL_DECK)
     extra = write_deck("extra.yaml", EXTRA_DECK)
     import_decks(db_path, attention, extra)
@@ -60,7 +65,6 @@ def collection(write_deck: WriteDeck, db_path: Path) -> Path:
         grade(db_path, "attention", "bottleneck", value, day, text)
     write_deck("extra.yaml", EXTRA_DECK.split("  - id: gone", maxsplit=1)[0])
     import_decks(db_path, extra)
-    return db_path
 
 
 def row_of(output: str, card: str) -> list[str]:

@@ -24,6 +24,7 @@ from quizcards.core.export.anki import anki_deck_id, anki_tags, note_guid
 from quizcards.core.export.records import CARD_FIELDS, REVIEW_FIELDS
 from quizcards.store import Store
 from quizcards.store.reviews import ReviewLogEntry
+from tests.conftest import Restore, deck_writer
 from tests.helpers import Quiz, WriteDeck, import_decks, pk_of, scalar
 from tests.helpers import grade as grade_at_nine
 
@@ -67,7 +68,12 @@ grade = functools.partial(grade_at_nine, at=time(9, 30, 15, 250_000))
 
 
 @pytest.fixture
-def collection(write_deck: WriteDeck, db_path: Path) -> Path:
+def collection(restore: Restore) -> Path:
+    return restore(build_collection)
+
+
+def build_collection(folder: Path) -> None:
+    write_deck, db_path = deck_writer(folder), folder / "quiz.db"
     path = write_deck("attention.yaml", DECK)
     import_decks(db_path, path)
     import_decks(db_path, write_deck("second.yaml", SECOND))
@@ -77,7 +83,6 @@ def collection(write_deck: WriteDeck, db_path: Path) -> Path:
     grade(db_path, "attention", "gone", 3, date(2026, 3, 2))
     path.write_text(DECK_WITHOUT_GONE.lstrip("\n"), encoding="utf-8")
     import_decks(db_path, path)
-    return db_path
 
 
 # ---- reviews ---------------------------------------------------------------------------

@@ -23,6 +23,7 @@ from quizcards.cli import app
 from quizcards.core import deck
 from quizcards.core.session import SessionFilter
 from quizcards.store import Store
+from tests.conftest import Restore
 from tests.helpers import quiz_env
 from tests.helpers import spawn as spawn_quiz
 
@@ -211,11 +212,13 @@ def test_names_that_could_reach_a_path_or_sql_break_the_name_rule() -> None:
 
 
 @pytest.fixture
-def hostile_db(quiz: Callable[..., Result], db_path: Path) -> Path:
-    result = quiz("import", HOSTILE / "accepted")
-    assert result.exit_code == 0, result.output
-    assert_inert(result.output, "quiz import")
-    return db_path
+def hostile_db(quiz: Callable[..., Result], restore: Restore) -> Path:
+    def build_hostile(folder: Path) -> None:
+        result = quiz("import", HOSTILE / "accepted", db=folder / "quiz.db")
+        assert result.exit_code == 0, result.output
+        assert_inert(result.output, "quiz import")
+
+    return restore(build_hostile)
 
 
 def test_sql_in_text_and_names_is_stored_literally(hostile_db: Path, quiz: Callable[..., Result]) -> None:

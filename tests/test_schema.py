@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from pathlib import Path
@@ -42,7 +43,13 @@ from tests.conftest import SMALL_DECK
 from tests.helpers import Quiz
 
 INVALID_DECKS = sorted((Path(__file__).parent / "decks" / "invalid").glob("*.yaml"))
-VALIDATOR = Draft202012Validator(deck_schema())
+
+
+@functools.cache
+def validator() -> Draft202012Validator:
+    """The deck schema's validator, built on first use rather than while tests are collected (the
+    name pattern scans every code point: most of a second)."""
+    return Draft202012Validator(deck_schema())
 
 
 def instance_of(text: str) -> Any:
@@ -81,7 +88,7 @@ def loader_accepts(path: Path) -> bool:
 
 
 def schema_accepts(text: str) -> bool:
-    return VALIDATOR.is_valid(instance_of(text))
+    return validator().is_valid(instance_of(text))
 
 
 def test_the_schema_is_valid_draft_2020_12() -> None:
@@ -206,7 +213,7 @@ NAMEISH = st.text(
 @settings(max_examples=300, deadline=None)
 @given(NAMEISH)
 def test_the_name_pattern_agrees_with_the_loader(value: str) -> None:
-    schema_verdict = VALIDATOR.is_valid({"deck": value, "cards": [{"q": "Q", "a": "A"}]})
+    schema_verdict = validator().is_valid({"deck": value, "cards": [{"q": "Q", "a": "A"}]})
     assert schema_verdict == loader_verdict("deck", value)
     assert (re.search(name_pattern(), value) is not None) == (
         is_valid_name(value.strip()) and len(value) <= 10 * MAX_ID_LENGTH
@@ -292,4 +299,4 @@ def test_points_as_text_or_lists_get_the_same_verdict(points: list[Any]) -> None
         loader_verdict = True
     except DeckError:
         loader_verdict = False
-    assert VALIDATOR.is_valid(instance_of(text)) == loader_verdict, text[:300]
+    assert validator().is_valid(instance_of(text)) == loader_verdict, text[:300]

@@ -35,7 +35,8 @@ from quizcards.core.stats.shapes import STATS_CSV_FIELDS, stats_json
 from quizcards.render.stats import stats_dashboard
 from quizcards.render.stats_text import format_duration
 from quizcards.store import Store
-from tests.helpers import Quiz, WriteDeck, grade, import_decks
+from tests.conftest import Restore, deck_writer
+from tests.helpers import Quiz, grade, import_decks
 
 TODAY = date(2026, 3, 10)  # a Tuesday; the conftest clock says so too
 
@@ -108,8 +109,13 @@ HISTORY: list[tuple[str, str, str, int, int]] = [
 
 
 @pytest.fixture
-def history(write_deck: WriteDeck, db_path: Path) -> Path:
+def history(restore: Restore) -> Path:
     """Two decks, the HISTORY above, and x3 retired afterwards."""
+    return restore(build_history)
+
+
+def build_history(folder: Path) -> None:
+    write_deck, db_path = deck_writer(folder), folder / "quiz.db"
     import_decks(db_path, write_deck("attention.yaml", ATTENTION))
     other = write_deck("other.yaml", OTHER)
     import_decks(db_path, other)
@@ -118,7 +124,6 @@ def history(write_deck: WriteDeck, db_path: Path) -> Path:
             grade(store, deck, card_id, value, date.fromisoformat(day), "", milliseconds)
     other.write_text(OTHER_WITHOUT_X3.lstrip("\n"), encoding="utf-8")
     import_decks(db_path, other)
-    return db_path
 
 
 def figures(db: Path, today: date = TODAY, **options: object) -> Stats:
