@@ -153,7 +153,12 @@ def _phrase_spans(point: list[str], typed: list[str]) -> Iterator[Span]:
     """Runs of typed tokens that are the point, spacing and hyphens aside (rules 2 to 4)."""
     hangul_end = is_hangul(point[-1])
     target = "".join(point[:-1]) + (korean_stem(point[-1]) if hangul_end else point[-1])
+    first = target[:1]
     for start in range(len(typed)):
+        # every match begins in its first token: with the point's first letter (a Latin word keeps it in
+        # every form and slip), or, in Hangul, with the point's first syllable somewhere inside it
+        if (first not in typed[start]) if hangul_end else (typed[start][:1] != first):
+            continue
         joined = ""
         for end in range(start, min(len(typed), start + len(point) + 3)):
             joined += typed[end]
