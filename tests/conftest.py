@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 import shutil
 import signal
 import sqlite3
@@ -20,11 +21,21 @@ from pathlib import Path
 import pexpect
 import pytest
 import typer.testing
+from hypothesis import settings
 from typer.testing import CliRunner, Result
 
 from quizcards.cli import app
 from quizcards.store import Store
-from tests.helpers import FIXED_NOW, import_decks
+from tests.helpers import FAST_TIER_VARIABLE, FIXED_NOW, examples, import_decks
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """In the fast tier, properties try fewer examples (see tests/helpers.py ``examples``)."""
+    if "".join(str(config.option.markexpr).split()) == "notslow":
+        os.environ[FAST_TIER_VARIABLE] = "1"
+        settings.register_profile("fast-tier", max_examples=examples(100))
+        settings.load_profile("fast-tier")
+
 
 # typer turns the app into a click command on every invoke (about 0.1 s, more than most commands
 # take): build it once per app. The command calls the same callbacks, which look up what they use

@@ -125,3 +125,14 @@ def spawn(
     return pexpect.spawn(
         str(QUIZ), [str(arg) for arg in args], env=env, encoding=encoding, timeout=20, dimensions=dimensions
     )
+
+
+# The fast tier (`-m "not slow"`, set in tests/conftest.py) is the quick loop while working: each property
+# tries a quarter of its examples there. The full suite, which CI runs, tries them all.
+FAST_TIER_VARIABLE = "QUIZCARDS_FAST_TIER"
+
+
+def examples(full: int) -> int:
+    """How many examples a property tries: ``full`` in the full suite, a quarter (at least 10) in the fast
+    tier."""
+    return max(10, full // 4) if os.environ.get(FAST_TIER_VARIABLE) == "1" else full

@@ -37,7 +37,7 @@ from quizcards.core.deck.schema import schema_text
 from quizcards.core.errors import QuizError
 from quizcards.core.points import Point
 from tests.conftest import SMALL_DECK
-from tests.helpers import Quiz, WriteDeck
+from tests.helpers import Quiz, WriteDeck, examples
 
 
 def load(data: bytes | str, path: str = "deck.yaml") -> Deck:
@@ -250,7 +250,7 @@ NOT_BLANK = TRICKY.filter(lambda text: text.strip() != "")
 WORDINGS = st.lists(NOT_BLANK, min_size=1, max_size=3).map(lambda w: Point(w[0], tuple(w[1:])))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=examples(150), deadline=None)
 @given(
     question=NOT_BLANK,
     answer=NOT_BLANK,

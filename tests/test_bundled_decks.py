@@ -86,6 +86,7 @@ def test_korean_decks_are_korean(decks: dict[str, Deck]) -> None:
         assert hangul > 100, slug
 
 
+@pytest.mark.slow  # 264 cards through the lint and the matcher: about 3 s, with the decks' content tests
 def test_bundled_decks_pass_the_strictest_lint() -> None:
     from typer.testing import CliRunner
 

@@ -17,6 +17,7 @@ from quizcards.core.deck import model as deck
 from quizcards.core.deck.loader import parse_deck
 from quizcards.core.deck.model import CARD_KEYS, DECK_KEYS, Deck, DeckError
 from tests.conftest import SMALL_DECK
+from tests.helpers import examples
 
 PATH = "fuzz/deck.yaml"
 VALID = textwrap.dedent(SMALL_DECK).lstrip("\n")
@@ -29,7 +30,7 @@ FILE_LEVEL = (
     "the file name gives the deck name",
 )
 FUZZ = settings(
-    max_examples=100,
+    max_examples=examples(100),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )

@@ -40,7 +40,7 @@ from quizcards.core.deck.schema import (
     schema_text,
 )
 from tests.conftest import SMALL_DECK
-from tests.helpers import Quiz
+from tests.helpers import Quiz, examples
 
 INVALID_DECKS = sorted((Path(__file__).parent / "decks" / "invalid").glob("*.yaml"))
 
@@ -210,7 +210,7 @@ NAMEISH = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(NAMEISH)
 def test_the_name_pattern_agrees_with_the_loader(value: str) -> None:
     schema_verdict = validator().is_valid({"deck": value, "cards": [{"q": "Q", "a": "A"}]})
@@ -238,7 +238,7 @@ def test_names_the_loader_refuses_do_not_match_the_pattern(value: str) -> None:
     assert not re.search(name_pattern(), value)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=examples(200), deadline=None)
 @given(st.text(alphabet=st.sampled_from(["a", " ", "\n", "\t", "é", "-"]), max_size=12))
 def test_the_title_pattern_agrees_with_the_loader(value: str) -> None:
     assert (re.search(SINGLE_LINE_PATTERN, value) is not None) == loader_verdict("title", value)
@@ -287,7 +287,7 @@ POINT_VALUE = st.one_of(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 @given(st.lists(POINT_VALUE, max_size=4))
 def test_points_as_text_or_lists_get_the_same_verdict(points: list[Any]) -> None:
     """Points given as text, lists of wordings, nested or empty lists, mappings: both agree."""

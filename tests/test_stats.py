@@ -36,7 +36,7 @@ from quizcards.render.stats import stats_dashboard
 from quizcards.render.stats_text import format_duration
 from quizcards.store import Store
 from tests.conftest import Restore, deck_writer
-from tests.helpers import Quiz, grade, import_decks
+from tests.helpers import Quiz, examples, grade, import_decks
 
 TODAY = date(2026, 3, 10)  # a Tuesday; the conftest clock says so too
 
@@ -273,7 +273,7 @@ def test_streak_rules() -> None:
     assert streak([d, d, d + timedelta(days=1)], d).longest == 1
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=examples(60), deadline=None)
 @given(st.sets(st.integers(min_value=0, max_value=60)))
 def test_streak_properties(offsets: set[int]) -> None:
     today = date(2026, 3, 10)
