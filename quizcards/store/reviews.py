@@ -10,13 +10,13 @@ transaction, so two processes grading the same card at once stay correct.
 
 from __future__ import annotations
 
-import re
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from quizcards.core.checks import is_day, is_moment
 from quizcards.core.days import iso_day
 from quizcards.core.errors import StoreError
 from quizcards.core.scheduler import ReviewLog, Schedule, replay
@@ -245,20 +245,6 @@ def _values(entry: ReviewLogEntry) -> tuple[Any, ...]:
     )
 
 
-_TIMESTAMP = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z")
-_DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
-
-
-def _is_day(value: object) -> bool:
-    if not isinstance(value, str) or not _DAY.fullmatch(value):
-        return False
-    try:
-        date.fromisoformat(value)
-    except ValueError:
-        return False
-    return True
-
-
 def _is_count(value: object, limit: int = 2**62) -> bool:
     return type(value) is int and 0 <= value < limit
 
@@ -272,11 +258,11 @@ def _checked(entry: ReviewLogEntry, number: int) -> tuple[Any, ...]:
     problems = []
     if not _is_count(entry.card):
         problems.append(f"card {entry.card!r} is not a card's row id")
-    if not isinstance(entry.reviewed_at, str) or not _TIMESTAMP.fullmatch(entry.reviewed_at):
+    if not is_moment(entry.reviewed_at):
         problems.append(f"reviewed_at {entry.reviewed_at!r} is not a UTC time like 2026-03-10T09:00:00.000Z")
     for name in ("reviewed_on", "due_before", "due_after"):
         value = getattr(entry, name)
-        if not (value is None and name != "reviewed_on") and not _is_day(value):
+        if not (value is None and name != "reviewed_on") and not is_day(value):
             problems.append(f"{name} {value!r} is not a date like 2026-03-10")
     if not _is_count(entry.grade, 6):
         problems.append(f"grade {entry.grade!r} is not a whole number from 0 to 5")
