@@ -475,3 +475,21 @@ def test_m004_refuses_a_card_whose_deck_is_missing(old_db: Path) -> None:
     with pytest.raises(DamagedValuesError) as raised:
         Store.open(old_db)
     assert "card gone/qkv belongs to the deck 'gone', which is not in the database" in str(raised.value)
+
+
+def test_undo_over_a_damaged_log_is_a_sentence_and_changes_nothing(tmp_path: Path) -> None:
+    deck = tmp_path / "attention.yaml"
+    deck.write_text(textwrap.dedent(SMALL_DECK).lstrip("\n"), encoding="utf-8")
+    db = tmp_path / "q.db"
+    import_decks(db, deck)
+    graded(db)
+    tamper(db, "UPDATE reviews SET reviewed_on = 'garbage' WHERE id = 1")
+    before = fingerprint(db)
+    with Store.open(db) as store, pytest.raises(StoreError) as raised:
+        store.undo_review(2)
+    assert str(raised.value) == (
+        "the review log of card attention/qkv holds a damaged grade or day, so its schedule cannot be "
+        "rebuilt; the log is the record itself: restore the database from a backup (`quiz check` lists "
+        "every such row)."
+    )
+    assert fingerprint(db) == before

@@ -165,6 +165,13 @@ class Reviews(Connection):
             "SELECT grade, reviewed_on FROM reviews WHERE card = ? AND kind = 'scheduled' ORDER BY id",
             [pk],
         ).fetchall()
+        if any(not is_day(day) or type(grade) is not int or not 0 <= grade <= 5 for grade, day in rows):
+            deck, card_id = conn.execute("SELECT deck, card_id FROM cards WHERE id = ?", [pk]).fetchone()
+            raise StoreError(
+                f"the review log of card {deck}/{card_id} holds a damaged grade or day, so its schedule "
+                "cannot be rebuilt; the log is the record itself: restore the database from a backup "
+                "(`quiz check` lists every such row)."
+            )
         history = [(grade, date.fromisoformat(day)) for grade, day in rows]
         introduced = history[0][1] if history else None
         return replay(history), introduced
