@@ -89,12 +89,12 @@ def test_removed_card_is_retired_then_restored_with_its_history(
     )
     write_deck("attention.yaml", without)
     result = quiz("import", path)
-    assert summary_line(result, "attention") == ["0", "1", "1", "1", "0"]  # bottleneck moved up one place
+    assert summary_line(result, "attention") == ["0", "0", "2", "1", "0"]  # bottleneck only shifted up
     assert rows(db_path, "SELECT retired, reviews FROM cards WHERE card_id='scale'") == [(1, 1)]
     assert rows(db_path, "SELECT count(*) FROM reviews") == [(1,)]
     write_deck("attention.yaml", SMALL_DECK)
     result = quiz("import", path)
-    assert summary_line(result, "attention") == ["0", "1", "1", "0", "1"]
+    assert summary_line(result, "attention") == ["0", "0", "2", "0", "1"]
     assert rows(db_path, "SELECT retired, reviews, interval_days FROM cards WHERE card_id='scale'") == [
         (0, 1, 1)
     ]
@@ -238,9 +238,9 @@ def test_commands_have_help(quiz: Quiz, args: list[str]) -> None:
 
 def deck_note(result: Result, deck: str) -> str:
     for line in result.stdout.splitlines():
-        parts = line.split(maxsplit=6)
+        parts = line.split(maxsplit=7)
         if parts and parts[0] == deck:
-            return parts[6].strip() if len(parts) > 6 else ""
+            return parts[7].strip() if len(parts) > 7 else ""
     raise AssertionError(f"no row for {deck} in:\n{result.stdout}")
 
 

@@ -28,6 +28,16 @@ def register(app: typer.Typer) -> None:
         ] = None,
         due: Annotated[bool, typer.Option("--due", help="Only cards due today or overdue.")] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
+        *,  # keyword-only: typer passes every option by name
+        search: Annotated[
+            str | None,
+            typer.Option(
+                "--search",
+                help="Only cards with every word of TEXT in their question, answer, points or tags "
+                "(case, accents and spaces do not matter).",
+                metavar="TEXT",
+            ),
+        ] = None,
     ) -> None:
         """List cards with their state (new, learning, mature, retired), due date, interval, EF and lapses."""
         today = local_day(clock())
@@ -35,6 +45,10 @@ def register(app: typer.Typer) -> None:
             if deck is not None:
                 require_deck(store, deck)
             listings = store.card_listings(today, deck=deck, tag=tag, due_only=due)
+            if search is not None:
+                from quizcards.core.listings import matching_listings
+
+                listings = matching_listings(listings, store.iter_card_rows(), search)
         if as_json:
             from quizcards.core.listings import listing_fields
 
@@ -43,6 +57,11 @@ def register(app: typer.Typer) -> None:
         from quizcards.render import make_console
 
         console = make_console()
+        if not listings and search is not None:
+            from quizcards.render import line
+
+            console.print(line(f"No card matches the search '{search}'."))
+            return
         if not listings:
             console.print(_nothing_listed(deck=deck, tag=tag, due=due))
             return

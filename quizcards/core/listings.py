@@ -4,17 +4,25 @@
 `quiz export` and `quiz stats` for the same things: `card_id`, the states of
 ``core.scheduler.CARD_STATES``, `interval_days`, `easiness` as a number (2.5),
 `due_on`, and a review's `interval_days_after`, `easiness_after`, `due_on_after`.
+`quiz cards --search` keeps the cards whose text has every word searched for
+(``matching_listings``).
 """
 
 from __future__ import annotations
 
+import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizcards.core.days import iso_day
+from quizcards.core.errors import QuizError
 from quizcards.core.scheduler import CardState, Schedule, card_state, easiness_number
 from quizcards.core.session import ReviewKind, StudyCard
+
+if TYPE_CHECKING:
+    from quizcards.core.export.records import CardRow
 
 
 @dataclass(frozen=True, slots=True)
@@ -146,3 +154,37 @@ def _review_fields(review: PastReview) -> dict[str, Any]:
         "easiness_after": easiness_number(review.easiness_hundredths_after),
         "due_on_after": iso_day(review.due_on_after),
     }
+
+
+def folded(text: str) -> str:
+    """Text as a search compares it: no case, no accents (NFKD, marks dropped), no spaces.
+
+    Spaces go because Korean spacing (띄어쓰기) varies from writer to writer. Hangul is composed
+    again (NFC): in jamo, 사과 would be found inside 사관.
+    """
+    decomposed = unicodedata.normalize("NFKD", unicodedata.normalize("NFKD", text).casefold())
+    bare = "".join(char for char in decomposed if not unicodedata.combining(char) and not char.isspace())
+    return unicodedata.normalize("NFC", bare)
+
+
+def search_words(text: str) -> tuple[str, ...]:
+    """The words of a search, folded; a search without any is refused in one sentence."""
+    words = tuple(word for word in (folded(part) for part in text.split()) if word)
+    if not words:
+        raise QuizError("--search needs a word to look for, e.g. --search softmax.")
+    return words
+
+
+def matching_listings(
+    listings: Iterable[CardListing], cards: Iterable[CardRow], text: str
+) -> list[CardListing]:
+    """The listings whose card has every word of text in its question, answer, points or tags."""
+    words = search_words(text)
+    found: set[tuple[str, str]] = set()
+    for card in cards:
+        fields = [card.question, card.answer, *card.tags]
+        fields += [wording for point in card.points for wording in point.wordings]
+        haystack = [folded(field) for field in fields]
+        if all(any(word in field for field in haystack) for word in words):
+            found.add((card.deck, card.card_id))
+    return [listing for listing in listings if (listing.deck, listing.card_id) in found]

@@ -17,7 +17,8 @@ def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
     title = "Import (dry run: nothing written)" if dry_run else "Import"
     table = Table(title=title, box=box.SIMPLE_HEAVY)
     table.add_column("deck")
-    for name in ("added", "updated", "unchanged", "retired", "restored"):
+    # "moved" is last so that the columns scripts read before it kept their places.
+    for name in ("added", "updated", "unchanged", "retired", "restored", "moved"):
         table.add_column(name, justify="right")
     table.add_column("deck itself", style="dim")
     for plan in plans:
@@ -28,6 +29,7 @@ def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
             str(plan.unchanged),
             str(len(plan.retired)),
             str(len(plan.restored)),
+            str(plan.cards_moved),
             Text(plan.deck_note),
         )
     return table

@@ -109,6 +109,11 @@ class Imports(Connection):
                     "updated_at = ? WHERE id = ?",
                     ([*_card_fields(change), stamp, change.pk] for change in (*plan.updated, *plan.restored)),
                 )
+                # A card that only changed place keeps its text and its updated_at.
+                conn.executemany(
+                    "UPDATE cards SET position = ? WHERE id = ?",
+                    ([change.position, change.pk] for change in plan.repositioned),
+                )
                 conn.executemany(
                     "UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?",
                     ([stamp, pk] for pk in plan.retired),
