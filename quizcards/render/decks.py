@@ -15,11 +15,12 @@ from quizcards.render import line
 
 def import_table(plans: Sequence[DeckPlan], *, dry_run: bool) -> Table:
     title = "Import (dry run: nothing written)" if dry_run else "Import"
-    table = Table(title=title, box=box.SIMPLE_HEAVY)
-    table.add_column("deck")
+    # One space of padding between columns, not two: the seven columns then fit 80 columns.
+    table = Table(title=title, box=box.SIMPLE_HEAVY, collapse_padding=True)
+    table.add_column("deck", overflow="fold")  # a deck's name is folded, never cut
     # "moved" is last so that the columns scripts read before it kept their places.
     for name in ("added", "updated", "unchanged", "retired", "restored", "moved"):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True)
     table.add_column("deck itself", style="dim")
     for plan in plans:
         table.add_row(
