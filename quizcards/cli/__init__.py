@@ -7,9 +7,31 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
+import typer.core
 
 from quizcards import __version__
 from quizcards.cli.common import Settings
+
+
+def _flags_show_no_metavar() -> None:
+    """Give flags (an option that takes no value) no type in the help's options table.
+
+    Typer's Rich help writes every option's type, so `--version` and `--help` read as
+    if they took a `<bool>`; its plain help already leaves flags out. Patched here, the
+    one place every command's options pass through, for every command at once.
+    """
+    show_type = typer.core.TyperOption.display_type_rich
+
+    def display_type_rich(option: typer.core.TyperOption, ctx: typer.Context) -> str | None:
+        if option.is_flag or option.count:
+            return None
+        return show_type(option, ctx)
+
+    # A method assigned on the class: mypy refuses the plain assignment.
+    setattr(typer.core.TyperOption, "display_type_rich", display_type_rich)  # noqa: B010
+
+
+_flags_show_no_metavar()
 
 app = typer.Typer(
     name="quiz",

@@ -37,7 +37,13 @@ def register(app: typer.Typer) -> None:
         new: Annotated[
             int | None,
             typer.Option(
-                "--new", min=0, help="New cards allowed today (default: config, else 10).", show_default=False
+                "--new",
+                min=0,
+                help=(
+                    "Today's limit of new cards, in total: the cards first seen today count towards it, "
+                    "so --new 15 after 10 allows 5 more (default: new_per_day in the config, else 10)."
+                ),
+                show_default=False,
             ),
         ] = None,
         limit: Annotated[
@@ -80,7 +86,8 @@ def run_review(
                 f"no card or deck has the tag '{tag}'; quiz cards --json shows every card's tags."
             )
         selection = SessionFilter(deck=deck, tag=tag)
-        allowance = new_card_allowance(daily_new, store.introduced_count(today))
+        introduced = store.introduced_count(today)
+        allowance = new_card_allowance(daily_new, introduced)
         # Card ids only: each card's text is read when it comes up.
         session = Session.from_ids(
             store.due_card_ids(today, selection),
@@ -91,7 +98,8 @@ def run_review(
         if session.done:
             from quizcards.render.review import nothing_due
 
-            console.print(nothing_due(store.outlook(today, selection), today))
+            outlook = store.outlook(today, selection)
+            console.print(nothing_due(outlook, today, daily_new=daily_new, introduced=introduced))
             return
         if store.path is not None and not store.has_daily_backup(today):
             backup = DailyBackup(store.path, today, busy_timeout=store.busy_timeout)

@@ -137,7 +137,12 @@ def graded(recorded: RecordedReview, grade: Grade) -> Text:
     return out
 
 
-def nothing_due(outlook: Outlook, today: date) -> Text:
+# How many more new cards the nothing-due message suggests taking, at most.
+MORE_NEW_CARDS = 5
+
+
+def nothing_due(outlook: Outlook, today: date, *, daily_new: int, introduced: int) -> Text:
+    """The end of a review with nothing to show; `daily_new` is today's limit, `introduced` its use."""
     out = Text("Nothing is due today.", style="bold")
     if outlook.next_due_on is not None:
         days = (outlook.next_due_on - today).days
@@ -145,10 +150,20 @@ def nothing_due(outlook: Outlook, today: date) -> Text:
             f" Next: {plural(outlook.next_due_count, 'card')} "
             f"on {outlook.next_due_on.isoformat()} (in {plural(days, 'day')})."
         )
-    if outlook.new_waiting:
+    if outlook.new_waiting and introduced < daily_new:
+        # The limit allows more, so the new cards left were all buried today.
+        out.append(f" {plural(outlook.new_waiting, 'new card')} waiting, buried until tomorrow.")
+    elif outlook.new_waiting:
+        # --new N is today's total, the cards already introduced included: name a number that adds some.
+        raised = introduced + min(outlook.new_waiting, MORE_NEW_CARDS)
+        used = (
+            f"{introduced} of {daily_new} introduced"
+            if introduced == daily_new
+            else f"{introduced} introduced, over today's limit of {daily_new}"
+        )
         out.append(
-            f" {plural(outlook.new_waiting, 'new card')} waiting "
-            "(today's allowance of new cards is used up or buried; --new N allows more)."
+            f" {plural(outlook.new_waiting, 'new card')} waiting. Today's new cards: {used}; "
+            f"--new {raised} raises today's limit to {raised}."
         )
     elif outlook.next_due_on is None:
         out.append(" No other card is scheduled; quiz import adds decks.")
