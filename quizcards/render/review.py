@@ -137,6 +137,14 @@ def graded(recorded: RecordedReview, grade: Grade) -> Text:
     return out
 
 
+def redrill_notice(ahead: int) -> Text:
+    """Why a card graded below 4 comes back today, and when: ``ahead`` other cards first."""
+    why = "graded below 4, so it comes back today (SM-2's same-day re-drill)"
+    if ahead == 0:
+        return Text(f"  ↻ Once more: {why}; no other card is left.", style="yellow")
+    return Text(f"  ↻ {why[0].upper()}{why[1:]}, after {plural(ahead, 'other card')}.", style="dim")
+
+
 def nothing_due(outlook: Outlook, today: date) -> Text:
     out = Text("Nothing is due today.", style="bold")
     if outlook.next_due_on is not None:
