@@ -76,15 +76,12 @@ def test_a_spaced_redrill_keeps_its_place_when_new_cards_join() -> None:
     assert order(short) == [(2, "due"), (9, "new"), (1, "redrill")]
 
 
-def test_the_redrill_notice_says_why_and_when() -> None:
-    assert redrill_notice(0).plain == (
-        "  ↻ Once more: graded below 4, so it comes back today (SM-2's same-day re-drill); "
-        "no other card is left."
-    )
-    assert redrill_notice(3).plain == (
-        "  ↻ Graded below 4, so it comes back today (SM-2's same-day re-drill), after 3 other cards."
-    )
-    assert redrill_notice(1).plain.endswith("after 1 other card.")
+def test_the_redrill_notice_says_why_and_when_in_one_line_of_80_columns() -> None:
+    last = "  Once more: graded below 4, so it comes back today (SM-2's same-day re-drill)."
+    assert redrill_notice(0).plain == last
+    assert redrill_notice(3).plain == "  Back after 3 other cards: graded below 4 (SM-2's same-day re-drill)."
+    assert redrill_notice(1).plain.startswith("  Back after 1 other card:")
+    assert all(redrill_notice(ahead).cell_len < 80 for ahead in (0, 1, 3))
 
 
 @pytest.mark.slow
@@ -98,8 +95,7 @@ def test_the_last_card_graded_below_4_says_why_it_comes_back(
     child.send("\r")
     child.expect_exact("q quit")
     child.send("2")
-    child.expect_exact("Once more: graded below 4, so it comes back today")
-    child.expect_exact("no other card is left.")
+    child.expect_exact("Once more: graded below 4, so it comes back today (SM-2's same-day re-drill).")
     child.expect_exact("re-drill ·")  # the same card, asked again
     child.expect_exact("> ")
     child.sendcontrol("d")

@@ -138,11 +138,14 @@ def graded(recorded: RecordedReview, grade: Grade) -> Text:
 
 
 def redrill_notice(ahead: int) -> Text:
-    """Why a card graded below 4 comes back today, and when: ``ahead`` other cards first."""
-    why = "graded below 4, so it comes back today (SM-2's same-day re-drill)"
+    """Why a card graded below 4 comes back today, and when: after ``ahead`` other cards (0: now)."""
     if ahead == 0:
-        return Text(f"  ↻ Once more: {why}; no other card is left.", style="yellow")
-    return Text(f"  ↻ {why[0].upper()}{why[1:]}, after {plural(ahead, 'other card')}.", style="dim")
+        return Text(
+            "  Once more: graded below 4, so it comes back today (SM-2's same-day re-drill).", style="yellow"
+        )
+    return Text(
+        f"  Back after {plural(ahead, 'other card')}: graded below 4 (SM-2's same-day re-drill).", style="dim"
+    )
 
 
 def nothing_due(outlook: Outlook, today: date) -> Text:
