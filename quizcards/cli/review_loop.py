@@ -138,8 +138,10 @@ def _record_grade(
             style="yellow",
         )
         return
-    session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
+    ahead = session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
     console.print(render.graded(recorded, grade))
+    if ahead is not None:
+        console.print(render.redrill_notice(ahead))
 
 
 def _new_cards(count: int) -> str:

@@ -2,8 +2,8 @@
 
 The queue holds due cards first (most overdue first), then new cards in deck
 order, then cards still owed a same-day re-drill. SM-2's step 7 is applied
-here: a card graded below 4 goes to the back of the queue and comes back until
-it is graded 4 or 5. Re-drills are logged by the caller but change nothing in
+here: a card graded below 4 comes back a few cards later (``redrill_position``)
+until it is graded 4 or 5. Re-drills are logged by the caller but change nothing in
 the card's schedule; that rule is ``grade_effect``, which the store applies to
 the schedule it reads inside its write (``grading``), so two processes grading
 the same card at once still agree on which grade was the day's first.
@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections import Counter, deque
 from collections.abc import Callable, Iterable
+from contextlib import suppress
 from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
@@ -51,6 +52,7 @@ __all__ = [
     "may_introduce",
     "new_card_allowance",
     "new_cards_owed",
+    "redrill_position",
 ]
 
 Reason = Literal["due", "new", "redrill"]
@@ -215,6 +217,19 @@ def grading(grade: Grade | int, reviewed_on: date) -> Callable[[Schedule], Revie
     return lambda before: grade_effect(before, valid, reviewed_on)
 
 
+# Other cards asked before a re-drill: enough that the answer is not still on the screen, few
+# enough that the failed card is drilled while its answer is fresh (a learning step, not a day).
+REDRILL_GAP = 3
+
+
+def redrill_position(others_left: int, gap: int = REDRILL_GAP) -> int:
+    """How many of the cards left go before a card graded below 4: ``gap``, or all when fewer remain.
+
+    0 means no other card is left, so the card comes straight back.
+    """
+    return min(max(0, gap), max(0, others_left))
+
+
 def build_queue(
     due: Iterable[int],
     new: Iterable[int],
@@ -246,7 +261,7 @@ def _queue_pairs(
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One grade, as undo needs it: the card taken from the front, the re-drill put at the back."""
+    """One grade, as undo needs it: the card taken from the front, the re-drill put back in the queue."""
 
     entry: _Pair
     redrill: _Pair | None
@@ -296,29 +311,37 @@ class Session:
         counts = self._counts
         return Remaining(due=counts["due"], new=counts["new"], redrill=counts["redrill"])
 
-    def record(self, grade: Grade | int, kind: ReviewKind, review_id: int, milliseconds: int) -> None:
-        """The current card was graded (and logged as review_id); move on."""
+    def record(self, grade: Grade | int, kind: ReviewKind, review_id: int, milliseconds: int) -> int | None:
+        """The current card was graded (and logged as review_id); move on.
+
+        Returns None, or for a grade below 4 how many cards come before its re-drill
+        (``redrill_position``: 0 when it was the last card, which then comes straight back).
+        """
         valid = parse_grade(grade)
         pk, reason = entry = self._require_current()
         self._queue.popleft()
         self._counts[reason] -= 1
         redrill: _Pair | None = (pk, "redrill") if needs_redrill(valid) else None
+        ahead: int | None = None
         if redrill is not None:
-            self._queue.append(redrill)
+            ahead = redrill_position(len(self._queue))
+            self._queue.insert(ahead, redrill)  # near the front: costs the same however long the queue
             self._counts["redrill"] += 1
         self._steps.append(_Step(entry, redrill, self.tally, review_id))
         self.tally = self.tally.add(pk, valid, kind, milliseconds)
         self.position += 1
+        return ahead
 
     def undo(self) -> int | None:
         """Put the last graded card back in front; return the review to delete."""
         if not self._steps:
             return None
         step = self._steps.pop()
-        # Only buries can have changed the queue since that grade (a later grade is undone first),
-        # so its re-drill, unless buried with its card, is still the last entry.
-        if step.redrill is not None and self._queue and self._queue[-1] == step.redrill:
-            self._queue.pop()
+        # Only buries and top-ups can have changed the queue since that grade (a later grade is
+        # undone first), so its re-drill, unless buried with its card, is still a few cards in.
+        if step.redrill is not None and step.entry[0] not in self._buried:
+            with suppress(ValueError):
+                self._queue.remove(step.redrill)
         # A card buried after its grade comes back with the undo: its grade is to be given again.
         self._buried.discard(step.entry[0])
         self._queue.appendleft(step.entry)
@@ -355,13 +378,13 @@ class Session:
         self.add_new([pk for pk in waiting if not self.holds(pk)][: max(0, count)])
 
     def add_new(self, pks: Iterable[int]) -> None:
-        """More new cards, placed after the due and new ones, before the re-drills."""
+        """More new cards, placed after the due and new ones; re-drills keep their places among them."""
         added: list[_Pair] = [(pk, "new") for pk in pks if not self.holds(pk)]
         if not added:
             return
-        keep = [pair for pair in self._queue if pair[1] != "redrill"]
-        redrills = [pair for pair in self._queue if pair[1] == "redrill"]
-        self._queue = deque([*keep, *added, *redrills])
+        queue = list(self._queue)
+        after = next((len(queue) - i for i, pair in enumerate(reversed(queue)) if pair[1] != "redrill"), 0)
+        self._queue = deque([*queue[:after], *added, *queue[after:]])
         self._recount()
 
     def _recount(self) -> None:

@@ -137,6 +137,17 @@ def graded(recorded: RecordedReview, grade: Grade) -> Text:
     return out
 
 
+def redrill_notice(ahead: int) -> Text:
+    """Why a card graded below 4 comes back today, and when: after ``ahead`` other cards (0: now)."""
+    if ahead == 0:
+        return Text(
+            "  Once more: graded below 4, so it comes back today (SM-2's same-day re-drill).", style="yellow"
+        )
+    return Text(
+        f"  Back after {plural(ahead, 'other card')}: graded below 4 (SM-2's same-day re-drill).", style="dim"
+    )
+
+
 # How many more new cards the nothing-due message suggests taking, at most.
 MORE_NEW_CARDS = 5
 

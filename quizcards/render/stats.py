@@ -10,6 +10,8 @@ so it still reads with NO_COLOR.
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
+from itertools import pairwise
 
 from rich import box
 from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
@@ -216,22 +218,32 @@ class CalendarHeatmap:
             yield row
 
     def _month_row(self, first: int, shown: int, cell: int) -> Text:
-        chars = [" "] * (self.LABEL + shown * cell)
+        """Each month's name over the week holding its 1st (the first column: its own month).
+
+        The current month is placed first, pulled left from the edge if its week is the
+        last; the others take the room left, each moved right within its own month
+        when it would touch its neighbour, and left out when it finds no room there.
+        """
+        width = self.LABEL + shown * cell
+        chars = [" "] * width
+        sundays = [self.calendar.week_start(first + column) + timedelta(days=6) for column in range(shown)]
+        months = [sunday.month for sunday in sundays]
+        starts = [(c, m) for c, m in enumerate(months) if c == 0 or m != months[c - 1]]
+        last_column, last_month = starts[-1]
+        name = MONTHS[last_month - 1]
+        limit = width
+        position = min(self.LABEL + last_column * cell, width - len(name))
+        if position >= self.LABEL:
+            chars[position : position + len(name)] = name
+            limit = position - 1
         free_from = self.LABEL
-        pending: int | None = None
-        for column in range(shown):
-            monday = self.calendar.week_start(first + column)
-            if column == 0 or monday.month != self.calendar.week_start(first + column - 1).month:
-                pending = monday.month
-            if pending is None:
-                continue
-            # A label that would touch its neighbour moves right, within its own month.
-            position = self.LABEL + column * cell
-            name = MONTHS[pending - 1]
-            if position >= free_from and position + len(name) <= len(chars):
-                chars[position : position + len(name)] = name
-                free_from = position + len(name) + 1
-                pending = None
+        for (column, month), (next_column, _) in pairwise(starts):
+            name = MONTHS[month - 1]
+            for position in range(self.LABEL + column * cell, self.LABEL + next_column * cell):
+                if position >= free_from and position + len(name) <= limit:
+                    chars[position : position + len(name)] = name
+                    free_from = position + len(name) + 1
+                    break
         return Text("".join(chars).rstrip(), style="dim", no_wrap=True, overflow="crop")
 
 
@@ -244,6 +256,8 @@ def heat_legend(calendar: Calendar) -> Text:
         span = str(low) if high == low else f"{low}+" if high is None else f"{low}–{high}"
         legend.append(f" {span}", style="dim")
     legend.append("  reviews a day", style="dim")
+    if calendar.quartiles:
+        legend.append("\nshades: quartiles of your days with reviews", style="dim")
     return legend
 
 

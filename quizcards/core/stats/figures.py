@@ -22,7 +22,9 @@ Definitions, written down once:
 - The *forecast* counts active cards by due date over the next 14 days; today's
   bucket holds the overdue cards as well.
 - The *calendar* shows reviews per day over the last 26 weeks, Monday to
-  Sunday, the last column holding today.
+  Sunday, the last column holding today. Its shades are the quartiles of the
+  days with reviews (``heat_scale``), so a daily learner's range is spread over
+  all four; once the busiest day has 4 reviews or fewer, each count is its own shade.
 - *Leeches* are active cards that have lapsed (been forgotten after being
   learned): most lapses first, then lowest easiness.
 
@@ -140,6 +142,7 @@ class Calendar:
     first_monday: date
     weeks: tuple[tuple[CalendarCell | None, ...], ...]
     thresholds: tuple[int, ...]
+    quartiles: bool = False  # the thresholds are quartiles of the days with reviews, not single counts
 
     def week_start(self, index: int) -> date:
         """The Monday of column index."""
@@ -291,6 +294,25 @@ def heat_thresholds(peak: int, levels: int = HEAT_LEVELS) -> tuple[int, ...]:
     return tuple((k - 1) * top // levels + 1 for k in range(1, levels + 1))
 
 
+def heat_scale(day_counts: Iterable[int], levels: int = HEAT_LEVELS) -> tuple[tuple[int, ...], bool]:
+    """The lowest count of each level 1..levels for these days, and whether they are quantiles.
+
+    Level 1 starts at one review; level k at the (k-1)/levels quantile of the days
+    with reviews, moved up past the level below (ties make equal quantiles) and
+    down so that every level can still be reached by the busiest day. When the
+    busiest day has no more reviews than there are levels, ``heat_thresholds``.
+    """
+    active = sorted(count for count in day_counts if count > 0)
+    peak = active[-1] if active else 0
+    if peak <= levels:
+        return heat_thresholds(peak, levels), False
+    lows = [1]
+    for k in range(1, levels):
+        quantile = active[k * len(active) // levels]
+        lows.append(min(max(quantile, lows[-1] + 1), peak - (levels - 1 - k)))
+    return tuple(lows), True
+
+
 def heat_level(count: int, thresholds: Sequence[int]) -> int:
     """0 for no reviews, else the highest level whose lowest count the day reaches."""
     return sum(count >= low for low in thresholds)
@@ -311,8 +333,7 @@ def calendar(
     """Reviews per day as weeks of Monday-to-Sunday cells; days after today or before since are None."""
     start = calendar_start(today, weeks)
     first = max(start, since) if since is not None else start
-    peak = max((count for day, count in day_counts.items() if first <= day <= today), default=0)
-    thresholds = heat_thresholds(peak)
+    thresholds, quartiles = heat_scale(count for day, count in day_counts.items() if first <= day <= today)
     columns: list[tuple[CalendarCell | None, ...]] = []
     for week in range(weeks):
         column: list[CalendarCell | None] = []
@@ -324,7 +345,7 @@ def calendar(
                 count = day_counts.get(day, 0)
                 column.append(CalendarCell(day, count, heat_level(count, thresholds)))
         columns.append(tuple(column))
-    return Calendar(start=first, end=today, first_monday=start, weeks=tuple(columns), thresholds=thresholds)
+    return Calendar(first, today, start, tuple(columns), thresholds, quartiles)
 
 
 def build_stats(

@@ -190,7 +190,7 @@ CALENDAR: Shape[Stats] = Shape(
         Field(
             "thresholds",
             list_of(integer(1), min_items=HEAT_LEVELS, max_items=HEAT_LEVELS),
-            "the lowest count of each heat level from 1",
+            "the lowest count of each heat level from 1: quartiles of the days with reviews",
             lambda s: s.calendar.thresholds,
         ),
         Field(
