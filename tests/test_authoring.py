@@ -870,7 +870,7 @@ def test_quiz_lint_reports_missing_files_and_syntax_errors(
     assert result.exit_code == 1
     lines = result.stdout.splitlines()
     assert f"{tmp_path / 'nope.yaml'}: error: no such file or folder." in lines
-    assert any(line.startswith(f"{broken}:3:1: error: YAML syntax error") for line in lines)
+    assert any(line.startswith(f"{broken}:2:8: error: YAML syntax error") for line in lines)
 
 
 def test_quiz_lint_fix_ids_writes_ids_and_changes_nothing_else(quiz: Quiz, write_deck: WriteDeck) -> None:

@@ -319,7 +319,7 @@ def test_syntax_error_has_line_and_column() -> None:
             a: y
         """
     )
-    assert message.startswith("deck.yaml:4:")
+    assert message.startswith("deck.yaml:3:8:")
     assert "YAML syntax error" in message
 
 

@@ -47,7 +47,7 @@ REASONS = {
     "duplicate-keys.yaml": "duplicate key 'q'",
     "empty.yaml": "the file is empty",
     "merge-key.yaml": "unknown key",
-    "multiple-documents.yaml": "expected a single document",
+    "multiple-documents.yaml": "a second document starts here",
     "non-utf8.yaml": "not valid UTF-8 (byte 0xe9)",
     "not-a-mapping.yaml": "must be a mapping",
     "nul-byte.yaml": "NUL byte",

@@ -306,19 +306,21 @@ class _Walker:
         first_line: dict[str, int] = {}
         for number, card_node in enumerate(node.value, start=1):
             card = self.card(card_node, number)
-            if card is None:
-                continue
-            line = card_node.start_mark.line + 1
-            if card.id in first_line:
+            # A card with other errors still takes part in the id check: every problem is reported at once.
+            card_id = card.id if card is not None else unicodedata.normalize("NFC", _peek_id(card_node) or "")
+            if card_id in first_line:
+                same = "the same question appears twice"
                 how = (
-                    "the same question appears twice"
-                    if card.id_generated
-                    else f"duplicate card id '{visible(card.id)}'"
+                    same
+                    if card is not None and card.id_generated
+                    else f"duplicate card id '{visible(card_id)}'"
                 )
-                self.error(card_node, f"{how} (first on line {first_line[card.id]}).")
+                self.error(card_node, f"{how} (first on line {first_line[card_id]}).")
                 continue
-            first_line[card.id] = line
-            cards.append(card)
+            if card_id:
+                first_line[card_id] = card_node.start_mark.line + 1
+            if card is not None:
+                cards.append(card)
         return cards
 
     def card(self, node: Node, number: int) -> Card | None:

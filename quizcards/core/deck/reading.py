@@ -17,6 +17,7 @@ from yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from yaml.resolver import BaseResolver
 
 from quizcards.core.deck.model import MAX_FILE_BYTES, DeckError, Problem, visible
+from quizcards.core.deck.yaml_errors import explain_yaml_error
 
 try:
     from yaml._yaml import CParser as _Parser
@@ -118,7 +119,7 @@ def compose_deck(text: str, path: str) -> Node:
     try:
         root = compose_nodes(text)
     except yaml.MarkedYAMLError as error:
-        raise DeckError([_yaml_problem(path, error)]) from None
+        raise DeckError([_yaml_problem(path, text, error)]) from None
     except yaml.reader.ReaderError as error:
         raise DeckError([_reader_problem(path, text, error)]) from None
     except yaml.YAMLError as error:
@@ -155,12 +156,15 @@ def cyclic_gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def _yaml_problem(path: str, error: yaml.MarkedYAMLError) -> Problem:
+def _yaml_problem(path: str, text: str, error: yaml.MarkedYAMLError) -> Problem:
+    """The parser's complaint said in the author's terms, where the fix belongs."""
+    explained = explain_yaml_error(text.split("\n"), error) if error.problem_mark is not None else None
+    if explained is not None:
+        line, column, sentence = explained
+        return Problem(path, line + 1, column + 1, f"YAML syntax error: {visible(sentence)}")
     mark = error.problem_mark or error.context_mark
     message = " ".join(part for part in (error.context, error.problem) if part) or "invalid YAML"
     message = visible(message)
-    if "mapping values are not allowed" in message:
-        message += " (a value containing ': ' must be quoted, or written as a block with '|')"
     if mark is None:
         return Problem(path, None, None, f"YAML syntax error: {message}.")
     return Problem(path, mark.line + 1, mark.column + 1, f"YAML syntax error: {message}.")
