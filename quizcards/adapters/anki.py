@@ -13,7 +13,7 @@ import json
 import sqlite3
 import tempfile
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -25,12 +25,20 @@ from quizcards.core.export.anki import (
     ANKI_FRONT,
     ANKI_MODEL_ID,
     ANKI_MODEL_NAME,
+    AnkiReview,
+    AnkiSchedule,
+    ScheduleDay,
     anki_deck_id,
     anki_notes,
+    anki_reviews,
     deck_names,
     plain_html,
 )
 from quizcards.core.export.records import CardRow, DeckRow
+
+# Gives the reviewed cards (by note GUID) their progress and fills the review log, in the collection
+# the cursor is on: quizcards.store.export.write_anki_progress, as the SQL stays in the store.
+ProgressWriter = Callable[[sqlite3.Cursor, Mapping[str, AnkiSchedule], Iterable[AnkiReview]], None]
 
 
 @dataclass(frozen=True, slots=True)
@@ -39,6 +47,7 @@ class ApkgSummary:
 
     decks: int
     notes: int
+    scheduled: int = 0
 
 
 def write_apkg(
@@ -47,11 +56,16 @@ def write_apkg(
     path: Path,
     *,
     timestamp: float,
+    schedule_day: ScheduleDay | None = None,
+    reviews: Iterable[Sequence[Any]] = (),
+    write_progress: ProgressWriter | None = None,
 ) -> ApkgSummary:
     """Write an Anki package to path: one Anki deck per quizcards deck, one note per active card.
 
     ``timestamp`` (seconds since the epoch) stamps the notes; with the same
-    input and timestamp the package's collection is the same.
+    input and timestamp the package's collection is the same. With
+    ``schedule_day``, ``write_progress`` gives the reviewed cards their progress
+    and fills Anki's review log from ``reviews`` (stored review rows, oldest first).
     """
     import genanki
 
@@ -69,17 +83,32 @@ def write_apkg(
         )
         for deck in decks
     }
+    # Progress is carried only when it can be written: the count in the summary is what the package holds.
+    carried = schedule_day if write_progress is not None else None
     notes = 0
-    for note in anki_notes(decks, cards):
+    schedules: dict[str, AnkiSchedule] = {}
+    for note in anki_notes(decks, cards, schedule_day=carried):
         anki_decks[note.deck].add_note(
             genanki.Note(model=model, fields=note.fields, tags=note.tags, guid=note.guid)
         )
         notes += 1
-    _write_package(genanki.Package(list(anki_decks.values())), path, timestamp)
-    return ApkgSummary(decks=len(anki_decks), notes=notes)
+        if note.schedule is not None:
+            schedules[note.guid] = note.schedule
+
+    def progress(cursor: sqlite3.Cursor) -> None:
+        if carried is not None and write_progress is not None:
+            write_progress(cursor, schedules, anki_reviews(reviews, schedules))
+
+    _write_package(genanki.Package(list(anki_decks.values())), path, timestamp, progress)
+    return ApkgSummary(decks=len(anki_decks), notes=notes, scheduled=len(schedules))
 
 
-def _write_package(package: Any, path: Path, timestamp: float) -> None:
+def _write_package(
+    package: Any,
+    path: Path,
+    timestamp: float,
+    progress: Callable[[sqlite3.Cursor], None],
+) -> None:
     """What genanki's ``Package.write_to_file`` does, with the collection in a folder of ours.
 
     genanki's own method builds the collection in ``tempfile.mkstemp()`` and never
@@ -90,7 +119,9 @@ def _write_package(package: Any, path: Path, timestamp: float) -> None:
         connection = sqlite3.connect(collection)
         try:
             # Note and card ids count up from the timestamp in milliseconds, as genanki numbers them.
-            package.write_to_db(connection.cursor(), timestamp, itertools.count(int(timestamp * 1000)))
+            cursor = connection.cursor()
+            package.write_to_db(cursor, timestamp, itertools.count(int(timestamp * 1000)))
+            progress(cursor)
             connection.commit()
         finally:
             connection.close()

@@ -9,7 +9,7 @@ from typing import Annotated
 
 import typer
 
-from quizcards.cli.common import clock, handle_errors, open_store, require_deck, settings_of
+from quizcards.cli.common import clock, handle_errors, local_day, open_store, require_deck, settings_of
 from quizcards.core.errors import QuizError
 
 
@@ -162,36 +162,88 @@ def export_cards(
         )
 
 
+ApkgOutputOption = Annotated[
+    Path | None,
+    typer.Option(
+        "--output",
+        "-o",
+        help="The Anki package to write (a new file, or a regular file, replaced when complete). "
+        "An .apkg is a zip file, so - (standard output) is refused.",
+        show_default=False,
+    ),
+]
+
+
+def _apkg_target(positional: Path | None, output: Path | None) -> Path:
+    """The package's file: -o FILE.apkg, or the older positional name (the same thing), never both."""
+    if positional is not None and output is not None:
+        raise QuizError(
+            f"name the package once: {positional} and -o {output} are two; use -o FILE.apkg alone."
+        )
+    target = output if output is not None else positional
+    if target is None:
+        raise QuizError("name the package to write: quiz export apkg -o FILE.apkg.")
+    if str(target) == "-":
+        # A zip's directory comes last and names offsets: it is made for a file, not a pipe or a terminal.
+        raise QuizError("an Anki package is a zip file, not text: name a file with -o FILE.apkg.")
+    return target
+
+
 @export_app.command("apkg")
 @handle_errors
 def export_apkg(
     ctx: typer.Context,
     path: Annotated[
-        Path,
+        Path | None,
         typer.Argument(
-            metavar="OUT.apkg", help="The Anki package to write (a regular file is replaced if it exists)."
+            metavar="OUT.apkg",
+            help="The same as -o OUT.apkg (the older form, still accepted).",
+            show_default=False,
         ),
-    ],
+    ] = None,
+    output: ApkgOutputOption = None,
     deck: DeckOption = None,
+    with_schedule: Annotated[
+        bool,
+        typer.Option(
+            "--with-schedule",
+            help="Carry each reviewed card's due date, interval, ease, reviews and lapses, and the "
+            "review log, so Anki continues where quizcards left off. Without it every card starts new.",
+        ),
+    ] = False,
 ) -> None:
     """Write an Anki package: one Anki deck per deck; re-importing it updates notes, never duplicates them."""
     from quizcards.adapters.anki import write_apkg
     from quizcards.adapters.files import atomic_path, check_target
     from quizcards.adapters.sanitize import clean
+    from quizcards.core.export.anki import ScheduleDay, anki_day
     from quizcards.render.words import plural
+    from quizcards.store.export import write_anki_progress
 
+    path = _apkg_target(path, output)
     check_target(path)
     _refuse_the_database(ctx, path)
     moment = clock()
+    schedule_day = ScheduleDay(local_day(moment), anki_day(moment.timestamp())) if with_schedule else None
     with open_store(ctx, mode="read") as store:
         require_deck(store, deck)
         decks = store.export_decks(deck)
         if not decks:
             raise QuizError("there are no decks to export; import one first (quiz import).")
         with atomic_path(path) as partial:
-            summary = write_apkg(decks, store.iter_card_rows(deck), partial, timestamp=moment.timestamp())
+            summary = write_apkg(
+                decks,
+                store.iter_card_rows(deck),
+                partial,
+                timestamp=moment.timestamp(),
+                schedule_day=schedule_day,
+                reviews=store.iter_review_rows(deck) if with_schedule else (),
+                write_progress=write_anki_progress,
+            )
+    scheduled = f", {summary.scheduled} with their schedule" if with_schedule else ""
     typer.echo(
-        f"Wrote {plural(summary.notes, 'note')} in {plural(summary.decks, 'deck')} to {clean(str(path))}.",
+        f"Wrote {plural(summary.notes, 'note')} in {plural(summary.decks, 'deck')} to {clean(str(path))}"
+        f"{scheduled}.",
         err=True,
     )
 

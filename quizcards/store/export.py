@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from quizcards.store.base import BaseStore
@@ -19,6 +19,7 @@ from quizcards.store.rows import card_name, card_value, stored_points, texts_of
 
 if TYPE_CHECKING:
     from quizcards.core.export import CardRow, DeckRow
+    from quizcards.core.export.anki import AnkiReview, AnkiSchedule
 
 # quizcards.core.export is imported by the methods that need it: every command opens the store.
 
@@ -132,3 +133,28 @@ class ExportQueries(BaseStore):
             {"deck": deck},
         )
         return [DeckRow(row[0], row[1], row[2], texts_of(row[3], "tags", f"deck {row[0]}")) for row in rows]
+
+
+def write_anki_progress(
+    cursor: sqlite3.Cursor, schedules: Mapping[str, AnkiSchedule], log: Iterable[AnkiReview]
+) -> None:
+    """In an Anki collection genanki has filled: the reviewed cards' progress, and the review log.
+
+    Not quizcards' database: the collection inside an .apkg (Anki's own schema),
+    written here because the store is where SQL lives. genanki writes every card
+    new; ``schedules`` (by note GUID, one card a note) sets its columns.
+    """
+    cursor.executemany(
+        "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?"
+        " WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
+        ((s.type, s.queue, s.due, s.ivl, s.factor, s.reps, s.lapses, guid) for guid, s in schedules.items()),
+    )
+    card_ids = dict(cursor.execute("SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid"))
+    cursor.executemany(
+        "INSERT INTO revlog (id, cid, usn, ease, ivl, lastIvl, factor, time, type)"
+        " VALUES (?, ?, -1, ?, ?, ?, ?, ?, ?)",
+        (
+            (r.millisecond, card_ids[r.guid], r.ease, r.ivl, r.last_ivl, r.factor, r.time_ms, r.type)
+            for r in log
+        ),
+    )

@@ -12,7 +12,8 @@ import html
 import re
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from datetime import date, datetime
+from typing import TYPE_CHECKING, Any
 
 from quizcards.core.export.records import CardRow, DeckRow
 
@@ -115,18 +116,151 @@ def deck_names(decks: Sequence[DeckRow]) -> dict[str, str]:
     return names
 
 
+# genanki's collection says it was created at this moment (its col.crt, 2014-09-19 11:00 UTC): a review
+# card's due day is a count of days from it, and Anki's importer moves it by the difference between the
+# package's "today" and the learner's collection's, so "due in N days" survives the import.
+ANKI_COLLECTION_CREATED = 1_411_124_400
+_SECONDS_A_DAY = 86_400
+# Anki's card and review-log codes (its cards.type, cards.queue and revlog.type columns).
+ANKI_NEW, ANKI_REVIEW = 0, 2
+REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN = 0, 1, 2
+
+
+def anki_day(timestamp: float) -> int:
+    """Anki's day number at ``timestamp`` in genanki's collection: whole days since its creation.
+
+    This is how Anki counts days in a collection of the first scheduler version,
+    which genanki's is.
+    """
+    return int((timestamp - ANKI_COLLECTION_CREATED) // _SECONDS_A_DAY)
+
+
+@dataclass(frozen=True, slots=True)
+class ScheduleDay:
+    """The learner's local day at the export, and Anki's day number at the same moment."""
+
+    today: date
+    anki_today: int
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiSchedule:
+    """A reviewed card as an Anki review card: the columns of Anki's cards table that carry progress."""
+
+    type: int
+    queue: int
+    due: int
+    ivl: int
+    factor: int
+    reps: int
+    lapses: int
+
+
+def anki_schedule(card: CardRow, day: ScheduleDay) -> AnkiSchedule | None:
+    """A reviewed card's progress in Anki's terms; None for a new card (Anki's default new card).
+
+    Learning and mature cards alike become review cards (type and queue 2): SM-2
+    has no minute-long steps. The due day keeps its distance from today (overdue
+    stays overdue), EF becomes Anki's factor in thousandths (2.5 -> 2500), and
+    the scheduled reviews and lapses are Anki's reps and lapses.
+    """
+    if card.reviews == 0 or card.due_on is None:
+        return None
+    due_in = (date.fromisoformat(card.due_on) - day.today).days
+    return AnkiSchedule(
+        type=ANKI_REVIEW,
+        queue=ANKI_REVIEW,
+        due=day.anki_today + due_in,
+        ivl=max(card.interval_days, 1),
+        factor=card.easiness_hundredths * 10,
+        reps=card.reviews,
+        lapses=card.lapses,
+    )
+
+
+@dataclass(frozen=True, slots=True)
+class AnkiReview:
+    """One scheduled review as a row of Anki's review log (revlog), keyed to its note by GUID."""
+
+    guid: str
+    millisecond: int
+    ease: int
+    ivl: int
+    last_ivl: int
+    factor: int
+    time_ms: int
+    type: int
+
+
+def anki_ease(grade: int) -> int:
+    """SM-2's grade 0-5 as Anki's answer button: 0-2 Again (1), 3 Hard (2), 4 Good (3), 5 Easy (4)."""
+    return max(grade - 1, 1)
+
+
+def anki_reviews(rows: Iterable[Sequence[Any]], guids: Iterable[str]) -> Iterator[AnkiReview]:
+    """The scheduled reviews of the exported notes (rows in REVIEW_FIELDS' order) as Anki review-log rows.
+
+    Same-day re-drills are left out: they moved no schedule, and Anki's reps count
+    scheduled reviews only here. A review's id is its time in milliseconds, made
+    unique by counting up where two share one.
+    """
+    from quizcards.core.export.records import REVIEW_FIELDS
+
+    index = {name: position for position, name in enumerate(REVIEW_FIELDS)}
+    wanted = set(guids)
+    taken: set[int] = set()
+    learned: set[str] = set()  # cards with a successful review so far: later failures are lapses
+    for row in rows:
+        if row[index["kind"]] != "scheduled":
+            continue
+        guid = note_guid(row[index["deck"]], row[index["card_id"]])
+        if guid not in wanted:
+            continue
+        millisecond = int(datetime.fromisoformat(row[index["reviewed_at"]]).timestamp() * 1000)
+        while millisecond in taken:
+            millisecond += 1
+        taken.add(millisecond)
+        if guid not in learned:
+            kind = REVLOG_LEARN
+        elif row[index["repetitions_before"]] == 0:
+            kind = REVLOG_RELEARN  # the first success after a lapse
+        else:
+            kind = REVLOG_REVIEW
+        if row[index["repetitions_after"]] > 0:
+            learned.add(guid)
+        yield AnkiReview(
+            guid=guid,
+            millisecond=millisecond,
+            ease=anki_ease(int(row[index["grade"]])),
+            ivl=int(row[index["interval_days_after"]]),
+            last_ivl=int(row[index["interval_days_before"]]),
+            factor=int(row[index["easiness_after"]]) * 10,
+            time_ms=int(row[index["duration_ms"]]),
+            type=kind,
+        )
+
+
 @dataclass(frozen=True, slots=True)
 class AnkiNote:
-    """One note of the package: the Anki deck it goes in (by slug), its identity, fields and tags."""
+    """One note of the package: the Anki deck it goes in (by slug), its identity, fields and tags.
+
+    ``schedule`` is the card's progress when the export carries it (None: a new card).
+    """
 
     deck: str
     guid: str
     fields: list[str]
     tags: list[str]
+    schedule: AnkiSchedule | None = None
 
 
-def anki_notes(decks: Sequence[DeckRow], cards: Iterable[CardRow]) -> Iterator[AnkiNote]:
-    """A note for each active card of the given decks; retired cards and other decks' cards are left out."""
+def anki_notes(
+    decks: Sequence[DeckRow], cards: Iterable[CardRow], *, schedule_day: ScheduleDay | None = None
+) -> Iterator[AnkiNote]:
+    """A note for each active card of the given decks; retired cards and other decks' cards are left out.
+
+    With ``schedule_day``, each reviewed card's note carries its progress (``anki_schedule``).
+    """
     by_slug = {deck.slug: deck for deck in decks}
     markdown = markdown_renderer()
     for card in cards:
@@ -138,4 +272,5 @@ def anki_notes(decks: Sequence[DeckRow], cards: Iterable[CardRow]) -> Iterator[A
             guid=note_guid(card.deck, card.card_id),
             fields=note_fields(card, markdown),
             tags=anki_tags(card.tags, deck.tags),
+            schedule=None if schedule_day is None else anki_schedule(card, schedule_day),
         )
