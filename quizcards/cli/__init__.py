@@ -48,9 +48,9 @@ def global_options(
     ctx.obj = Settings.resolve(db)
 
 
-from quizcards.cli import authoring, cards, decks, export, maintenance, review, stats  # noqa: E402
+from quizcards.cli import authoring, cards, decks, export, info, maintenance, review, stats  # noqa: E402
 
-for _module in (decks, review, cards, stats, export, authoring, maintenance):
+for _module in (decks, review, cards, stats, export, authoring, maintenance, info):
     _module.register(app)
 
 
