@@ -288,3 +288,14 @@ def test_add_refuses_an_answer_file_that_is_not_utf8(
     assert result.exit_code == 1
     assert result.stderr == f"Error: {answer_file} is not UTF-8 text; nothing was written.\n"
     assert path.read_bytes() == before
+
+
+# ---- shell completion -------------------------------------------------------------------------
+
+
+def test_shell_completion_script_is_offered(quiz: Quiz) -> None:
+    result = quiz("--show-completion", "bash")
+    assert result.exit_code == 0, result.output
+    assert "_QUIZ_COMPLETE=complete_bash" in result.stdout
+    assert "complete -o default -F _quiz_completion quiz" in result.stdout
+    assert "--install-completion" in quiz("--help").stdout

@@ -15,7 +15,7 @@ app = typer.Typer(
     name="quiz",
     help="Spaced-repetition flashcards for technical interviews: explain, reveal, grade.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )

@@ -89,28 +89,39 @@ def register(app: typer.Typer) -> None:
         answer: Annotated[
             str | None,
             typer.Option(
-                "--a", help="The answer, in Markdown; - reads it from standard input.", show_default=False
+                "--a",
+                help="The answer, in Markdown; - reads it from standard input.",
+                show_default=False,
             ),
         ] = None,
         answer_file: Annotated[
             Path | None,
-            typer.Option("--a-file", help="Read the answer (Markdown) from this file.", show_default=False),
+            typer.Option(
+                "--a-file",
+                help="Read the answer (Markdown) from this file.",
+                show_default=False,
+            ),
         ] = None,
         points: Annotated[
             list[str] | None,
             typer.Option(
                 "--point",
+                metavar="<str>",
                 help="A key point (repeat for more); other wordings follow a '|': 'softmax | 소프트맥스'.",
                 show_default=False,
             ),
         ] = None,
         hints: Annotated[
-            list[str] | None, typer.Option("--hint", help="A hint (repeat for more).", show_default=False)
+            list[str] | None,
+            typer.Option("--hint", metavar="<str>", help="A hint (repeat for more).", show_default=False),
         ] = None,
         tags: Annotated[
             list[str] | None,
             typer.Option(
-                "--tag", help="A tag (repeat for more, or separate with commas).", show_default=False
+                "--tag",
+                metavar="<str>",
+                help="A tag (repeat for more, or separate with commas).",
+                show_default=False,
             ),
         ] = None,
     ) -> None:

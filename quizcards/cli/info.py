@@ -35,7 +35,7 @@ def register(app: typer.Typer) -> None:
 
             typer.echo(json_text(report))
         else:
-            for line in text_lines(report):
+            for line in _fitted(text_lines(report)):
                 typer.echo(line)
         if report["database"]["problem"] is not None or report["config"]["problem"] is not None:
             raise typer.Exit(code=1)
@@ -133,6 +133,26 @@ def _deck_files(folder: Path) -> int:
         return 0
 
 
+def _fitted(lines: list[str]) -> list[str]:
+    """On a terminal, long lines wrapped under their value; a pipe gets one line per fact, for grep."""
+    import shutil
+    import sys
+    import textwrap
+
+    if not sys.stdout.isatty():
+        return lines
+    width = max(shutil.get_terminal_size().columns, _LABEL + 20)
+    indent = " " * _LABEL
+    return [
+        wrapped
+        for line in lines
+        for wrapped in textwrap.wrap(
+            line, width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False
+        )
+        or [""]
+    ]
+
+
 def text_lines(report: dict[str, Any]) -> list[str]:
     """The report as aligned `label  value` lines; paths and messages made inert for the terminal."""
     from quizcards.render.words import plural
@@ -171,7 +191,7 @@ def text_lines(report: dict[str, Any]) -> list[str]:
             held += f" (and {counts['retired_cards']:,} retired)"
         add("contents", f"{held}, {plural(counts['reviews'], 'review')}")
     if not config["exists"]:
-        add("config", f"{config['path']} (not there: the defaults apply)")
+        add("config", f"{config['path']} (not there; the defaults apply)")
     else:
         add("config", config["path"])
     if config["problem"] is not None:
