@@ -37,7 +37,7 @@ app = typer.Typer(
     name="quiz",
     help="Spaced-repetition flashcards for technical interviews: explain, reveal, grade.",
     no_args_is_help=True,
-    add_completion=False,
+    add_completion=True,
     pretty_exceptions_enable=False,
     context_settings={"help_option_names": ["-h", "--help"]},
 )
@@ -70,9 +70,9 @@ def global_options(
     ctx.obj = Settings.resolve(db)
 
 
-from quizcards.cli import authoring, cards, decks, export, maintenance, review, stats  # noqa: E402
+from quizcards.cli import authoring, cards, decks, export, info, maintenance, review, stats  # noqa: E402
 
-for _module in (decks, review, cards, stats, export, authoring, maintenance):
+for _module in (decks, review, cards, stats, export, authoring, maintenance, info):
     _module.register(app)
 
 

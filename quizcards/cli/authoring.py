@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -85,42 +84,75 @@ def register(app: typer.Typer) -> None:
             str | None,
             typer.Option("--id", help="The new card's id (default: made from the question's words)."),
         ] = None,
+        *,
+        question: Annotated[str | None, typer.Option("--q", help="The question.", show_default=False)] = None,
+        answer: Annotated[
+            str | None,
+            typer.Option(
+                "--a",
+                help="The answer, in Markdown; - reads it from standard input.",
+                show_default=False,
+            ),
+        ] = None,
+        answer_file: Annotated[
+            Path | None,
+            typer.Option(
+                "--a-file",
+                help="Read the answer (Markdown) from this file.",
+                show_default=False,
+            ),
+        ] = None,
+        points: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--point",
+                metavar="<str>",
+                help="A key point (repeat for more); other wordings follow a '|': 'softmax | 소프트맥스'.",
+                show_default=False,
+            ),
+        ] = None,
+        hints: Annotated[
+            list[str] | None,
+            typer.Option("--hint", metavar="<str>", help="A hint (repeat for more).", show_default=False),
+        ] = None,
+        tags: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--tag",
+                metavar="<str>",
+                help="A tag (repeat for more, or separate with commas).",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
-        """Append one card to a deck file, asking for its question, answer, points, hints and tags.
+        """Append one card to a deck file, from options or asking for each part.
 
-        The answer opens in $VISUAL or $EDITOR when one is set; otherwise type it
-        here and end it with a line holding only '.'. Nothing else in the file
+        With --q and --a (or --a-file) nothing is asked. Without any of these
+        options it asks for the question, the answer, points, hints and tags: the
+        answer opens in $VISUAL or $EDITOR when one is set; otherwise type it here
+        and end it with a line holding only '.'. Given only some, it asks for the
+        rest on a terminal, and is an error without one. Nothing else in the file
         changes: the card is added as text after the last card.
         """
         from quizcards.adapters.files import replace_atomically
         from quizcards.adapters.sources import read_deck_bytes, read_deck_file
-        from quizcards.adapters.terminal import enable_line_editing
-        from quizcards.core.authoring.cards import check_card_id, new_card, split_point, split_tags
+        from quizcards.cli.adding import Given, card_parts
+        from quizcards.core.authoring.cards import check_card_id, new_card
         from quizcards.core.authoring.edits import append_card
-        from quizcards.render.words import plural
 
+        given = Given(question, answer, answer_file, points, hints, tags)
+        given.check()
         deck = read_deck_file(path)
         taken = {card.id for card in deck.cards}
         if card_id is not None:
             check_card_id(card_id, taken)  # before any typing
-        enable_line_editing()
-        shown = clean_line(str(path))
-        typer.echo(f"Adding a card to {clean_line(deck.title)} ({shown}, {plural(len(deck.cards), 'card')}).")
-        question = _ask("Question: ")
-        answer = _ask_answer(question)
-        typer.echo(
-            "Key points a good explanation mentions, one per line; other wordings that also count "
-            "follow a '|' (vanishing gradient | 기울기 소실). An empty line ends:"
-        )
-        points = [point for line in _ask_lines("  point: ") if (point := split_point(line)) is not None]
-        typer.echo("Hints, shown one at a time during a review (an empty line ends):")
-        hints = _ask_lines("  hint: ")
-        tags = split_tags(_ask("Tags, separated by commas or spaces (Enter for none): ", allow_end=True))
-        card = new_card(question, answer, points, hints, tags, taken=taken, card_id=card_id)
+        text, answer_text, card_points, card_hints, card_tags = card_parts(path, deck, given)
+        card = new_card(text, answer_text, card_points, card_hints, card_tags, taken=taken, card_id=card_id)
         # Read again: the file may have been edited while the answer was being written.
         appended = append_card(read_deck_bytes(path), str(path), path.stem, card)
         # An edit in place: a link to the deck file is followed, so the link stays a link.
         replace_atomically(path, appended.data, edit=True)
+        shown = clean_line(str(path))
         typer.echo(
             f"Added card '{clean_line(card.id)}' to {shown} (line {appended.line}). "
             f"Load it with: quiz import {shown}"
@@ -245,64 +277,3 @@ def _fix_ids(path: Path, slug: str) -> int:
         replace_atomically(path, fixed.data, edit=True)
         typer.echo(clean_line(f"{path}: wrote {plural(len(fixed.written), 'id')} (deck '{slug}')."), err=True)
     return len(fixed.written)
-
-
-class _EndOfInput(Exception):
-    """Standard input ended (Ctrl-D)."""
-
-
-def _read_line(prompt: str) -> str:
-    try:
-        return input(prompt)
-    except EOFError:
-        raise _EndOfInput from None
-
-
-def _ask(prompt: str, *, allow_end: bool = False) -> str:
-    """One non-empty line (any line, if allow_end; end of input then gives '')."""
-    while True:
-        try:
-            value = _read_line(prompt)
-        except _EndOfInput:
-            if allow_end:
-                return ""
-            raise QuizError("the input ended before the card was complete; nothing was written.") from None
-        if value.strip() or allow_end:
-            return value.strip()
-
-
-def _ask_lines(prompt: str) -> list[str]:
-    lines: list[str] = []
-    while True:
-        try:
-            value = _read_line(prompt)
-        except _EndOfInput:
-            return lines
-        if not value.strip():
-            return lines
-        lines.append(value.strip())
-
-
-def _ask_answer(question: str) -> str:
-    editor = os.environ.get("VISUAL") or os.environ.get("EDITOR")
-    if editor and editor.strip():
-        return _edit_answer(editor, question)
-    typer.echo("Answer, in Markdown (blank lines are kept; end with a line holding only '.'):")
-    lines: list[str] = []
-    while True:
-        try:
-            value = _read_line("> " if not lines else "  ")
-        except _EndOfInput:
-            break
-        if value.strip() == ".":
-            break
-        lines.append(value.rstrip())
-    return "\n".join(lines)
-
-
-def _edit_answer(editor: str, question: str) -> str:
-    """The answer written in the user's editor ($VISUAL or $EDITOR may carry arguments)."""
-    from quizcards.adapters.editor import edit_text
-    from quizcards.core.authoring.templates import answer_from_editor, editor_template
-
-    return answer_from_editor(edit_text(editor, editor_template(question)))

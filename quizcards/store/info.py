@@ -1,0 +1,79 @@
+"""What `quiz info` reads of a database, without changing it: schema version, counts, backup copies."""
+
+from __future__ import annotations
+
+import contextlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from quizcards.store import migrations
+from quizcards.store.backups import BACKUPS_FOLDER
+from quizcards.store.base import BaseStore
+
+
+@dataclass(frozen=True, slots=True)
+class SchemaVersion:
+    """The migrations a database has had, of those this version knows."""
+
+    applied: tuple[str, ...]
+    pending: tuple[str, ...]
+
+    @property
+    def known(self) -> int:
+        return len(migrations.NAMES)
+
+
+@dataclass(frozen=True, slots=True)
+class Counts:
+    decks: int
+    cards: int
+    retired_cards: int
+    reviews: int
+
+
+class InfoQueries(BaseStore):
+    """A database opened as `quiz backup` opens it (read-only, an older schema allowed), for `quiz info`."""
+
+    def schema_version(self) -> SchemaVersion:
+        # Opening has already refused a newer or a foreign database, so every name here is known.
+        if not self._query(
+            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = '_sqlite_migrations'"
+        ):
+            return SchemaVersion((), migrations.NAMES)  # an empty SQLite file
+        applied = tuple(
+            row[0]
+            for row in self._query(
+                "SELECT name FROM _sqlite_migrations WHERE migration_set = ? ORDER BY rowid",
+                [migrations.MIGRATION_SET],
+            )
+        )
+        return SchemaVersion(applied, tuple(name for name in migrations.NAMES if name not in applied))
+
+    def counts(self) -> Counts:
+        """Decks, cards in use, retired cards and logged reviews (these tables date from m001)."""
+        row = self._query(
+            "SELECT (SELECT count(*) FROM decks), (SELECT count(*) FROM cards WHERE NOT retired), "
+            "(SELECT count(*) FROM cards WHERE retired), (SELECT count(*) FROM reviews)"
+        )[0]
+        return Counts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
+
+
+def backups_folder(database: Path) -> Path:
+    """Where a database's backups go: the backups folder beside it."""
+    return database.parent / BACKUPS_FOLDER
+
+
+def backup_copies(database: Path) -> list[Path]:
+    """This database's backups, automatic and `quiz backup` copies alike, oldest first by their stamps.
+
+    Other databases' backups in the same folder are not counted; age is the stamp in the name.
+    """
+    pattern = re.compile(re.escape(database.stem) + r"-(\d{8}-\d{6})(?:-[\w.-]+)?\.db")
+    found: list[tuple[str, str, Path]] = []
+    with contextlib.suppress(OSError):
+        for entry in backups_folder(database).iterdir():
+            match = pattern.fullmatch(entry.name)
+            if match is not None and entry.is_file():
+                found.append((match[1], entry.name, entry))
+    return [entry for _, _, entry in sorted(found)]
