@@ -25,13 +25,19 @@ def register(app: typer.Typer) -> None:
         *,
         deck: Annotated[
             list[str] | None,
-            typer.Option("--deck", "-d", help="Only cards of this deck; repeat it for any of several decks."),
+            typer.Option(
+                "--deck",
+                "-d",
+                metavar="DECK",
+                help="Only cards of this deck; repeat it for any of several decks.",
+            ),
         ] = None,
         tag: Annotated[
             list[str] | None,
             typer.Option(
                 "--tag",
                 "-t",
+                metavar="TAG",
                 help="Only cards with this tag (or whose deck has it); repeat it for any of several tags.",
             ),
         ] = None,
@@ -47,8 +53,7 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """List cards with their state (new, learning, mature, retired), due date, interval, EF and lapses.
 
-        A narrow terminal hides lapses, then EF, then interval, and shortens the question with an
-        ellipsis; --wide (or --json) shows everything.
+        A narrow terminal hides lapses, then EF, then interval; --wide (or --json) shows everything.
         """
         today = local_day(clock())
         decks, tags = tuple(deck or ()), tuple(tag or ())

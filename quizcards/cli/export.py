@@ -42,7 +42,7 @@ SpreadsheetOption = Annotated[
 ]
 DeckOption = Annotated[
     list[str] | None,
-    typer.Option("--deck", "-d", help="Only this deck; repeat it for any of several decks."),
+    typer.Option("--deck", "-d", metavar="DECK", help="Only this deck; repeat it for any of several decks."),
 ]
 
 

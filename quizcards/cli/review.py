@@ -34,11 +34,21 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         deck: Annotated[
             list[str] | None,
-            typer.Option("--deck", "-d", help="Only cards of this deck; repeat it for any of several decks."),
+            typer.Option(
+                "--deck",
+                "-d",
+                metavar="DECK",
+                help="Only cards of this deck; repeat it for any of several decks.",
+            ),
         ] = None,
         tag: Annotated[
             list[str] | None,
-            typer.Option("--tag", "-t", help="Only cards with this tag; repeat it for any of several tags."),
+            typer.Option(
+                "--tag",
+                "-t",
+                metavar="TAG",
+                help="Only cards with this tag; repeat it for any of several tags.",
+            ),
         ] = None,
         new: Annotated[
             int | None,

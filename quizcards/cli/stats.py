@@ -41,7 +41,9 @@ def register(app: typer.Typer) -> None:
         ctx: typer.Context,
         deck: Annotated[
             list[str] | None,
-            typer.Option("--deck", "-d", help="Only this deck; repeat it for any of several decks."),
+            typer.Option(
+                "--deck", "-d", metavar="DECK", help="Only this deck; repeat it for any of several decks."
+            ),
         ] = None,
         since: Annotated[
             str | None,
