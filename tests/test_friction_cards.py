@@ -257,3 +257,9 @@ def test_export_takes_several_decks(quiz: Quiz, decks: Path, tmp_path: Path) -> 
     assert package.exit_code == 0, package.output
     assert "4 notes in 2 decks" in package.output
     assert quiz("export", "cards", "--deck", "beta", "--deck", "nope").exit_code != 0
+
+
+def test_an_empty_listing_still_renders() -> None:
+    console = Console(width=80, record=True, file=io.StringIO(), color_system=None)
+    console.print(cards_table([], TODAY))
+    assert "0 cards" in console.export_text()

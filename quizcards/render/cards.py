@@ -46,6 +46,7 @@ def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
 # a sixth of the width (at least 16 cells): the card, its state and its due date always stay, and a
 # date is never cut.
 GIVE_WAY = ("lapses", "EF", "interval")
+COLUMNS = ("card", "state", "due", "interval", "EF", "lapses", "question")
 
 
 def cards_table(listings: Sequence[CardListing], today: date, *, wide: bool = False) -> CardsTable:
@@ -68,7 +69,7 @@ class CardsTable:
         """The table at this width: every column when it fits, else the GIVE_WAY columns hidden in order."""
         cells = self._cells()
         natural = {
-            name: max(cell_len(name), *(cell_len(row[name].plain) for row in cells)) for name in cells[0]
+            name: max([cell_len(name), *(cell_len(row[name].plain) for row in cells)]) for name in COLUMNS
         }
         if self.wide:
             return self._table(cells, hidden=(), widths={})
@@ -121,7 +122,7 @@ class CardsTable:
             names = ", ".join(name for name in GIVE_WAY if name in hidden)
             caption.append(f"\n{names} hidden to fit; --wide or a wider terminal shows them.")
         table = Table(box=box.SIMPLE_HEAVY, caption=caption, caption_justify="left")
-        columns = [name for name in cells[0] if name not in hidden]
+        columns = [name for name in COLUMNS if name not in hidden]
         for name in columns:
             table.add_column(
                 name,
