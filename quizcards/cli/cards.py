@@ -22,13 +22,34 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def list_cards(
         ctx: typer.Context,
-        deck: Annotated[str | None, typer.Option("--deck", "-d", help="Only cards of this deck.")] = None,
+        *,
+        deck: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--deck",
+                "-d",
+                metavar="DECK",
+                help="Only cards of this deck; repeat it for any of several decks.",
+            ),
+        ] = None,
         tag: Annotated[
-            str | None, typer.Option("--tag", "-t", help="Only cards with this tag (or whose deck has it).")
+            list[str] | None,
+            typer.Option(
+                "--tag",
+                "-t",
+                metavar="TAG",
+                help="Only cards with this tag (or whose deck has it); repeat it for any of several tags.",
+            ),
         ] = None,
         due: Annotated[bool, typer.Option("--due", help="Only cards due today or overdue.")] = False,
+        wide: Annotated[
+            bool,
+            typer.Option(
+                "--wide",
+                help="Show every column in full, wrapping the question, however narrow the terminal.",
+            ),
+        ] = False,
         as_json: Annotated[bool, typer.Option("--json", help="Print JSON for scripts.")] = False,
-        *,  # keyword-only: typer passes every option by name
         search: Annotated[
             str | None,
             typer.Option(
@@ -39,12 +60,16 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """List cards with their state (new, learning, mature, retired), due date, interval, EF and lapses."""
+        """List cards with their state (new, learning, mature, retired), due date, interval, EF and lapses.
+
+        A narrow terminal hides lapses, then EF, then interval; --wide (or --json) shows everything.
+        """
         today = local_day(clock())
+        decks, tags = tuple(deck or ()), tuple(tag or ())
         with open_store(ctx, mode="read") as store:
-            if deck is not None:
-                require_deck(store, deck)
-            listings = store.card_listings(today, deck=deck, tag=tag, due_only=due)
+            for name in decks:
+                require_deck(store, name)
+            listings = store.card_listings(today, deck=decks, tag=tags, due_only=due)
             if search is not None:
                 from quizcards.core.listings import matching_listings
 
@@ -63,11 +88,11 @@ def register(app: typer.Typer) -> None:
             console.print(line(f"No card matches the search '{search}'."))
             return
         if not listings:
-            console.print(_nothing_listed(deck=deck, tag=tag, due=due))
+            console.print(_nothing_listed(deck=bool(decks), tag=bool(tags), due=due))
             return
         from quizcards.render.cards import cards_table
 
-        console.print(cards_table(listings, today))
+        console.print(cards_table(listings, today, wide=wide))
 
     @app.command("show")
     @handle_errors
@@ -120,9 +145,9 @@ def _find_card(store: Store, reference: str) -> CardRecord:
     return record
 
 
-def _nothing_listed(*, deck: str | None, tag: str | None, due: bool) -> str:
-    if deck is None and tag is None and not due:
+def _nothing_listed(*, deck: bool, tag: bool, due: bool) -> str:
+    if not deck and not tag and not due:
         return "No cards yet. Import a deck with: quiz import PATH"
-    if due and deck is None and tag is None:
+    if due and not deck and not tag:
         return "No cards are due today."
     return "No cards match."

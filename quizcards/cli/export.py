@@ -40,7 +40,10 @@ SpreadsheetOption = Annotated[
         "so a spreadsheet shows them as text, not as formulas. The default keeps the exact text.",
     ),
 ]
-DeckOption = Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")]
+DeckOption = Annotated[
+    list[str] | None,
+    typer.Option("--deck", "-d", metavar="DECK", help="Only this deck; repeat it for any of several decks."),
+]
 
 
 def _output_path(output: Path | None) -> Path | None:
@@ -121,7 +124,8 @@ def export_reviews(
     output = _output_path(output)
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
-        require_deck(store, deck)
+        for name in deck or ():
+            require_deck(store, name)
         # Both are generators: only the one the output needs ever runs its query.
         records = (review_record(row) for row in store.iter_review_rows(deck))
         row_batches = (review_value_rows(batch) for batch in store.iter_review_batches(deck))
@@ -151,7 +155,8 @@ def export_cards(
     output = _output_path(output)
     _refuse_the_database(ctx, output)
     with open_store(ctx, mode="read") as store:
-        require_deck(store, deck)
+        for name in deck or ():
+            require_deck(store, name)
         _write_records(
             "card",
             CARD_FIELDS,
@@ -226,7 +231,8 @@ def export_apkg(
     moment = clock()
     schedule_day = ScheduleDay(local_day(moment), anki_day(moment.timestamp())) if with_schedule else None
     with open_store(ctx, mode="read") as store:
-        require_deck(store, deck)
+        for name in deck or ():
+            require_deck(store, name)
         decks = store.export_decks(deck)
         if not decks:
             raise QuizError("there are no decks to export; import one first (quiz import).")

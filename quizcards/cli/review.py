@@ -32,8 +32,24 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def review(
         ctx: typer.Context,
-        deck: Annotated[str | None, typer.Option("--deck", "-d", help="Only cards of this deck.")] = None,
-        tag: Annotated[str | None, typer.Option("--tag", "-t", help="Only cards with this tag.")] = None,
+        deck: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--deck",
+                "-d",
+                metavar="DECK",
+                help="Only cards of this deck; repeat it for any of several decks.",
+            ),
+        ] = None,
+        tag: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--tag",
+                "-t",
+                metavar="TAG",
+                help="Only cards with this tag; repeat it for any of several tags.",
+            ),
+        ] = None,
         new: Annotated[
             int | None,
             typer.Option(
@@ -57,11 +73,11 @@ def register(app: typer.Typer) -> None:
             raise NotATerminalError(
                 "quiz review is interactive and needs a terminal; standard input or output is not one."
             )
-        run_review(ctx, deck=deck, tag=tag, new=new, limit=limit)
+        run_review(ctx, deck=tuple(deck or ()), tag=tuple(tag or ()), new=new, limit=limit)
 
 
 def run_review(
-    ctx: typer.Context, *, deck: str | None, tag: str | None, new: int | None, limit: int | None
+    ctx: typer.Context, *, deck: tuple[str, ...], tag: tuple[str, ...], new: int | None, limit: int | None
 ) -> None:
     from quizcards.cli.daily_backup import DailyBackup, report_backup
     from quizcards.cli.review_loop import Quit, drive
@@ -80,11 +96,13 @@ def run_review(
         if settings.db_is_default and store.card_count() == 0:
             _import_bundled(store, console, bundled or _bundled_decks())
         today = local_day(clock())
-        require_deck(store, deck)
-        if tag is not None and not store.tag_exists(tag):
-            raise QuizError(
-                f"no card or deck has the tag '{tag}'; quiz cards --json shows every card's tags."
-            )
+        for name in deck:
+            require_deck(store, name)
+        for name in tag:
+            if not store.tag_exists(name):
+                raise QuizError(
+                    f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
+                )
         selection = SessionFilter(deck=deck, tag=tag)
         introduced = store.introduced_count(today)
         allowance = new_card_allowance(daily_new, introduced)

@@ -39,7 +39,12 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def stats(
         ctx: typer.Context,
-        deck: Annotated[str | None, typer.Option("--deck", "-d", help="Only this deck.")] = None,
+        deck: Annotated[
+            list[str] | None,
+            typer.Option(
+                "--deck", "-d", metavar="DECK", help="Only this deck; repeat it for any of several decks."
+            ),
+        ] = None,
         since: Annotated[
             str | None,
             typer.Option(
@@ -60,8 +65,9 @@ def register(app: typer.Typer) -> None:
         today = local_day(clock())
         since_day = parse_day("--since", since, today)
         with open_store(ctx, mode="read") as store:
-            require_deck(store, deck)
-            figures = build_stats(store, today, deck=deck, since=since_day)
+            for name in deck or ():
+                require_deck(store, name)
+            figures = build_stats(store, today, deck=tuple(deck or ()), since=since_day)
         if output_format is StatsFormat.JSON:
             from quizcards.adapters.sanitize import json_text
             from quizcards.core.stats.shapes import stats_json

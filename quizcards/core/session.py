@@ -94,10 +94,10 @@ class PastExplanation:
 
 @dataclass(frozen=True, slots=True)
 class SessionFilter:
-    """Which cards a session may draw from."""
+    """Which cards a session may draw from: any of the decks, and any of the tags (none: all)."""
 
-    deck: str | None = None
-    tag: str | None = None
+    deck: str | tuple[str, ...] | None = None
+    tag: str | tuple[str, ...] | None = None
 
 
 @dataclass(frozen=True, slots=True)

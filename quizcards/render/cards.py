@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date
 
 from rich import box
-from rich.console import Group, RenderableType
+from rich.cells import cell_len
+from rich.console import Console, ConsoleOptions, Group, RenderableType, RenderResult
 from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
@@ -40,39 +42,124 @@ def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
     return Text(f"{stamp} (in {plural(days, 'day')})")
 
 
-def cards_table(listings: Sequence[CardListing], today: date) -> Table:
-    counts = Counter(listing.state for listing in listings)
-    caption = ", ".join(f"{counts[state]} {state}" for state in CARD_STATES if counts[state])
-    table = Table(
-        box=box.SIMPLE_HEAVY,
-        caption=Text(f"{plural(len(listings), 'card')}: {caption}", style="dim"),
-        caption_justify="left",
-    )
-    table.add_column("card", no_wrap=True)
-    table.add_column("state", no_wrap=True)
-    table.add_column("due", no_wrap=True)
-    table.add_column("interval", justify="right", no_wrap=True)
-    table.add_column("EF", justify="right", no_wrap=True)
-    table.add_column("lapses", justify="right", no_wrap=True)
-    # The only column that may shrink: its cells are one line each, cut with an ellipsis.
-    table.add_column("question", min_width=12)
-    for listing in listings:
-        schedule = listing.schedule
-        due_on = schedule.due_on
-        unscheduled = listing.retired or due_on is None
-        due = Text("—", style="dim") if unscheduled or due_on is None else Text(due_on.isoformat())
-        if not unscheduled and due_on is not None and due_on <= today:
-            due.stylize("bold green" if due_on == today else "bold red")
-        table.add_row(
-            line(f"{listing.deck}/{listing.card_id}"),
-            Text(listing.state, style=STATE_STYLES[listing.state]),
-            due,
-            "—" if schedule.is_new else f"{schedule.interval_days} d",
-            easiness_text(schedule.easiness_hundredths),
-            str(schedule.lapses),
-            _one_line(listing.question),
+# The columns a narrow terminal hides, first to last, before the question is shortened below
+# a sixth of the width (at least 16 cells): the card, its state and its due date always stay, and a
+# date is never cut.
+GIVE_WAY = ("lapses", "EF", "interval")
+COLUMNS = ("card", "state", "due", "interval", "EF", "lapses", "question")
+
+
+def cards_table(listings: Sequence[CardListing], today: date, *, wide: bool = False) -> CardsTable:
+    """The `quiz cards` table, fitted to the width it is printed at (every column in full when wide)."""
+    return CardsTable(tuple(listings), today, wide)
+
+
+@dataclass(frozen=True, slots=True)
+class CardsTable:
+    """The listing as a table laid out at print time, when the width is known."""
+
+    listings: tuple[CardListing, ...]
+    today: date
+    wide: bool
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        yield self.table(options.max_width)
+
+    def table(self, width: int) -> Table:
+        """The table at this width: every column when it fits, else the GIVE_WAY columns hidden in order."""
+        cells = self._cells()
+        natural = {
+            name: max([cell_len(name), *(cell_len(row[name].plain) for row in cells)]) for name in COLUMNS
+        }
+        if self.wide:
+            return self._table(cells, hidden=(), widths={})
+        hidden: tuple[str, ...] = ()
+        question = min(natural["question"], max(16, width // 6))
+        for count in range(len(GIVE_WAY) + 1):
+            hidden = GIVE_WAY[:count]
+            if _room(width, natural, hidden) >= question:
+                break
+        widths = {"question": min(natural["question"], max(_room(width, natural, hidden), 1))}
+        if _room(width, natural, hidden) < question:
+            # Even the three columns gone leave too little: the card's name folds onto more lines.
+            short = natural["card"] - (question - _room(width, natural, hidden))
+            widths["card"] = min(natural["card"], max(short, CARD_ROOM))
+            widths["question"] = max(
+                width
+                - _overhead(len(natural) - len(hidden))
+                - sum(
+                    widths.get(name, natural[name]) for name in natural if name not in {*hidden, "question"}
+                ),
+                1,
+            )
+        return self._table(cells, hidden=hidden, widths=widths)
+
+    def _cells(self) -> list[dict[str, Text]]:
+        rows = []
+        for listing in self.listings:
+            schedule = listing.schedule
+            rows.append(
+                {
+                    "card": line(f"{listing.deck}/{listing.card_id}"),
+                    "state": Text(listing.state, style=STATE_STYLES[listing.state]),
+                    "due": _due_cell(listing, self.today),
+                    "interval": Text("—" if schedule.is_new else f"{schedule.interval_days} d"),
+                    "EF": Text(easiness_text(schedule.easiness_hundredths)),
+                    "lapses": Text(str(schedule.lapses)),
+                    "question": line(listing.question) if self.wide else _one_line(listing.question),
+                }
+            )
+        return rows
+
+    def _table(self, cells: list[dict[str, Text]], *, hidden: Sequence[str], widths: dict[str, int]) -> Table:
+        counts = Counter(listing.state for listing in self.listings)
+        caption = Text(
+            f"{plural(len(self.listings), 'card')}: "
+            + ", ".join(f"{counts[state]} {state}" for state in CARD_STATES if counts[state]),
+            style="dim",
         )
-    return table
+        if hidden:
+            names = ", ".join(name for name in GIVE_WAY if name in hidden)
+            caption.append(f"\n{names} hidden to fit; --wide or a wider terminal shows them.")
+        table = Table(box=box.SIMPLE_HEAVY, caption=caption, caption_justify="left")
+        columns = [name for name in COLUMNS if name not in hidden]
+        for name in columns:
+            table.add_column(
+                name,
+                justify="right" if name in GIVE_WAY else "left",
+                # Only the card's name (folded) and the question may take fewer cells than they need.
+                no_wrap=name not in {"card", "question"},
+                overflow="fold" if name == "card" else "ellipsis",
+                width=widths.get(name),
+            )
+        for row in cells:
+            table.add_row(*(row[name] for name in columns))
+        return table
+
+
+# Cells a card's name keeps, however narrow the terminal (it folds onto more lines).
+CARD_ROOM = 12
+
+
+def _overhead(columns: int) -> int:
+    """A SIMPLE_HEAVY table's cells besides its columns' text: the edges, dividers and padding."""
+    return 2 + (columns - 1) + 2 * columns
+
+
+def _room(width: int, natural: dict[str, int], hidden: Sequence[str]) -> int:
+    """The cells left for the question when every other shown column takes its natural width."""
+    shown = [name for name in natural if name not in hidden]
+    return width - _overhead(len(shown)) - sum(natural[name] for name in shown if name != "question")
+
+
+def _due_cell(listing: CardListing, today: date) -> Text:
+    due_on = listing.schedule.due_on
+    if listing.retired or due_on is None:
+        return Text("—", style="dim")
+    due = Text(due_on.isoformat())
+    if due_on <= today:
+        due.stylize("bold green" if due_on == today else "bold red")
+    return due
 
 
 def _one_line(value: str) -> Text:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Sequence
 from datetime import date
 
 from quizcards.core.listings import CardListing, CardRecord, PastReview
 from quizcards.store.base import BaseStore
+from quizcards.store.queue import DECKS, TAGGED, any_of
 from quizcards.store.rows import log_day, log_value, review_name, texts_of
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
@@ -23,27 +25,25 @@ class CardQueries(BaseStore):
         self,
         today: date,
         *,
-        deck: str | None = None,
-        tag: str | None = None,
+        deck: str | Sequence[str] | None = None,
+        tag: str | Sequence[str] | None = None,
         due_only: bool = False,
     ) -> list[CardListing]:
         """Every card (retired ones too) in deck order, optionally narrowed.
 
-        A tag matches a card's own tags or its deck's; "due" means not retired
-        and due today or earlier.
+        Several decks (or tags) mean any of them. A tag matches a card's own
+        tags or its deck's; "due" means not retired and due today or earlier.
         """
         rows = self._query(
             f"""
             SELECT c.deck, c.card_id, c.question, c.tags, c.retired, {_SCHEDULE_COLUMNS}
             FROM cards c JOIN decks d ON d.slug = c.deck
-            WHERE (:deck IS NULL OR c.deck = :deck)
-              AND (:tag IS NULL
-                   OR EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = :tag)
-                   OR EXISTS (SELECT 1 FROM json_each(d.tags) WHERE value = :tag))
+            WHERE (:decks IS NULL OR c.deck IN {DECKS})
+              AND (:tags IS NULL OR {TAGGED})
               AND (NOT :due_only OR (c.retired = 0 AND c.due_on IS NOT NULL AND c.due_on <= :today))
             ORDER BY d.position, c.position, c.id
-            """,  # the columns are fixed text; every value is a parameter
-            {"deck": deck, "tag": tag, "due_only": due_only, "today": today.isoformat()},
+            """,  # the clauses are fixed text; every value is a parameter
+            {"decks": any_of(deck), "tags": any_of(tag), "due_only": due_only, "today": today.isoformat()},
         )
         return [
             CardListing(

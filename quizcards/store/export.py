@@ -11,10 +11,11 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
 from quizcards.store.base import BaseStore
+from quizcards.store.queue import DECKS, any_of
 from quizcards.store.rows import card_name, card_value, stored_points, texts_of
 
 if TYPE_CHECKING:
@@ -30,17 +31,17 @@ _REVIEW_SELECT = """
            r.explanation, r.duration_ms, r.repetitions_before, r.interval_before, r.easiness_before,
            r.due_before, r.repetitions_after, r.interval_after, r.easiness_after, r.due_after
 """
-# The whole log in its order; or one deck's, found from its cards (cards_deck_position, then
+# The whole log in its order; or some decks', found from their cards (cards_deck_position, then
 # reviews_card) and sorted: a filter written `:deck IS NULL OR c.deck = :deck` read the whole log.
 _ALL_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"
-_DECK_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card WHERE c.deck = :deck ORDER BY r.id"
+_DECK_REVIEWS = f"FROM reviews r JOIN cards c ON c.id = r.card WHERE c.deck IN {DECKS} ORDER BY r.id"
 
 _CARD_SELECT = """
     SELECT c.deck, c.card_id, c.position, c.question, c.answer, c.points, c.hints, c.tags, c.source,
            c.retired, c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses,
            c.reviews, c.last_reviewed_on, c.introduced_on, c.added_at, c.updated_at
     FROM cards c JOIN decks d ON d.slug = c.deck
-    WHERE :deck IS NULL OR c.deck = :deck
+    WHERE :decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks))
     ORDER BY d.position, d.slug, c.position
 """
 
@@ -104,33 +105,37 @@ class ExportQueries(BaseStore):
             with contextlib.suppress(sqlite3.ProgrammingError):
                 cursor.close()
 
-    def iter_review_batches(self, deck: str | None = None) -> Iterator[list[tuple[Any, ...]]]:
-        """The review log, oldest first, in batches: tuples in REVIEW_FIELDS order, EF in hundredths."""
+    def iter_review_batches(self, deck: str | Sequence[str] | None = None) -> Iterator[list[tuple[Any, ...]]]:
+        """The review log, oldest first, in batches: tuples in REVIEW_FIELDS order, EF in hundredths.
+
+        Several decks mean any of them.
+        """
+        decks = any_of(deck)
         return self._batches(
-            _REVIEW_SELECT + (_ALL_REVIEWS if deck is None else _DECK_REVIEWS), {"deck": deck}
+            _REVIEW_SELECT + (_ALL_REVIEWS if decks is None else _DECK_REVIEWS), {"decks": decks}
         )
 
-    def iter_review_rows(self, deck: str | None = None) -> Iterator[tuple[Any, ...]]:
+    def iter_review_rows(self, deck: str | Sequence[str] | None = None) -> Iterator[tuple[Any, ...]]:
         """The review log, oldest first, row by row (see iter_review_batches)."""
         for batch in self.iter_review_batches(deck):
             yield from batch
 
-    def iter_card_rows(self, deck: str | None = None) -> Iterator[CardRow]:
-        """Every card, retired ones included, in deck order."""
-        for batch in self._batches(_CARD_SELECT, {"deck": deck}):
+    def iter_card_rows(self, deck: str | Sequence[str] | None = None) -> Iterator[CardRow]:
+        """Every card, retired ones included, in deck order (of any of the decks, when given)."""
+        for batch in self._batches(_CARD_SELECT, {"decks": any_of(deck)}):
             for row in batch:
                 yield _card_row(row)
 
-    def export_decks(self, deck: str | None = None) -> list[DeckRow]:
-        """The decks (one when deck is given), in deck order."""
+    def export_decks(self, deck: str | Sequence[str] | None = None) -> list[DeckRow]:
+        """The decks (only the given ones, when there are any), in deck order."""
         from quizcards.core.export import DeckRow
 
         rows = self._query(
             """
             SELECT slug, title, description, tags FROM decks
-            WHERE :deck IS NULL OR slug = :deck ORDER BY position, slug
+            WHERE :decks IS NULL OR slug IN (SELECT value FROM json_each(:decks)) ORDER BY position, slug
             """,
-            {"deck": deck},
+            {"decks": any_of(deck)},
         )
         return [DeckRow(row[0], row[1], row[2], texts_of(row[3], "tags", f"deck {row[0]}")) for row in rows]
 

@@ -6,6 +6,8 @@ The session holds card ids only; each card's text is read when it comes up
 
 from __future__ import annotations
 
+import json
+from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
 
@@ -16,6 +18,23 @@ from quizcards.store.rows import aggregated_day, study_card_of
 
 if TYPE_CHECKING:  # `quiz decks` alone needs it, not the review
     from quizcards.core.listings import DeckSummary
+
+
+# Several --deck (or --tag) values mean any of them: the names travel as one JSON array parameter,
+# so each clause stays fixed text whatever the count.
+DECKS = "(SELECT value FROM json_each(:decks))"
+TAGGED = (
+    "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value IN (SELECT value FROM json_each(:tags))) OR "
+    "EXISTS (SELECT 1 FROM decks t, json_each(t.tags) WHERE t.slug = c.deck"
+    " AND value IN (SELECT value FROM json_each(:tags))))"
+)
+
+
+def any_of(names: str | Sequence[str] | None) -> str | None:
+    """The names as the JSON array DECKS and TAGGED read, or None when there are none (no filter)."""
+    if names is None or isinstance(names, str):
+        names = () if names is None else (names,)
+    return json.dumps(list(names)) if names else None
 
 
 class Queue(Connection):
@@ -58,15 +77,13 @@ class Queue(Connection):
     def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
         clauses = ["c.retired = 0"]
         parameters: dict[str, Any] = {}
-        if selection.deck is not None:
-            clauses.append("c.deck = :deck")
-            parameters["deck"] = selection.deck
-        if selection.tag is not None:
-            clauses.append(
-                "(EXISTS (SELECT 1 FROM json_each(c.tags) WHERE value = :tag) OR "
-                "EXISTS (SELECT 1 FROM decks t, json_each(t.tags) WHERE t.slug = c.deck AND value = :tag))"
-            )
-            parameters["tag"] = selection.tag
+        decks, tags = any_of(selection.deck), any_of(selection.tag)
+        if decks is not None:
+            clauses.append(f"c.deck IN {DECKS}")
+            parameters["decks"] = decks
+        if tags is not None:
+            clauses.append(TAGGED)
+            parameters["tags"] = tags
         return " AND ".join(clauses), parameters
 
     def due_card_ids(self, today: date, selection: SessionFilter) -> list[int]:

@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING
 
 from quizcards.core.days import iso_day
 from quizcards.store.base import BaseStore
+from quizcards.store.queue import DECKS, any_of
 from quizcards.store.rows import aggregated_day, card_day, card_name, card_value
 
 if TYPE_CHECKING:
@@ -30,15 +31,15 @@ if TYPE_CHECKING:
 # quizcards.core.stats.figures is imported by the queries that need it, not here: every command opens
 # the store, and only `quiz stats` needs the figures' types.
 
-# A fixed clause, so the review queries can be limited to one deck without string-building values.
-_DECK_OF_REVIEW = "(:deck IS NULL OR r.card IN (SELECT id FROM cards WHERE deck = :deck))"
+# A fixed clause, so the review queries can be limited to some decks without string-building values.
+_DECK_OF_REVIEW = f"(:decks IS NULL OR r.card IN (SELECT id FROM cards WHERE deck IN {DECKS}))"
 
 
 class StatsQueries(BaseStore):
     """Queries behind `quiz stats`."""
 
-    def deck_counts(self, today: date, deck: str | None) -> list[DeckCounts]:
-        """Each deck's cards by state, in deck order (one deck when deck is given)."""
+    def deck_counts(self, today: date, deck: str | Sequence[str] | None) -> list[DeckCounts]:
+        """Each deck's cards by state, in deck order (only the given decks, when there are any)."""
         from quizcards.core.scheduler import MATURE_INTERVAL_DAYS
         from quizcards.core.stats.figures import DeckCounts
 
@@ -53,14 +54,14 @@ class StatsQueries(BaseStore):
                    count(c.id) FILTER (WHERE c.retired = 1),
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on <= :today)
             FROM decks d LEFT JOIN cards c ON c.deck = d.slug
-            WHERE :deck IS NULL OR d.slug = :deck
+            WHERE :decks IS NULL OR d.slug IN (SELECT value FROM json_each(:decks))
             GROUP BY d.slug ORDER BY d.position, d.slug
             """,
-            {"today": today.isoformat(), "mature": MATURE_INTERVAL_DAYS, "deck": deck},
+            {"today": today.isoformat(), "mature": MATURE_INTERVAL_DAYS, "decks": any_of(deck)},
         )
         return [DeckCounts(*row) for row in rows]
 
-    def today_counts(self, today: date, deck: str | None) -> TodayCounts:
+    def today_counts(self, today: date, deck: str | Sequence[str] | None) -> TodayCounts:
         """Reviews logged today, the distinct cards, the re-drills among them and the time spent."""
         from quizcards.core.stats.figures import TodayCounts
 
@@ -71,11 +72,11 @@ class StatsQueries(BaseStore):
             FROM reviews r
             WHERE r.reviewed_on = :today AND {_DECK_OF_REVIEW}
             """,  # the clause is fixed text; every value is a parameter
-            {"today": today.isoformat(), "deck": deck},
+            {"today": today.isoformat(), "decks": any_of(deck)},
         )[0]
         return TodayCounts(*row)
 
-    def review_days(self, until: date, deck: str | None, since: date | None) -> list[date]:
+    def review_days(self, until: date, deck: str | Sequence[str] | None, since: date | None) -> list[date]:
         """The distinct days with at least one review, oldest first (one row per day, not per review)."""
         # A skip scan: each step seeks the next day in the index, so three years cost about a
         # thousand seeks instead of a read of every entry (SELECT DISTINCT reads them all).
@@ -93,12 +94,12 @@ class StatsQueries(BaseStore):
             )
             SELECT day FROM days WHERE day IS NOT NULL ORDER BY day
             """,  # the clause is fixed text; every value is a parameter
-            {"until": until.isoformat(), "since": iso_day(since), "deck": deck},
+            {"until": until.isoformat(), "since": iso_day(since), "decks": any_of(deck)},
         )
         return [aggregated_day(self.conn, row[0], "reviewed_on") for row in rows]
 
     def retention_counts(
-        self, starts: Sequence[date | None], until: date, deck: str | None
+        self, starts: Sequence[date | None], until: date, deck: str | Sequence[str] | None
     ) -> list[tuple[int, int]]:
         """(reviews, passed) of scheduled reviews of learned cards, for each window start..until."""
         from quizcards.core.stats.figures import PASSING_GRADE
@@ -116,7 +117,12 @@ class StatsQueries(BaseStore):
               AND r.kind = 'scheduled' AND r.repetitions_before > 0 AND {_DECK_OF_REVIEW}
             GROUP BY r.reviewed_on
             """,  # the clause is fixed text; every value is a parameter
-            {"until": until.isoformat(), "deck": deck, "passing": PASSING_GRADE, "first": min(bounds)},
+            {
+                "until": until.isoformat(),
+                "decks": any_of(deck),
+                "passing": PASSING_GRADE,
+                "first": min(bounds),
+            },
         )
         totals = [[0, 0] for _ in bounds]
         for day, reviews, passed in rows:
@@ -126,20 +132,22 @@ class StatsQueries(BaseStore):
                     totals[index][1] += passed
         return [(reviews, passed) for reviews, passed in totals]
 
-    def due_counts(self, until: date, deck: str | None) -> dict[date, int]:
+    def due_counts(self, until: date, deck: str | Sequence[str] | None) -> dict[date, int]:
         """Active cards per due date up to until, overdue dates included."""
         rows = self._query(
             """
             SELECT c.due_on, count(*) FROM cards c
             WHERE c.retired = 0 AND c.due_on IS NOT NULL AND c.due_on <= :until
-              AND (:deck IS NULL OR c.deck = :deck)
+              AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
             GROUP BY c.due_on
             """,
-            {"until": until.isoformat(), "deck": deck},
+            {"until": until.isoformat(), "decks": any_of(deck)},
         )
         return {aggregated_day(self.conn, row[0], "due_on"): int(row[1]) for row in rows}
 
-    def daily_review_counts(self, start: date, until: date, deck: str | None) -> dict[date, int]:
+    def daily_review_counts(
+        self, start: date, until: date, deck: str | Sequence[str] | None
+    ) -> dict[date, int]:
         """Reviews per day from start to until (days without reviews are absent)."""
         rows = self._query(
             f"""
@@ -147,11 +155,13 @@ class StatsQueries(BaseStore):
             WHERE r.reviewed_on >= :start AND r.reviewed_on <= :until AND {_DECK_OF_REVIEW}
             GROUP BY r.reviewed_on
             """,  # the clause is fixed text; every value is a parameter
-            {"start": start.isoformat(), "until": until.isoformat(), "deck": deck},
+            {"start": start.isoformat(), "until": until.isoformat(), "decks": any_of(deck)},
         )
         return {aggregated_day(self.conn, row[0], "reviewed_on"): int(row[1]) for row in rows}
 
-    def leeches(self, until: date, deck: str | None, since: date | None, limit: int) -> list[Leech]:
+    def leeches(
+        self, until: date, deck: str | Sequence[str] | None, since: date | None, limit: int
+    ) -> list[Leech]:
         """Active cards with the most lapses (then the lowest easiness), at most limit of them.
 
         Without since, lapses are the card's own count; with since, they are
@@ -165,7 +175,8 @@ class StatsQueries(BaseStore):
         if since is None:
             top = """
                 SELECT c.id AS card, c.lapses AS lapses FROM cards c JOIN decks d ON d.slug = c.deck
-                WHERE c.lapses > 0 AND c.retired = 0 AND (:deck IS NULL OR c.deck = :deck)
+                WHERE c.lapses > 0 AND c.retired = 0
+                  AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
                 ORDER BY c.lapses DESC, c.easiness_hundredths, d.position, c.position
                 LIMIT :limit
             """
@@ -177,7 +188,7 @@ class StatsQueries(BaseStore):
                       AND r.repetitions_before > 0 AND r.grade < :passing
                     GROUP BY r.card
                 ) l JOIN cards c ON c.id = l.card JOIN decks d ON d.slug = c.deck
-                WHERE c.retired = 0 AND (:deck IS NULL OR c.deck = :deck)
+                WHERE c.retired = 0 AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
                 ORDER BY l.lapses DESC, c.easiness_hundredths, d.position, c.position
                 LIMIT :limit
             """
@@ -192,7 +203,7 @@ class StatsQueries(BaseStore):
             {
                 "since": iso_day(since),
                 "until": until.isoformat(),
-                "deck": deck,
+                "decks": any_of(deck),
                 "passing": PASSING_GRADE,
                 "limit": max(0, limit),
             },

@@ -216,21 +216,21 @@ class Stats:
 class StatsSource(Protocol):
     """The aggregates the store provides (``quizcards.store.Store`` is one)."""
 
-    def deck_counts(self, today: date, deck: str | None) -> list[DeckCounts]: ...
+    def deck_counts(self, today: date, deck: Sequence[str]) -> list[DeckCounts]: ...
 
-    def today_counts(self, today: date, deck: str | None) -> TodayCounts: ...
+    def today_counts(self, today: date, deck: Sequence[str]) -> TodayCounts: ...
 
-    def review_days(self, until: date, deck: str | None, since: date | None) -> list[date]: ...
+    def review_days(self, until: date, deck: Sequence[str], since: date | None) -> list[date]: ...
 
     def retention_counts(
-        self, starts: Sequence[date | None], until: date, deck: str | None
+        self, starts: Sequence[date | None], until: date, deck: Sequence[str]
     ) -> list[tuple[int, int]]: ...
 
-    def due_counts(self, until: date, deck: str | None) -> dict[date, int]: ...
+    def due_counts(self, until: date, deck: Sequence[str]) -> dict[date, int]: ...
 
-    def daily_review_counts(self, start: date, until: date, deck: str | None) -> dict[date, int]: ...
+    def daily_review_counts(self, start: date, until: date, deck: Sequence[str]) -> dict[date, int]: ...
 
-    def leeches(self, until: date, deck: str | None, since: date | None, limit: int) -> list[Leech]: ...
+    def leeches(self, until: date, deck: Sequence[str], since: date | None, limit: int) -> list[Leech]: ...
 
 
 def streak(review_days: Iterable[date], today: date) -> Streak:
@@ -352,28 +352,29 @@ def build_stats(
     source: StatsSource,
     today: date,
     *,
-    deck: str | None = None,
+    deck: str | Sequence[str] | None = None,
     since: date | None = None,
     leech_limit: int = LEECH_LIMIT,
 ) -> Stats:
-    """Ask the store for each aggregate and derive the figures."""
+    """Ask the store for each aggregate and derive the figures (several decks: any of them)."""
+    decks = (deck,) if isinstance(deck, str) else tuple(deck or ())
     windows = retention_windows(today, since)
-    counts = source.retention_counts([start for _, start in windows], today, deck)
+    counts = source.retention_counts([start for _, start in windows], today, decks)
     cal_first = calendar_start(today)
     if since is not None:
         cal_first = max(cal_first, since)
     return Stats(
         as_of=today,
-        deck=deck,
+        deck=", ".join(decks) or None,
         since=since,
-        decks=tuple(source.deck_counts(today, deck)),
-        today=source.today_counts(today, deck) if since is None or since <= today else TodayCounts(),
-        streak=streak(source.review_days(today, deck, since), today),
+        decks=tuple(source.deck_counts(today, decks)),
+        today=source.today_counts(today, decks) if since is None or since <= today else TodayCounts(),
+        streak=streak(source.review_days(today, decks, since), today),
         retention=tuple(
             Retention(name, start, reviews, passed)
             for (name, start), (reviews, passed) in zip(windows, counts, strict=True)
         ),
-        forecast=forecast(source.due_counts(today + timedelta(days=FORECAST_DAYS - 1), deck), today),
-        calendar=calendar(source.daily_review_counts(cal_first, today, deck), today, since=since),
-        leeches=tuple(source.leeches(today, deck, since, leech_limit)),
+        forecast=forecast(source.due_counts(today + timedelta(days=FORECAST_DAYS - 1), decks), today),
+        calendar=calendar(source.daily_review_counts(cal_first, today, decks), today, since=since),
+        leeches=tuple(source.leeches(today, decks, since, leech_limit)),
     )
