@@ -63,7 +63,7 @@ def test_the_global_flags_show_no_metavar_and_valued_options_keep_theirs(help_of
 
 def test_review_options_keep_their_metavars(help_of: Callable[..., str]) -> None:
     output = help_of("review")
-    assert re.search(r"--deck\s+-d\s+<str>", output), output
+    assert re.search(r"--deck\s+-d\s+DECK\b", output), output
     assert re.search(r"--new\s+<int range>", output), output
 
 
