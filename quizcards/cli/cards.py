@@ -7,7 +7,15 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quizcards.adapters.sanitize import json_text
-from quizcards.cli.common import clock, handle_errors, local_day, open_store, require_deck
+from quizcards.cli.common import (
+    DecksOption,
+    TagsOption,
+    clock,
+    handle_errors,
+    local_day,
+    open_store,
+    require_deck,
+)
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
@@ -23,24 +31,8 @@ def register(app: typer.Typer) -> None:
     def list_cards(
         ctx: typer.Context,
         *,
-        deck: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--deck",
-                "-d",
-                metavar="DECK",
-                help="Only cards of this deck; repeat it for any of several decks.",
-            ),
-        ] = None,
-        tag: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--tag",
-                "-t",
-                metavar="TAG",
-                help="Only cards with this tag (or whose deck has it); repeat it for any of several tags.",
-            ),
-        ] = None,
+        deck: DecksOption = None,
+        tag: TagsOption = None,
         due: Annotated[bool, typer.Option("--due", help="Only cards due today or overdue.")] = False,
         wide: Annotated[
             bool,

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Annotated, ParamSpec, TypeVar
 
 import typer
 
@@ -183,3 +183,21 @@ def new_cards_per_day() -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 0:
         raise QuizError(f"{path}: new_per_day must be a whole number of 0 or more, not {value!r}.")
     return value
+
+
+# The one --deck and --tag of every command that filters by them: repeatable, any of the values.
+DecksOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--deck", "-d", metavar="DECK", help="Only cards of this deck; repeat it for any of several decks."
+    ),
+]
+TagsOption = Annotated[
+    list[str] | None,
+    typer.Option(
+        "--tag",
+        "-t",
+        metavar="TAG",
+        help="Only cards with this tag (or whose deck has it); repeat it for any of several tags.",
+    ),
+]

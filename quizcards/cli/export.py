@@ -9,7 +9,15 @@ from typing import Annotated
 
 import typer
 
-from quizcards.cli.common import clock, handle_errors, local_day, open_store, require_deck, settings_of
+from quizcards.cli.common import (
+    DecksOption,
+    clock,
+    handle_errors,
+    local_day,
+    open_store,
+    require_deck,
+    settings_of,
+)
 from quizcards.core.errors import QuizError
 
 
@@ -39,10 +47,6 @@ SpreadsheetOption = Annotated[
         help="CSV only: prefix text cells that start with = + - @ (or a tab or carriage return) with ' "
         "so a spreadsheet shows them as text, not as formulas. The default keeps the exact text.",
     ),
-]
-DeckOption = Annotated[
-    list[str] | None,
-    typer.Option("--deck", "-d", metavar="DECK", help="Only this deck; repeat it for any of several decks."),
 ]
 
 
@@ -115,7 +119,7 @@ def export_reviews(
     ctx: typer.Context,
     output_format: FormatOption = ExportFormat.CSV,
     output: OutputOption = None,
-    deck: DeckOption = None,
+    deck: DecksOption = None,
     spreadsheet_safe: SpreadsheetOption = False,
 ) -> None:
     """Export the whole review log, oldest first, streamed row by row (safe for millions of reviews)."""
@@ -146,7 +150,7 @@ def export_cards(
     ctx: typer.Context,
     output_format: FormatOption = ExportFormat.CSV,
     output: OutputOption = None,
-    deck: DeckOption = None,
+    deck: DecksOption = None,
     spreadsheet_safe: SpreadsheetOption = False,
 ) -> None:
     """Export every card, retired ones included, with its current schedule."""
@@ -207,7 +211,7 @@ def export_apkg(
         ),
     ] = None,
     output: ApkgOutputOption = None,
-    deck: DeckOption = None,
+    deck: DecksOption = None,
     with_schedule: Annotated[
         bool,
         typer.Option(

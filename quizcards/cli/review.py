@@ -7,6 +7,8 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quizcards.cli.common import (
+    DecksOption,
+    TagsOption,
     clock,
     handle_errors,
     local_day,
@@ -32,24 +34,8 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def review(
         ctx: typer.Context,
-        deck: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--deck",
-                "-d",
-                metavar="DECK",
-                help="Only cards of this deck; repeat it for any of several decks.",
-            ),
-        ] = None,
-        tag: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--tag",
-                "-t",
-                metavar="TAG",
-                help="Only cards with this tag; repeat it for any of several tags.",
-            ),
-        ] = None,
+        deck: DecksOption = None,
+        tag: TagsOption = None,
         new: Annotated[
             int | None,
             typer.Option(

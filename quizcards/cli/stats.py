@@ -8,7 +8,14 @@ from typing import Annotated
 
 import typer
 
-from quizcards.cli.common import clock, handle_errors, local_day, open_store, require_deck
+from quizcards.cli.common import (
+    DecksOption,
+    clock,
+    handle_errors,
+    local_day,
+    open_store,
+    require_deck,
+)
 from quizcards.core.errors import QuizError
 
 
@@ -39,12 +46,7 @@ def register(app: typer.Typer) -> None:
     @handle_errors
     def stats(
         ctx: typer.Context,
-        deck: Annotated[
-            list[str] | None,
-            typer.Option(
-                "--deck", "-d", metavar="DECK", help="Only this deck; repeat it for any of several decks."
-            ),
-        ] = None,
+        deck: DecksOption = None,
         since: Annotated[
             str | None,
             typer.Option(
