@@ -123,8 +123,23 @@ def spawn(
     import pexpect
 
     return pexpect.spawn(
-        str(QUIZ), [str(arg) for arg in args], env=env, encoding=encoding, timeout=20, dimensions=dimensions
+        str(QUIZ),
+        [str(arg) for arg in args],
+        env=env,
+        encoding=encoding,
+        timeout=20,
+        dimensions=dimensions,
+        preexec_fn=as_in_a_terminal,
     )
+
+
+def as_in_a_terminal() -> None:
+    """Give the child Ctrl-C as a shell in a terminal does: a suite started in the background (`cmd &`
+    without job control, as a CI runner may) ignores SIGINT, and every child would inherit that, so the
+    test of Ctrl-C would wait for a signal that never comes."""
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_DFL)
 
 
 # The fast tier (`-m "not slow"`, set in tests/conftest.py) is the quick loop while working: each property

@@ -27,7 +27,7 @@ from quizcards.core.session import grading
 from quizcards.store import BACKUPS_KEPT, Store, migrations
 from quizcards.store.base import BaseStore
 from tests.conftest import SMALL_DECK
-from tests.helpers import FIXED_NOW, QUIZ, quiz_env, rows, scalar
+from tests.helpers import FIXED_NOW, QUIZ, as_in_a_terminal, quiz_env, rows, scalar
 from tests.helpers import spawn as spawn_quiz
 
 NOW = FIXED_NOW
@@ -234,6 +234,7 @@ def test_a_review_whose_grade_meets_a_lock_says_so_and_keeps_nothing_half_done(
         env=quiz_env(QUIZCARDS_BUSY_TIMEOUT="0.2"),
         encoding="utf-8",
         timeout=20,
+        preexec_fn=as_in_a_terminal,
     )
     children.append(child)
     child.expect_exact("> ")
