@@ -46,7 +46,7 @@ def gather(ctx: typer.Context) -> dict[str, Any]:
     from quizcards import __version__
     from quizcards.adapters.sources import bundled_decks_dir
     from quizcards.cli.common import settings_of
-    from quizcards.store.info import backup_copies, backups_folder
+    from quizcards.store.backups import backup_files, backups_folder
 
     settings = settings_of(ctx)
     path = settings.db_path
@@ -67,7 +67,7 @@ def gather(ctx: typer.Context) -> dict[str, Any]:
             database["problem"] = str(error)
         except OSError as error:
             database["problem"] = f"cannot read {path}: {error.strerror or error}."
-    copies = backup_copies(path)
+    copies = [copy for copy, _ in backup_files(path)]
     bundled = bundled_decks_dir()
     return {
         "version": INFO_VERSION,

@@ -82,7 +82,7 @@ class Backups(Connection):
 
     def backups_dir(self) -> Path:
         assert self.path is not None
-        return self.path.parent / BACKUPS_FOLDER
+        return backups_folder(self.path)
 
     def made_backups_dir(self) -> Path:
         """The backups folder beside the database, created if it is not there yet."""
@@ -94,29 +94,10 @@ class Backups(Connection):
         return folder
 
     def _automatic_backups(self) -> list[tuple[Path, str]]:
-        """This database's automatic backups with their stamps, oldest first.
-
-        Only names this store writes count (``STEM-YYYYMMDD-HHMMSS-daily.db`` or
-        ``...-before-WHAT.db``, perhaps numbered ``-2``..., with a stamp that is a real
-        moment): another database's backups in the same folder (``quiz-work.db`` beside
-        ``quiz.db``), copies made by `quiz backup` and any other file are never pruned.
-        Age is the stamp in the name, never the file's modification time, which a clock
-        that was ahead or a copy that kept its times can put anywhere.
-        """
+        """The automatic backups of this database, oldest first by the stamp in their names (see
+        ``backup_files``): the only files ``backup_automatically`` ever prunes."""
         assert self.path is not None
-        folder = self.backups_dir()
-        pattern = re.compile(
-            re.escape(self.path.stem) + r"-(\d{8}-\d{6})-(?:daily|before-[\w.-]+?)(?:-(\d+))?\.db"
-        )
-        found: list[tuple[str, int, str, Path]] = []
-        with contextlib.suppress(OSError):
-            for entry in folder.iterdir():
-                match = pattern.fullmatch(entry.name)
-                if match is None or not _is_moment(match[1]):
-                    continue
-                if entry.is_file() and not entry.is_symlink():
-                    found.append((match[1], int(match[2] or 1), entry.name, entry))
-        return [(entry, found_stamp) for found_stamp, _, _, entry in sorted(found)]
+        return backup_files(self.path, automatic_only=True)
 
     def backup_automatically(self, reason: str, *, stamp: str, fresh: bool = False) -> Path | None:
         """Copy the database into the backups folder beside it, keeping the last BACKUPS_KEPT.
@@ -154,6 +135,35 @@ class Backups(Connection):
     def has_daily_backup(self, day: date) -> bool:
         """Whether the day already has an automatic backup (the daily one, or one before an upgrade)."""
         return self.has_backup(day_stamp(day))
+
+
+def backups_folder(database: Path) -> Path:
+    """Where a database's backups go: the backups folder beside it."""
+    return database.parent / BACKUPS_FOLDER
+
+
+def backup_files(database: Path, *, automatic_only: bool = False) -> list[tuple[Path, str]]:
+    """This database's backups and their stamps, oldest first by the stamp in their names.
+
+    Only names of the program's own making, for this database, with a stamp that is a real moment:
+    automatic ones (``...-daily.db``, ``...-before-WHAT.db``, perhaps numbered ``-2``...) and, unless
+    ``automatic_only``, copies made by `quiz backup` (``STEM-YYYYMMDD-HHMMSS.db``, perhaps numbered).
+    Another database's backups in the same folder (``quiz-work.db`` beside ``quiz.db``) and any other
+    file are not among them. Age is the stamp in the name, never the file's modification time, which a
+    clock that was ahead or a copy that kept its times can put anywhere.
+    """
+    pattern = re.compile(
+        re.escape(database.stem) + r"-(\d{8}-\d{6})(-(?:daily|before-[\w.-]+?))?(?:-(\d+))?\.db"
+    )
+    found: list[tuple[str, int, str, Path]] = []
+    with contextlib.suppress(OSError):
+        for entry in backups_folder(database).iterdir():
+            match = pattern.fullmatch(entry.name)
+            if match is None or not _is_moment(match[1]) or (automatic_only and match[2] is None):
+                continue
+            if entry.is_file() and not entry.is_symlink():
+                found.append((match[1], int(match[3] or 1), entry.name, entry))
+    return [(entry, found_stamp) for found_stamp, _, _, entry in sorted(found)]
 
 
 def _is_moment(found_stamp: str) -> bool:

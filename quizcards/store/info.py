@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-import contextlib
-import re
 from dataclasses import dataclass
-from pathlib import Path
 
 from quizcards.store import migrations
-from quizcards.store.backups import BACKUPS_FOLDER
 from quizcards.store.base import BaseStore
 
 
@@ -57,23 +53,3 @@ class InfoQueries(BaseStore):
             "(SELECT count(*) FROM cards WHERE retired), (SELECT count(*) FROM reviews)"
         )[0]
         return Counts(int(row[0]), int(row[1]), int(row[2]), int(row[3]))
-
-
-def backups_folder(database: Path) -> Path:
-    """Where a database's backups go: the backups folder beside it."""
-    return database.parent / BACKUPS_FOLDER
-
-
-def backup_copies(database: Path) -> list[Path]:
-    """This database's backups, automatic and `quiz backup` copies alike, oldest first by their stamps.
-
-    Other databases' backups in the same folder are not counted; age is the stamp in the name.
-    """
-    pattern = re.compile(re.escape(database.stem) + r"-(\d{8}-\d{6})(?:-[\w.-]+)?\.db")
-    found: list[tuple[str, str, Path]] = []
-    with contextlib.suppress(OSError):
-        for entry in backups_folder(database).iterdir():
-            match = pattern.fullmatch(entry.name)
-            if match is not None and entry.is_file():
-                found.append((match[1], entry.name, entry))
-    return [entry for _, _, entry in sorted(found)]
