@@ -197,10 +197,10 @@ def test_session_queries_take_several_decks_and_tags(decks: Path) -> None:
             ids += store.due_card_ids(date(2026, 4, 30), selection)
             return sorted(f"{store.study_card(pk).deck}/{store.study_card(pk).card_id}" for pk in ids)
 
-        assert names(SessionFilter(deck=("beta", "gamma"))) == ["beta/one", "gamma/two"]
-        assert names(SessionFilter(tag=("red", "green"))) == ["alpha/qkv", "beta/one"]
-        assert names(SessionFilter(deck="alpha", tag=("blue",))) == ["alpha/scale"]
-        assert store.outlook(date(2026, 3, 10), SessionFilter(deck=("alpha", "beta"))).new_waiting == 1
+        assert names(SessionFilter(decks=("beta", "gamma"))) == ["beta/one", "gamma/two"]
+        assert names(SessionFilter(tags=("red", "green"))) == ["alpha/qkv", "beta/one"]
+        assert names(SessionFilter(decks=("alpha",), tags=("blue",))) == ["alpha/scale"]
+        assert store.outlook(date(2026, 3, 10), SessionFilter(decks=("alpha", "beta"))).new_waiting == 1
 
 
 def test_review_takes_several_decks_and_tags(

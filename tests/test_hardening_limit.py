@@ -42,7 +42,7 @@ def two_decks(db_path: Path, write_deck: Callable[..., Path]) -> Path:
 def planned(store: Store, deck: str) -> list[int]:
     """What `quiz review --deck DECK` plans at its start: as many new cards as the allowance left."""
     allowance = max(0, LIMIT - store.introduced_count(TODAY))
-    return store.new_card_ids(TODAY, SessionFilter(deck=deck), allowance)
+    return store.new_card_ids(TODAY, SessionFilter(decks=(deck,)), allowance)
 
 
 def introduce(store: Store, pk: int) -> None:
@@ -78,7 +78,7 @@ def test_the_limit_counts_the_day_the_grade_is_given(two_decks: Path) -> None:
         for pk in planned(store, "a"):
             introduce(store, pk)
         # Past midnight, the new day has an allowance of its own.
-        pk = store.new_card_ids(TODAY, SessionFilter(deck="b"), 1)[0]
+        pk = store.new_card_ids(TODAY, SessionFilter(decks=("b",)), 1)[0]
         store.record_review(
             pk,
             grading(Grade.PERFECT, date(2026, 3, 11)),
@@ -98,14 +98,14 @@ def spend_allowance_elsewhere(db: Path, deck: str) -> None:
 
 
 def session_of(store: Store, deck: str) -> Session:
-    return Session.from_ids(store.due_card_ids(TODAY, SessionFilter(deck=deck)), planned(store, deck), [])
+    return Session.from_ids(store.due_card_ids(TODAY, SessionFilter(decks=(deck,))), planned(store, deck), [])
 
 
 def test_a_grade_given_after_another_session_spent_the_allowance_is_refused_and_said(
     two_decks: Path,
 ) -> None:
     console = Console(file=io.StringIO(), width=200, no_color=True)
-    plan = NewCardPlan(LIMIT, SessionFilter(deck="a"), None)
+    plan = NewCardPlan(LIMIT, SessionFilter(decks=("a",)), None)
     with Store.open(two_decks) as store:
         session = session_of(store, "a")
         entry = session.current
@@ -127,7 +127,7 @@ def test_a_grade_given_after_another_session_spent_the_allowance_is_refused_and_
 
 def test_a_new_card_is_not_asked_once_another_session_spent_the_allowance(two_decks: Path) -> None:
     console = Console(file=io.StringIO(), width=200, no_color=True)
-    plan = NewCardPlan(LIMIT, SessionFilter(deck="a"), None)
+    plan = NewCardPlan(LIMIT, SessionFilter(decks=("a",)), None)
     with Store.open(two_decks) as store:
         session = session_of(store, "a")
         entry = session.current

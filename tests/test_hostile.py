@@ -242,10 +242,10 @@ def test_sql_in_text_and_names_is_stored_literally(hostile_db: Path, quiz: Calla
         from datetime import date
 
         day = date(2026, 3, 10)
-        tagged = store.new_card_ids(day, SessionFilter(tag="x' OR '1'='1"), 100)
+        tagged = store.new_card_ids(day, SessionFilter(tags=("x' OR '1'='1",)), 100)
         assert [store.study_card(pk).card_id for pk in tagged] == ["SELECT", "x--y", "OR.1-1"]
-        assert store.new_card_ids(day, SessionFilter(deck="x' OR '1'='1"), 100) == []
-        assert store.new_card_ids(day, SessionFilter(tag="%"), 100) == tagged  # no LIKE wildcards
+        assert store.new_card_ids(day, SessionFilter(decks=("x' OR '1'='1",)), 100) == []
+        assert store.new_card_ids(day, SessionFilter(tags=("%",)), 100) == tagged  # no LIKE wildcards
         assert not store.deck_exists("x'; DROP TABLE cards; --")
     result = quiz("cards", "--deck", "x'; DROP TABLE cards; --")
     assert "Traceback" not in result.output

@@ -188,12 +188,12 @@ def test_new_cards_in_deck_order_then_limit(store: Store) -> None:
 
 def test_deck_and_tag_filters(store: Store) -> None:
     assert [
-        store.study_card(pk).card_id for pk in store.new_card_ids(TODAY, SessionFilter(deck="second"), 9)
+        store.study_card(pk).card_id for pk in store.new_card_ids(TODAY, SessionFilter(decks=("second",)), 9)
     ] == ["s1"]
-    tagged = store.new_card_ids(TODAY, SessionFilter(tag="special"), 9)
+    tagged = store.new_card_ids(TODAY, SessionFilter(tags=("special",)), 9)
     assert [store.study_card(pk).card_id for pk in tagged] == ["s1"]
     # deck-level tags count for every card of the deck
-    assert len(store.new_card_ids(TODAY, SessionFilter(tag="nlp"), 9)) == 3
+    assert len(store.new_card_ids(TODAY, SessionFilter(tags=("nlp",)), 9)) == 3
 
 
 def test_due_cards_most_overdue_first(store: Store) -> None:

@@ -89,7 +89,7 @@ def run_review(
                 raise QuizError(
                     f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
                 )
-        selection = SessionFilter(deck=deck, tag=tag)
+        selection = SessionFilter(decks=deck, tags=tag)
         introduced = store.introduced_count(today)
         allowance = new_card_allowance(daily_new, introduced)
         # Card ids only: each card's text is read when it comes up.

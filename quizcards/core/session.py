@@ -96,8 +96,8 @@ class PastExplanation:
 class SessionFilter:
     """Which cards a session may draw from: any of the decks, and any of the tags (none: all)."""
 
-    deck: str | tuple[str, ...] | None = None
-    tag: str | tuple[str, ...] | None = None
+    decks: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True, slots=True)

@@ -77,7 +77,7 @@ class Queue(Connection):
     def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
         clauses = ["c.retired = 0"]
         parameters: dict[str, Any] = {}
-        decks, tags = any_of(selection.deck), any_of(selection.tag)
+        decks, tags = any_of(selection.decks), any_of(selection.tags)
         if decks is not None:
             clauses.append(f"c.deck IN {DECKS}")
             parameters["decks"] = decks
