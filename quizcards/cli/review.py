@@ -65,8 +65,9 @@ def register(app: typer.Typer) -> None:
 def run_review(
     ctx: typer.Context, *, deck: tuple[str, ...], tag: tuple[str, ...], new: int | None, limit: int | None
 ) -> None:
+    from quizcards.cli.asking import Quit
     from quizcards.cli.daily_backup import DailyBackup, report_backup
-    from quizcards.cli.review_loop import Quit, drive
+    from quizcards.cli.review_loop import drive
     from quizcards.core.session import Session
     from quizcards.render import make_console
 

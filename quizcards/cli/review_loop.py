@@ -2,26 +2,19 @@
 
 from __future__ import annotations
 
-import time
 from datetime import date
 from typing import TYPE_CHECKING
 
+from quizcards.cli.asking import Quit
 from quizcards.cli.common import clock, local_day
 from quizcards.cli.daily_backup import DailyBackup, report_backup
 
 if TYPE_CHECKING:
     from rich.console import Console
 
-    from quizcards.adapters.terminal import KeyReader
     from quizcards.core.scheduler import Grade
     from quizcards.core.session import NewCardPlan, QueueEntry, Session, StudyCard
     from quizcards.store import BaseStore
-
-GRADE_KEYS = frozenset("012345")
-
-
-class Quit(Exception):
-    """The learner asked to stop (q, Ctrl-C or Ctrl-D)."""
 
 
 def drive(
@@ -34,7 +27,7 @@ def drive(
     plan: NewCardPlan,
 ) -> None:
     """Work through the session until it is done; raises Quit when the learner stops early."""
-    from quizcards.adapters.terminal import single_keys
+    from quizcards.cli.asking import ask
     from quizcards.core.scheduler import parse_grade
     from quizcards.render import review as render
 
@@ -48,17 +41,16 @@ def drive(
         card = store.study_card(entry.pk)
         if not _may_ask(session, store, console, card, plan):
             continue
-        console.print()
-        console.rule(render.session_header(card, session.position + 1, session.remaining()))
-        console.print(render.question_panel(card, entry.reason))
-        if backup is not None:
-            backup.start()
-        started = time.monotonic()
-        explanation = _read_explanation(console, list(card.hints))
-        elapsed_ms = int((time.monotonic() - started) * 1000)
-        with single_keys() as keys:
-            _reveal(console, store, card, explanation)
-            action = _read_action(keys, console, can_undo=session.position > 0)
+        answer = ask(
+            console,
+            store,
+            card,
+            header=render.session_header(card, session.position + 1, session.remaining()),
+            reason=entry.reason,
+            can_undo=session.position > 0,
+            backup=backup,
+        )
+        action = answer.action
         if action == "q":
             raise Quit
         if backup is not None:
@@ -72,7 +64,14 @@ def drive(
             continue
         grade = parse_grade(int(action))
         _record_grade(
-            session, store, console, entry, grade, explanation=explanation, elapsed_ms=elapsed_ms, plan=plan
+            session,
+            store,
+            console,
+            entry,
+            grade,
+            explanation=answer.explanation,
+            elapsed_ms=answer.elapsed_ms,
+            plan=plan,
         )
 
 
@@ -166,11 +165,12 @@ def _offer_last_undo(console: Console) -> bool:
     from rich.text import Text
 
     from quizcards.adapters.terminal import single_keys
+    from quizcards.cli.asking import key_alone
 
     console.print(Text("That was the last card. u undo its grade · any other key to finish.", style="dim"))
     with single_keys() as keys:
         try:
-            while (key := _key_alone(keys, console, "Press u to undo or any other key to finish.")) is None:
+            while (key := key_alone(keys, console, "Press u to undo or any other key to finish.")) is None:
                 pass
             return key.lower() == "u"
         except KeyboardInterrupt:
@@ -187,95 +187,3 @@ def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, pl
         # The cards still queued come first in deck order: read past them to the next owed ones.
         waiting = store.new_card_ids(today, plan.selection, owed + session.remaining().new)
         session.top_up(waiting, owed)
-
-
-def _read_explanation(console: Console, hints: list[str]) -> str:
-    """Lines typed by the learner until an empty line; 'h' alone shows the next hint.
-
-    A bracketed paste comes back from readline as one line with its newlines, blank lines
-    included, so a pasted answer of several paragraphs is one piece of the explanation.
-    """
-    from quizcards.adapters.terminal import bracketed_paste, enable_line_editing, line_editing_takes_pastes
-    from quizcards.render import review as render
-
-    enable_line_editing()
-    # Where input() would take the paste markers for keys, the terminal is not asked for them. The
-    # switch goes out before the instructions, so that the prompt still starts its line.
-    with bracketed_paste(line_editing_takes_pastes()):
-        console.print(render.input_instructions(len(hints)))
-        return _read_lines(console, hints)
-
-
-def _read_lines(console: Console, hints: list[str]) -> str:
-    from quizcards.render import review as render
-
-    shown = 0
-    lines: list[str] = []
-    while True:
-        try:
-            line = input("> " if not lines else "  ")
-        except (EOFError, KeyboardInterrupt):
-            raise Quit from None
-        if line.strip().lower() == "h":
-            if shown < len(hints):
-                console.print(render.hint(shown + 1, hints[shown]))
-                shown += 1
-            else:
-                console.print("  (no more hints)", style="dim")
-            continue
-        if not line.strip():
-            return "\n".join(lines).strip()
-        lines.append(line.rstrip())
-
-
-def _reveal(console: Console, store: BaseStore, card: StudyCard, explanation: str) -> None:
-    from quizcards.adapters.glossary import load_glossary
-    from quizcards.core.explanation import match_points
-    from quizcards.render import review as render
-
-    console.print(render.answer_panel(card))
-    matches = match_points([point.wordings for point in card.points], explanation, glossary=load_glossary())
-    checklist = render.points_checklist(matches, typed=bool(explanation))
-    if checklist is not None:
-        console.print(checklist)
-    past = store.last_explanation(card.pk)
-    if past is not None:
-        console.print(render.previous_explanation(past))
-    console.print(render.grade_legend())
-
-
-def _read_action(keys: KeyReader, console: Console, *, can_undo: bool) -> str:
-    """A grade 0-5, or u / s / q, each pressed on its own; Ctrl-C and Ctrl-D quit."""
-    while True:
-        try:
-            key = _key_alone(keys, console, "Press a grade key.")
-        except KeyboardInterrupt:
-            return "q"
-        if key is None:
-            continue
-        if key in ("", "\x03", "\x04"):
-            return "q"
-        key = key.lower()
-        if key in GRADE_KEYS or key in ("s", "q"):
-            return key
-        if key == "u":
-            if can_undo:
-                return key
-            console.print("  nothing to undo yet.", style="dim")
-
-
-def _key_alone(keys: KeyReader, console: Console, then: str) -> str | None:
-    """One key pressed on its own ('' at end of input); None, having said so, for text arriving at once.
-
-    A paste, or the rest of a paragraph typed on after the empty line, arrives as a burst of
-    bytes; taken key by key its "2" would grade and its "s" bury. A person's keys come apart.
-    """
-    from quizcards.adapters.terminal import PASTE
-    from quizcards.render import review as render
-
-    key = keys.read()
-    if key and (key == PASTE or keys.burst()):
-        keys.drain()
-        console.print(render.text_not_a_command(then))
-        return None
-    return key

@@ -102,7 +102,11 @@ def previous_explanation(past: PastExplanation) -> Panel:
     return Panel(text(past.explanation), title=title, border_style="dim", padding=(0, 1))
 
 
-def grade_legend() -> Group:
+REVIEW_KEYS_LEGEND = "Grade yourself 0-5 · u undo · s bury until tomorrow · q quit"
+
+
+def grade_legend(keys_legend: str = REVIEW_KEYS_LEGEND) -> Group:
+    """The six grades, and a line naming the other keys this prompt takes."""
     from rich.table import Table
 
     # Wrong answers on the left, right ones on the right: fits 80 columns.
@@ -115,8 +119,7 @@ def grade_legend() -> Group:
     ]
     for wrong, right in zip(cells[:3], cells[3:], strict=True):
         grid.add_row(wrong, right)
-    keys = Text("Grade yourself 0-5 · u undo · s bury until tomorrow · q quit", style="dim")
-    return Group(grid, keys)
+    return Group(grid, Text(keys_legend, style="dim"))
 
 
 def text_not_a_command(then: str) -> Text:

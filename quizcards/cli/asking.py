@@ -1,0 +1,160 @@
+"""Asking one card, the same in every mode: question, typed explanation, reveal with key points, one key.
+
+`quiz review` and the practice modes differ in what a grade does; what the learner sees and
+types for a card is this module's, so it feels the same everywhere.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from rich.console import Console
+    from rich.text import Text
+
+    from quizcards.adapters.terminal import KeyReader
+    from quizcards.cli.daily_backup import DailyBackup
+    from quizcards.core.session import StudyCard
+    from quizcards.store import BaseStore
+
+GRADE_KEYS = frozenset("012345")
+# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), quit.
+REVIEW_KEYS = frozenset("usq")
+
+
+class Quit(Exception):
+    """The learner asked to stop (q, Ctrl-C or Ctrl-D)."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What the learner did with one card: a grade key or another action, and what they typed."""
+
+    action: str  # "0".."5", or one of the keys the caller allowed ("u", "s", "q", ...)
+    explanation: str
+    elapsed_ms: int
+
+
+def ask(
+    console: Console,
+    store: BaseStore,
+    card: StudyCard,
+    *,
+    header: Text | str,
+    reason: str,
+    can_undo: bool,
+    keys: frozenset[str] = REVIEW_KEYS,
+    keys_legend: str | None = None,
+    backup: DailyBackup | None = None,
+) -> Answer:
+    """Show the card, read the explanation, reveal the answer and its key points, read one key."""
+    from quizcards.adapters.terminal import single_keys
+    from quizcards.render import review as render
+
+    console.print()
+    console.rule(header)
+    console.print(render.question_panel(card, reason))
+    if backup is not None:
+        backup.start()
+    started = time.monotonic()
+    explanation = _read_explanation(console, list(card.hints))
+    elapsed_ms = int((time.monotonic() - started) * 1000)
+    with single_keys() as reader:
+        _reveal(console, store, card, explanation, keys_legend)
+        action = _read_action(reader, console, can_undo=can_undo, keys=keys)
+    return Answer(action, explanation, elapsed_ms)
+
+
+def _read_explanation(console: Console, hints: list[str]) -> str:
+    """Lines typed by the learner until an empty line; 'h' alone shows the next hint.
+
+    A bracketed paste comes back from readline as one line with its newlines, blank lines
+    included, so a pasted answer of several paragraphs is one piece of the explanation.
+    """
+    from quizcards.adapters.terminal import bracketed_paste, enable_line_editing, line_editing_takes_pastes
+    from quizcards.render import review as render
+
+    enable_line_editing()
+    # Where input() would take the paste markers for keys, the terminal is not asked for them. The
+    # switch goes out before the instructions, so that the prompt still starts its line.
+    with bracketed_paste(line_editing_takes_pastes()):
+        console.print(render.input_instructions(len(hints)))
+        return _read_lines(console, hints)
+
+
+def _read_lines(console: Console, hints: list[str]) -> str:
+    from quizcards.render import review as render
+
+    shown = 0
+    lines: list[str] = []
+    while True:
+        try:
+            line = input("> " if not lines else "  ")
+        except (EOFError, KeyboardInterrupt):
+            raise Quit from None
+        if line.strip().lower() == "h":
+            if shown < len(hints):
+                console.print(render.hint(shown + 1, hints[shown]))
+                shown += 1
+            else:
+                console.print("  (no more hints)", style="dim")
+            continue
+        if not line.strip():
+            return "\n".join(lines).strip()
+        lines.append(line.rstrip())
+
+
+def _reveal(
+    console: Console, store: BaseStore, card: StudyCard, explanation: str, keys_legend: str | None
+) -> None:
+    from quizcards.adapters.glossary import load_glossary
+    from quizcards.core.explanation import match_points
+    from quizcards.render import review as render
+
+    console.print(render.answer_panel(card))
+    matches = match_points([point.wordings for point in card.points], explanation, glossary=load_glossary())
+    checklist = render.points_checklist(matches, typed=bool(explanation))
+    if checklist is not None:
+        console.print(checklist)
+    past = store.last_explanation(card.pk)
+    if past is not None:
+        console.print(render.previous_explanation(past))
+    console.print(render.grade_legend() if keys_legend is None else render.grade_legend(keys_legend))
+
+
+def _read_action(reader: KeyReader, console: Console, *, can_undo: bool, keys: frozenset[str]) -> str:
+    """A grade 0-5, or one of ``keys``, each pressed on its own; q, Ctrl-C and Ctrl-D quit."""
+    while True:
+        try:
+            key = key_alone(reader, console, "Press a grade key.")
+        except KeyboardInterrupt:
+            return "q"
+        if key is None:
+            continue
+        if key in ("", "\x03", "\x04"):
+            return "q"
+        key = key.lower()
+        if key == "u" and "u" in keys and not can_undo:
+            console.print("  nothing to undo yet.", style="dim")
+            continue
+        if key in GRADE_KEYS or key in keys or key == "q":
+            return key
+
+
+def key_alone(keys: KeyReader, console: Console, then: str) -> str | None:
+    """One key pressed on its own ('' at end of input); None, having said so, for text arriving at once.
+
+    A paste, or the rest of a paragraph typed on after the empty line, arrives as a burst of
+    bytes; taken key by key its "2" would grade and its "s" bury. A person's keys come apart.
+    """
+    from quizcards.adapters.terminal import PASTE
+    from quizcards.render import review as render
+
+    key = keys.read()
+    if key and (key == PASTE or keys.burst()):
+        keys.drain()
+        console.print(render.text_not_a_command(then))
+        return None
+    return key
