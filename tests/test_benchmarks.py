@@ -204,7 +204,7 @@ def test_the_review_csv_written_in_batches_is_the_record_by_record_output_byte_f
         ("reviewed_on", "2026-02-30"),
         ("due_after", "10 March"),
         ("grade", 6),
-        ("kind", "cram"),
+        ("kind", "drill"),
         ("duration_ms", -1),
         ("easiness_before", 2.5),
         ("interval_after", True),

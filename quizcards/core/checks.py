@@ -14,7 +14,14 @@ from dataclasses import dataclass
 from datetime import date, datetime
 
 from quizcards.core.errors import InvalidGradeError, StoreError
-from quizcards.core.scheduler import MIN_EASINESS_HUNDREDTHS, Grade, Schedule, parse_grade, replay
+from quizcards.core.scheduler import (
+    MIN_EASINESS_HUNDREDTHS,
+    REVIEW_KINDS,
+    Grade,
+    Schedule,
+    parse_grade,
+    replay,
+)
 
 # The stored fields a check compares, named as the cards table names them, in the order reports show them.
 CHECKED_FIELDS = (
@@ -114,7 +121,7 @@ LOG_FACT_RULES: dict[str, Rule] = {
         Rule("grade", is_grade, "a grade from 0 to 5"),
         Rule("reviewed_on", is_day, _DAY_WANTED),
         Rule("reviewed_at", is_moment, "a UTC time like 2026-03-10T09:00:00.000Z"),
-        Rule("kind", lambda value: value in ("scheduled", "redrill"), "'scheduled' or 'redrill'"),
+        Rule("kind", lambda value: value in REVIEW_KINDS, "'scheduled', 'redrill', 'cram' or 'mock'"),
     )
 }
 
@@ -308,9 +315,10 @@ def _fact(entry: LoggedReview) -> tuple[Grade, date]:
         ) from None
     if not is_day(entry.reviewed_on):
         raise ValueError(f"review {entry.review_id} has the date {entry.reviewed_on!r}, which is not a date")
-    if entry.kind not in ("scheduled", "redrill"):
+    if entry.kind not in REVIEW_KINDS:
         raise ValueError(
-            f"review {entry.review_id} has the kind {entry.kind!r}, which is neither scheduled nor redrill"
+            f"review {entry.review_id} has the kind {entry.kind!r}, which is not one of "
+            "scheduled, redrill, cram or mock"
         )
     if entry.reviewed_at is not None and not is_moment(entry.reviewed_at):
         raise ValueError(

@@ -80,8 +80,11 @@ __all__ = [
     "MATURE_INTERVAL_DAYS",
     "MIN_EASINESS_HUNDREDTHS",
     "NEW",
+    "PRACTICE_KINDS",
+    "REVIEW_KINDS",
     "CardState",
     "Grade",
+    "PracticeKind",
     "ReviewKind",
     "ReviewLog",
     "Schedule",
@@ -89,6 +92,7 @@ __all__ = [
     "easiness_number",
     "needs_redrill",
     "parse_grade",
+    "practice",
     "replay",
     "review",
 ]
@@ -193,8 +197,13 @@ def needs_redrill(grade: Grade | int) -> bool:
     return parse_grade(grade) < Grade.HESITANT
 
 
-# A scheduled review moves the schedule; a re-drill (SM-2 step 7, the same day) is logged only.
-ReviewKind = Literal["scheduled", "redrill"]
+# A scheduled review moves the schedule; a re-drill (SM-2 step 7, the same day) is logged only, and
+# so are the practice kinds: answers given while cramming (`quiz cram`) or in a mock interview
+# (`quiz mock`), which study outside the schedule and must never move it.
+ReviewKind = Literal["scheduled", "redrill", "cram", "mock"]
+REVIEW_KINDS: tuple[ReviewKind, ...] = ("scheduled", "redrill", "cram", "mock")
+PracticeKind = Literal["cram", "mock"]
+PRACTICE_KINDS: tuple[PracticeKind, ...] = ("cram", "mock")
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +215,17 @@ class ReviewLog:
     kind: ReviewKind
     before: Schedule
     after: Schedule
+
+
+def practice(schedule: Schedule, grade: Grade | int, reviewed_on: date, kind: PracticeKind) -> ReviewLog:
+    """The log entry of an answer given outside the schedule (cram, mock interview): it moves nothing.
+
+    ``after == before``, as for a re-drill: replaying the log skips it, so a card that comes up
+    due later is scheduled exactly as if the practice had not happened.
+    """
+    if kind not in PRACTICE_KINDS:
+        raise ValueError(f"{kind!r} is not a practice kind")
+    return ReviewLog(parse_grade(grade), reviewed_on, kind, schedule, schedule)
 
 
 def review(schedule: Schedule, grade: Grade | int, reviewed_on: date) -> tuple[Schedule, ReviewLog]:

@@ -2,10 +2,12 @@
 
 There is one INSERT into the review log (``_REVIEW_INSERT``), used by
 ``record_review`` for each grade of a session and by ``bulk_insert_reviews``
-for a history computed elsewhere. Which kind a grade is (scheduled, or a
-same-day re-drill) is the core's rule (``core.session.grade_effect``): the
-store applies the caller's decision to the schedule it reads inside its own
-transaction, so two processes grading the same card at once stay correct.
+for a history computed elsewhere, and by ``record_practice`` for answers
+given outside the schedule (cram, mock interview), which leave the card's row
+as it is. Which kind a grade is (scheduled, or a same-day re-drill) is the
+core's rule (``core.session.grade_effect``): the store applies the caller's
+decision to the schedule it reads inside its own transaction, so two
+processes grading the same card at once stay correct.
 """
 
 from __future__ import annotations
@@ -19,7 +21,16 @@ from typing import Any
 from quizcards.core.checks import is_day, is_moment
 from quizcards.core.days import iso_day
 from quizcards.core.errors import StoreError
-from quizcards.core.scheduler import ReviewLog, Schedule, replay
+from quizcards.core.scheduler import (
+    PRACTICE_KINDS,
+    REVIEW_KINDS,
+    Grade,
+    PracticeKind,
+    ReviewLog,
+    Schedule,
+    practice,
+    replay,
+)
 from quizcards.core.session import NewCardLimitReached, RecordedReview, may_introduce
 from quizcards.store.connection import Connection
 from quizcards.store.rows import SCHEDULE_COLUMNS, schedule_of, utc_timestamp
@@ -133,16 +144,49 @@ class Reviews(Connection):
                 )
         return RecordedReview(review_id, log)
 
-    def undo_review(self, review_id: int) -> Schedule:
-        """Delete one logged grade and rebuild its card's schedule from the rest of the log."""
+    def record_practice(
+        self,
+        pk: int,
+        grade: Grade,
+        kind: PracticeKind,
+        *,
+        reviewed_on: date,
+        reviewed_at: datetime,
+        explanation: str,
+        duration_ms: int,
+    ) -> RecordedReview:
+        """Log an answer given outside the schedule (cram, mock interview); the card's row is not touched.
+
+        The entry keeps the schedule the card has (before == after), so the log stays one
+        history of the card, and replaying it skips the entry.
+        """
         with self._transaction() as conn:
-            row = conn.execute("SELECT card FROM reviews WHERE id = ?", [review_id]).fetchone()
+            cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
+            cursor.row_factory = sqlite3.Row
+            row = cursor.fetchone()
+            if row is None:
+                raise StoreError(f"card {pk} is no longer in the database.")
+            log = practice(schedule_of(row), grade, reviewed_on, kind)
+            entry = log_entry(
+                pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
+            )
+            review_id = int(conn.execute(_REVIEW_INSERT, _values(entry)).lastrowid or 0)
+        return RecordedReview(review_id, log)
+
+    def undo_review(self, review_id: int) -> Schedule:
+        """Delete one logged grade and rebuild its card's schedule from the rest of the log.
+
+        A practice answer (cram, mock) moved no schedule, so its undo writes none either.
+        """
+        with self._transaction() as conn:
+            row = conn.execute("SELECT card, kind FROM reviews WHERE id = ?", [review_id]).fetchone()
             if row is None:
                 raise StoreError(f"review {review_id} is not in the log; it cannot be undone.")
-            pk = row[0]
+            pk, kind = row
             conn.execute("DELETE FROM reviews WHERE id = ?", [review_id])
             schedule, introduced = self._rebuilt(conn, pk)
-            self._write_schedule(conn, pk, schedule, introduced_on=introduced)
+            if kind not in PRACTICE_KINDS:
+                self._write_schedule(conn, pk, schedule, introduced_on=introduced)
         return schedule
 
     def unbury(self, pk: int, today: date) -> None:
@@ -260,7 +304,7 @@ def _checked(entry: ReviewLogEntry, number: int) -> tuple[Any, ...]:
     """An entry's column values, once each holds what quizcards itself writes.
 
     The export readers rely on it: whole numbers, ISO dates and times, and the
-    two kinds, none of which needs quoting in CSV.
+    known kinds, none of which needs quoting in CSV.
     """
     problems = []
     if not _is_count(entry.card):
@@ -273,8 +317,8 @@ def _checked(entry: ReviewLogEntry, number: int) -> tuple[Any, ...]:
             problems.append(f"{name} {value!r} is not a date like 2026-03-10")
     if not _is_count(entry.grade, 6):
         problems.append(f"grade {entry.grade!r} is not a whole number from 0 to 5")
-    if entry.kind not in ("scheduled", "redrill"):
-        problems.append(f"kind {entry.kind!r} is neither 'scheduled' nor 'redrill'")
+    if entry.kind not in REVIEW_KINDS:
+        problems.append(f"kind {entry.kind!r} is not one of {', '.join(map(repr, REVIEW_KINDS))}")
     if not isinstance(entry.explanation, str) or not isinstance(entry.scheduler, str):
         problems.append("the explanation and the scheduler must be text")
     for name in (

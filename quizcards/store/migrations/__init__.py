@@ -19,11 +19,11 @@ from quizcards.store.migrations.m001_m003 import (
 )
 from quizcards.store.migrations.m004_checked import (
     CARD_CHECKS,
-    REVIEW_CHECKS,
     damaged_references,
     damaged_rows,
     m004_checked_values,
 )
+from quizcards.store.migrations.m005_practice_kinds import REVIEW_CHECKS, m005_practice_kinds
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -47,6 +47,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("m002_stats_indexes", m002_stats_indexes),
     ("m003_large_collection_indexes", m003_large_collection_indexes),
     ("m004_checked_values", m004_checked_values),
+    ("m005_practice_kinds", m005_practice_kinds),
 )
 NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
 

@@ -57,7 +57,7 @@ REVIEW_CHECKS = {
 }
 
 
-def _checks(checks: dict[str, str]) -> str:
+def checks_sql(checks: dict[str, str]) -> str:
     return ",\n".join(f"CONSTRAINT {column}_rule CHECK {rule}" for column, rule in checks.items())
 
 
@@ -88,7 +88,7 @@ _CHECKED_CARDS = f"""
         introduced_on TEXT,
         buried_on TEXT,
         UNIQUE (deck, card_id),
-        {_checks(CARD_CHECKS)}
+        {checks_sql(CARD_CHECKS)}
     )
 """
 _CHECKED_REVIEWS = f"""
@@ -110,7 +110,7 @@ _CHECKED_REVIEWS = f"""
         interval_after INTEGER NOT NULL,
         easiness_after INTEGER NOT NULL,
         due_after TEXT,
-        {_checks(REVIEW_CHECKS)}
+        {checks_sql(REVIEW_CHECKS)}
     )
 """
 
@@ -139,7 +139,7 @@ def m004_checked_values(db: Database) -> None:
     conn.execute(_CHECKED_REVIEWS)
     try:
         conn.execute(f"INSERT INTO cards_checked ({_CARD_COLUMNS}) SELECT {_CARD_COLUMNS} FROM cards")
-        conn.execute(f"INSERT INTO reviews_checked ({_REVIEW_COLUMNS}) SELECT {_REVIEW_COLUMNS} FROM reviews")
+        conn.execute(f"INSERT INTO reviews_checked ({REVIEW_COLUMNS}) SELECT {REVIEW_COLUMNS} FROM reviews")
     except sqlite3.IntegrityError:
         damaged = damaged_rows(conn)
         if not damaged:
@@ -162,7 +162,7 @@ _CARD_COLUMNS = (
     "content_hash, retired, added_at, updated_at, repetitions, interval_days, easiness_hundredths, "
     "due_on, lapses, reviews, last_reviewed_on, introduced_on, buried_on"
 )
-_REVIEW_COLUMNS = (
+REVIEW_COLUMNS = (
     "id, card, reviewed_at, reviewed_on, grade, kind, explanation, duration_ms, scheduler, "
     "repetitions_before, interval_before, easiness_before, due_before, repetitions_after, "
     "interval_after, easiness_after, due_after"
