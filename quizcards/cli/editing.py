@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from quizcards.cli.daily_backup import DailyBackup
     from quizcards.core.importing import DeckPlan
     from quizcards.core.session import StudyCard
+    from quizcards.core.stats.figures import Stats
     from quizcards.store import BaseStore
 
 
@@ -90,15 +91,36 @@ def editable_file(console: Console, store: BaseStore, deck: str) -> Path | None:
 
 def card_line(path: Path, card_id: str) -> int | None:
     """The line of the card in its deck file as it is now; None if the file or the card cannot be read."""
+    import unicodedata
+
+    return card_lines_in(path).get(unicodedata.normalize("NFC", card_id))
+
+
+def card_lines_in(path: Path) -> dict[str, int]:
+    """Each card's line in a deck file as it is now, by card id; {} if the file cannot be read."""
     from quizcards.adapters.files import read_regular_file
-    from quizcards.core.deck.lines import card_line as line_in_text
+    from quizcards.core.deck.lines import card_lines
     from quizcards.core.deck.reading import decode_deck_bytes
 
     try:
         text = decode_deck_bytes(read_regular_file(path), str(path))
-    except (QuizError, OSError):
-        return None
-    return line_in_text(text, card_id)
+    except (QuizError, OSError):  # missing, not a regular file, not UTF-8: the file alone is shown
+        return {}
+    return card_lines(text)
+
+
+def locate_leeches(stats: Stats) -> Stats:
+    """The leeches, each with its card's line in its deck file as the file is now; only reads."""
+    from dataclasses import replace
+
+    lines_by_file: dict[str, dict[str, int]] = {}
+    for file in {leech.file for leech in stats.leeches if leech.file is not None}:
+        lines_by_file[file] = card_lines_in(Path(file))
+    located = tuple(
+        replace(leech, line=lines_by_file[leech.file].get(leech.card_id)) if leech.file is not None else leech
+        for leech in stats.leeches
+    )
+    return replace(stats, leeches=located)
 
 
 def _editor_command(console: Console) -> list[str] | None:
