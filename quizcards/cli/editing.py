@@ -46,9 +46,10 @@ def edit_card(console: Console, store: BaseStore, card: StudyCard, *, backup: Da
         from quizcards.cli.daily_backup import report_backup
 
         report_backup(console, backup.wait())  # the day's copy holds the database from before the edit
+    line = card_line(path, card.card_id)
     while True:
         try:
-            run_editor(editor_argv(command, str(path), card_line(path, card.card_id)))
+            run_editor(editor_argv(command, str(path), line))
         except QuizError as error:
             _say(console, f"{error} The deck file was not re-imported; the card is as it was.", "yellow")
             return Edited(card, False)
@@ -57,6 +58,8 @@ def edit_card(console: Console, store: BaseStore, card: StudyCard, *, backup: Da
         except QuizError as error:
             _report(console, error)
             if _edit_again(console):
+                # Back where the problem is; else where the card is now, or was before.
+                line = _problem_line(error, path) or card_line(path, card.card_id) or line
                 continue
             return Edited(card, False)
         return _outcome(console, store, card, plans)
@@ -179,6 +182,17 @@ def _outcome(console: Console, store: BaseStore, card: StudyCard, plans: list[De
         return Edited(None, False)
     changed = any(change.pk == card.pk for plan in plans for change in (*plan.updated, *plan.restored))
     return Edited(store.study_card(card.pk), changed)
+
+
+def _problem_line(error: QuizError, path: Path) -> int | None:
+    """The line of the first located problem in this file, if the error has one."""
+    from quizcards.core.deck import DeckError
+
+    problems = error.problems if isinstance(error, DeckError) else []
+    resolved = str(path.resolve())
+    return next(
+        (p.line for p in problems if p.line is not None and str(Path(p.path).resolve()) == resolved), None
+    )
 
 
 def _report(console: Console, error: QuizError) -> None:

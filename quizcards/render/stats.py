@@ -297,7 +297,7 @@ def leeches_view(leeches: tuple[Leech, ...], width: int) -> RenderableType:
             lines += [head, Text.assemble("  ", question, no_wrap=True, overflow="ellipsis")]
             where = leech_location(leech)
             if where is not None:
-                lines.append(Text.assemble("  ", where, overflow="fold"))
+                lines.append(Text.assemble("  ", where, no_wrap=True, overflow="ignore"))
         return Group(*lines)
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("card", overflow="ellipsis", no_wrap=True, max_width=28)
@@ -305,27 +305,28 @@ def leeches_view(leeches: tuple[Leech, ...], width: int) -> RenderableType:
     table.add_column("EF", justify="right", no_wrap=True)
     table.add_column("question", overflow="ellipsis", no_wrap=True, ratio=1, min_width=8)
     for leech in leeches:
-        question = line(leech.question)
-        question.no_wrap = True
-        question.overflow = "ellipsis"
-        where = leech_location(leech)
         table.add_row(
             line(f"{leech.deck}/{leech.card_id}"),
             Text(str(leech.lapses), style="red" if leech.lapses >= 3 else ""),
             Text(easiness_text(leech.easiness_hundredths)),
-            question if where is None else Group(question, where),
+            line(leech.question),
         )
-    return table
+    places = [
+        Text.assemble(
+            "  ", where, "  ", line(f"{leech.deck}/{leech.card_id}", "dim"), no_wrap=True, overflow="ignore"
+        )
+        for leech in leeches
+        if (where := leech_location(leech)) is not None
+    ]
+    return Group(table, Text("In their deck files:", style="bold"), *places) if places else table
 
 
 def leech_location(leech: Leech) -> Text | None:
     """FILE:LINE of a leech's card, for an editor to jump to (FILE alone when the line is unknown).
 
-    Folded, never cut with an ellipsis: a shortened path opens nothing.
+    Never cut or folded by the renderable (its line runs on, for the terminal to wrap): a
+    shortened path opens nothing, and a folded one is not one word to click or copy.
     """
     if leech.file is None:
         return None
-    where = leech.file if leech.line is None else f"{leech.file}:{leech.line}"
-    located = line(where, "dim")
-    located.overflow = "fold"
-    return located
+    return line(leech.file if leech.line is None else f"{leech.file}:{leech.line}")
