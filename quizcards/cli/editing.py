@@ -37,11 +37,11 @@ def edit_card(console: Console, store: BaseStore, card: StudyCard, *, backup: Da
     """Open the card's deck file in the learner's editor, re-import it, and say what became of the card."""
     from quizcards.adapters.editor import editor_argv, run_editor
 
+    console.print()
     path = editable_file(console, store, card.deck)
     command = _editor_command(console) if path is not None else None
     if path is None or command is None:
         return Edited(card, False)
-    console.print()
     if backup is not None:
         from quizcards.cli.daily_backup import report_backup
 
@@ -60,6 +60,7 @@ def edit_card(console: Console, store: BaseStore, card: StudyCard, *, backup: Da
             if _edit_again(console):
                 # Back where the problem is; else where the card is now, or was before.
                 line = _problem_line(error, path) or card_line(path, card.card_id) or line
+                console.print()
                 continue
             return Edited(card, False)
         return _outcome(console, store, card, plans)
