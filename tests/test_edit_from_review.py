@@ -22,7 +22,7 @@ from rich.console import Console
 
 from quizcards.adapters.editor import editor_argv, split_editor
 from quizcards.cli.editing import Edited, edit_card
-from quizcards.core.deck.lines import card_line, card_lines
+from quizcards.core.deck.lines import card_line, card_lines, find_card_lines
 from quizcards.core.deck.model import derive_card_id
 from quizcards.core.errors import QuizError
 from quizcards.store import Store
@@ -96,6 +96,24 @@ def test_card_lines_are_the_id_key_or_the_item_start() -> None:
 @pytest.mark.parametrize("text", ["", "cards: [", "- a list\n", "cards: {a: 1}\n", "cards:\n  - just text\n"])
 def test_card_lines_of_text_that_is_no_deck_is_empty(text: str) -> None:
     assert card_lines(text) == {}
+
+
+def test_find_card_lines_looks_for_the_id_line_and_asks_the_yaml_when_unsure() -> None:
+    text = (
+        "deck: d\n"
+        "cards:\n"
+        "  - q: One?\n"
+        "    a: |\n"
+        "      id: first\n"  # 5: an answer quoting an id line: two hits, so the YAML decides
+        "    id: first\n"  # 6
+        "  - id: 'second'   # quoted, with a comment\n"  # 7
+        "    q: Two?\n"
+        "    a: Two.\n"
+    )
+    assert find_card_lines(text, ["first", "second", "gone"]) == {"first": 6, "second": 7}
+    # The quick look needs no YAML: a file broken elsewhere still gives a card found once by its id line.
+    assert find_card_lines(text + "  - q: [broken\n", ["second"]) == {"second": 7}
+    assert card_lines(text + "  - q: [broken\n") == {}
 
 
 # ---- the edit and the re-import ------------------------------------------------------------------

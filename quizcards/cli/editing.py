@@ -97,20 +97,21 @@ def card_line(path: Path, card_id: str) -> int | None:
     """The line of the card in its deck file as it is now; None if the file or the card cannot be read."""
     import unicodedata
 
-    return card_lines_in(path).get(unicodedata.normalize("NFC", card_id))
+    card_id = unicodedata.normalize("NFC", card_id)
+    return card_lines_in(path, [card_id]).get(card_id)
 
 
-def card_lines_in(path: Path) -> dict[str, int]:
-    """Each card's line in a deck file as it is now, by card id; {} if the file cannot be read."""
+def card_lines_in(path: Path, card_ids: list[str]) -> dict[str, int]:
+    """The lines of these cards in a deck file as it is now, by card id; {} if the file cannot be read."""
     from quizcards.adapters.files import read_regular_file
-    from quizcards.core.deck.lines import card_lines
+    from quizcards.core.deck.lines import find_card_lines
     from quizcards.core.deck.reading import decode_deck_bytes
 
     try:
         text = decode_deck_bytes(read_regular_file(path), str(path))
     except (QuizError, OSError):  # missing, not a regular file, not UTF-8: the file alone is shown
         return {}
-    return card_lines(text)
+    return find_card_lines(text, card_ids)
 
 
 def locate_leeches(stats: Stats) -> Stats:
@@ -119,7 +120,8 @@ def locate_leeches(stats: Stats) -> Stats:
 
     lines_by_file: dict[str, dict[str, int]] = {}
     for file in {leech.file for leech in stats.leeches if leech.file is not None}:
-        lines_by_file[file] = card_lines_in(Path(file))
+        card_ids = [leech.card_id for leech in stats.leeches if leech.file == file]
+        lines_by_file[file] = card_lines_in(Path(file), card_ids)
     located = tuple(
         replace(leech, line=lines_by_file[leech.file].get(leech.card_id)) if leech.file is not None else leech
         for leech in stats.leeches
