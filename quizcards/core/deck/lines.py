@@ -27,26 +27,24 @@ def find_card_lines(text: str, card_ids: Iterable[str]) -> dict[str, int]:
     A card's `id: ID` alone on its line, once in the file, is that card (only an answer quoting
     such a line word for word could mislead it); none, or several, and the YAML decides.
     """
-    found: dict[str, int] = {}
-    unsure: list[str] = []
-    for card_id in card_ids:
-        hits = _id_line(card_id).finditer(text)
-        first, second = next(hits, None), next(hits, None)
-        if first is not None and second is None:
-            found[card_id] = text.count("\n", 0, first.start()) + 1
-        else:
-            unsure.append(card_id)
+    wanted = set(card_ids)
+    hits: dict[str, list[int]] = {}
+    for number, line in enumerate(text.split("\n"), start=1):
+        match = _ID_LINE.match(line) if "id" in line else None
+        if match is not None and match["id"] in wanted:
+            hits.setdefault(match["id"], []).append(number)
+    found = {card_id: numbers[0] for card_id, numbers in hits.items() if len(numbers) == 1}
+    unsure = wanted - found.keys()
     if unsure:
         lines = card_lines(text)
         found.update({card_id: lines[card_id] for card_id in unsure if card_id in lines})
     return found
 
 
-def _id_line(card_id: str) -> re.Pattern[str]:
-    """`id: ID` on a line of its own (perhaps a list item's first, quoted, or with a comment after)."""
-    return re.compile(
-        rf"^[ \t]*(?:-[ \t]+)*id[ \t]*:[ \t]*(['\"]?){re.escape(card_id)}\1[ \t]*(?:#.*)?$", re.M
-    )
+# `id: ID` on a line of its own: perhaps a list item's first key, quoted, or with a comment after.
+_ID_LINE = re.compile(
+    r"[ \t]*(?:-[ \t]+)*id[ \t]*:[ \t]*(?P<quote>['\"]?)(?P<id>[^\s'\"#]+)(?P=quote)[ \t]*(?:#.*)?\Z"
+)
 
 
 def card_lines(text: str) -> dict[str, int]:
