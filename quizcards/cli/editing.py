@@ -4,6 +4,7 @@ The editor gets a normal terminal (the caller has left single-key mode). The fil
 re-imported the way `quiz import` does it (same plan, same backup, same notes), so every
 card keeps its history; a file the edit broke is reported as import reports it, with the
 database untouched, and the learner may edit again or go on with the card as it was.
+Where a card is in its file (``card_line``) serves the editor and the leeches of `quiz stats`.
 """
 
 from __future__ import annotations
