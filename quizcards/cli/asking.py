@@ -20,8 +20,10 @@ if TYPE_CHECKING:
     from quizcards.store import BaseStore
 
 GRADE_KEYS = frozenset("012345")
-# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), quit.
-REVIEW_KEYS = frozenset("usq")
+# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), edit, quit.
+REVIEW_KEYS = frozenset("useq")
+# What ``ask`` returns when the learner edited the card out of its deck ("e"): there is nothing to grade.
+EDITED_AWAY = "edited-away"
 
 
 class Quit(Exception):
@@ -32,7 +34,7 @@ class Quit(Exception):
 class Answer:
     """What the learner did with one card: a grade key or another action, and what they typed."""
 
-    action: str  # "0".."5", or one of the keys the caller allowed ("u", "s", "q", ...)
+    action: str  # "0".."5", one of the keys the caller allowed ("u", "s", "q", ...), or EDITED_AWAY
     explanation: str
     elapsed_ms: int
 
@@ -49,7 +51,11 @@ def ask(
     keys_legend: str | None = None,
     backup: DailyBackup | None = None,
 ) -> Answer:
-    """Show the card, read the explanation, reveal the answer and its key points, read one key."""
+    """Show the card, read the explanation, reveal the answer and its key points, read one key.
+
+    With "e" among ``keys``, ``e`` edits the card in the learner's editor (cli/editing.py) and
+    shows it again as edited, or returns EDITED_AWAY when the edit took it out of its deck.
+    """
     from quizcards.adapters.terminal import single_keys
     from quizcards.render import review as render
 
@@ -64,6 +70,24 @@ def ask(
     with single_keys() as reader:
         _reveal(console, store, card, explanation, keys_legend)
         action = _read_action(reader, console, can_undo=can_undo, keys=keys)
+    while action == "e":
+        from quizcards.cli.editing import edit_card
+
+        # Out of single-key mode: the editor gets the terminal as the learner's shell left it.
+        edited = edit_card(console, store, card, backup=backup)
+        if edited.card is None:
+            return Answer(EDITED_AWAY, explanation, elapsed_ms)
+        with single_keys() as reader:
+            if edited.changed:
+                if edited.card.question != card.question:
+                    console.print(render.question_panel(edited.card, reason))
+                card = edited.card
+                _reveal(console, store, card, explanation, keys_legend)
+            else:
+                console.print(
+                    render.grade_legend() if keys_legend is None else render.grade_legend(keys_legend)
+                )
+            action = _read_action(reader, console, can_undo=can_undo, keys=keys)
     return Answer(action, explanation, elapsed_ms)
 
 

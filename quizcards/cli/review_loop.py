@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from quizcards.cli.asking import Quit
+from quizcards.cli.asking import EDITED_AWAY, Quit
 from quizcards.cli.common import clock, local_day
 from quizcards.cli.daily_backup import DailyBackup, report_backup
 
@@ -61,6 +61,9 @@ def drive(
         if action == "s":
             _bury(session, store, entry, today, plan)
             console.print("  buried until tomorrow.", style="dim")
+            continue
+        if action == EDITED_AWAY:  # no longer in its deck: it leaves the session ungraded
+            _bury(session, store, entry, today, plan, in_store=False)
             continue
         grade = parse_grade(int(action))
         _record_grade(
@@ -177,11 +180,20 @@ def _offer_last_undo(console: Console) -> bool:
             return False
 
 
-def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, plan: NewCardPlan) -> None:
+def _bury(
+    session: Session,
+    store: BaseStore,
+    entry: QueueEntry,
+    today: date,
+    plan: NewCardPlan,
+    *,
+    in_store: bool = True,
+) -> None:
     from quizcards.core.session import new_cards_owed
 
     session.bury()
-    store.bury(entry.pk, today)
+    if in_store:
+        store.bury(entry.pk, today)
     owed = new_cards_owed(session, entry, plan, store.introduced_count(today))
     if owed:
         # The cards still queued come first in deck order: read past them to the next owed ones.

@@ -70,6 +70,9 @@ def register(app: typer.Typer) -> None:
             for name in deck or ():
                 require_deck(store, name)
             figures = build_stats(store, today, deck=tuple(deck or ()), since=since_day)
+        from quizcards.cli.editing import locate_leeches
+
+        figures = locate_leeches(figures)  # each leech's FILE:LINE, read from its deck file as it is now
         if output_format is StatsFormat.JSON:
             from quizcards.adapters.sanitize import json_text
             from quizcards.core.stats.shapes import stats_json

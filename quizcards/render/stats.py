@@ -295,6 +295,9 @@ def leeches_view(leeches: tuple[Leech, ...], width: int) -> RenderableType:
             question.no_wrap = True
             question.overflow = "ellipsis"
             lines += [head, Text.assemble("  ", question, no_wrap=True, overflow="ellipsis")]
+            where = leech_location(leech)
+            if where is not None:
+                lines.append(Text.assemble("  ", where, no_wrap=True, overflow="ignore"))
         return Group(*lines)
     table = Table(title=title, title_justify="left", box=box.SIMPLE_HEAD, pad_edge=False, expand=True)
     table.add_column("card", overflow="ellipsis", no_wrap=True, max_width=28)
@@ -308,4 +311,22 @@ def leeches_view(leeches: tuple[Leech, ...], width: int) -> RenderableType:
             Text(easiness_text(leech.easiness_hundredths)),
             line(leech.question),
         )
-    return table
+    places = [
+        Text.assemble(
+            "  ", where, "  ", line(f"{leech.deck}/{leech.card_id}", "dim"), no_wrap=True, overflow="ignore"
+        )
+        for leech in leeches
+        if (where := leech_location(leech)) is not None
+    ]
+    return Group(table, Text("In their deck files:", style="bold"), *places) if places else table
+
+
+def leech_location(leech: Leech) -> Text | None:
+    """FILE:LINE of a leech's card, for an editor to jump to (FILE alone when the line is unknown).
+
+    Never cut or folded by the renderable (its line runs on, for the terminal to wrap): a
+    shortened path opens nothing, and a folded one is not one word to click or copy.
+    """
+    if leech.file is None:
+        return None
+    return line(leech.file if leech.line is None else f"{leech.file}:{leech.line}")

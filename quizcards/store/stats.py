@@ -196,7 +196,7 @@ class StatsQueries(BaseStore):
             f"""
             WITH top AS ({top})
             SELECT c.deck, c.card_id, c.question, top.lapses AS top_lapses, c.easiness_hundredths,
-                   c.reviews, c.interval_days, c.due_on
+                   c.reviews, c.interval_days, c.due_on, d.source_path
             FROM top JOIN cards c ON c.id = top.card JOIN decks d ON d.slug = c.deck
             ORDER BY top.lapses DESC, c.easiness_hundredths, d.position, c.position
             """,  # the sub-query is one of two fixed texts; every value is a parameter
@@ -225,4 +225,5 @@ def _leech(row: sqlite3.Row) -> Leech:
         reviews=card_value(row, "reviews", owner),
         interval_days=card_value(row, "interval_days", owner),
         due_on=card_day(row, "due_on", owner),
+        file=row["source_path"] if isinstance(row["source_path"], str) else None,
     )

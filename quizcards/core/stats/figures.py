@@ -183,6 +183,8 @@ class Leech:
     reviews: int
     interval_days: int
     due_on: date | None
+    file: str | None = None  # its deck's file, as last imported (None: none on record)
+    line: int | None = None  # its line in that file now (None: the file or the card is not found)
 
 
 @dataclass(frozen=True, slots=True)

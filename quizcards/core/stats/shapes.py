@@ -212,6 +212,20 @@ LEECH: Shape[Leech] = Shape(
         Field("reviews", COUNT, "the card's scheduled reviews", lambda x: x.reviews),
         Field("interval_days", COUNT, "the card's interval in days", lambda x: x.interval_days),
         Field("due_on", DAY, "the card's due date", lambda x: x.due_on, nullable=True),
+        Field(
+            "file",
+            TEXT,
+            "the deck file the card was imported from; null when none is on record",
+            lambda x: x.file,
+            nullable=True,
+        ),
+        Field(
+            "line",
+            integer(1),
+            "the card's line in that file now; null when the file or the card in it is not found",
+            lambda x: x.line,
+            nullable=True,
+        ),
     )
 )
 
