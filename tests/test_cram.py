@@ -1,0 +1,249 @@
+"""`quiz cram`: its choice and order rules, its loop (logged, re-asked, undone), an untouched schedule."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+import pytest
+
+from quizcards.cli.asking import Answer, Quit
+from quizcards.core.practice import PracticeCard
+from quizcards.core.practice.cram import CramAnswer, CramOptions, choose_cram, summarize_cram, weakness
+from quizcards.core.scheduler import Grade, Schedule
+from quizcards.core.session import SessionFilter
+from quizcards.render import practice as render
+from quizcards.store import Store
+from tests.helpers import Quiz, grade, pk_of
+
+TODAY = date(2026, 3, 10)
+
+
+def card(
+    pk: int,
+    *,
+    due_in: int | None = 0,
+    easiness: int = 250,
+    lapses: int = 0,
+    recent: tuple[int, ...] = (),
+    order: int | None = None,
+) -> PracticeCard:
+    due_on = None if due_in is None else TODAY + timedelta(days=due_in)
+    schedule = Schedule(
+        repetitions=0 if due_on is None else 1,
+        interval_days=0 if due_on is None else 1,
+        easiness_hundredths=easiness,
+        due_on=due_on,
+        lapses=lapses,
+        reviews=0 if due_on is None else 1,
+    )
+    return PracticeCard(pk, "deck", f"c{pk}", pk if order is None else order, (), schedule, recent)
+
+
+def pks(cards: tuple[PracticeCard, ...]) -> list[int]:
+    return [c.pk for c in cards]
+
+
+# ---- the core's rules ---------------------------------------------------------------------------
+
+
+def test_by_default_soonest_due_first_then_deck_order_and_no_new_cards() -> None:
+    cards = [
+        card(1, due_in=3),
+        card(2, due_in=-2),
+        card(3, due_in=None),
+        card(4, due_in=3),
+        card(5, due_in=0),
+    ]
+    choice = choose_cram(cards, TODAY, CramOptions())
+    assert pks(choice.cards) == [2, 5, 1, 4]
+    with_new = choose_cram(cards, TODAY, CramOptions(include_new=True))
+    assert pks(with_new.cards) == [2, 5, 1, 4, 3]  # new cards have no due date: last
+
+
+def test_due_within_keeps_overdue_cards_and_those_due_up_to_today_plus_n() -> None:
+    cards = [card(1, due_in=-5), card(2, due_in=2), card(3, due_in=3), card(4, due_in=None)]
+    assert pks(choose_cram(cards, TODAY, CramOptions(due_within=2)).cards) == [1, 2]
+    assert pks(choose_cram(cards, TODAY, CramOptions(due_within=0)).cards) == [1]
+    # --new still brings the never-seen cards, which have no due date to be within.
+    assert pks(choose_cram(cards, TODAY, CramOptions(due_within=0, include_new=True)).cards) == [1, 4]
+
+
+def test_weak_orders_by_easiness_then_lapses_then_recent_grades_then_deck_order() -> None:
+    cards = [
+        card(1, easiness=250, lapses=0, recent=(5, 5)),
+        card(2, easiness=180),
+        card(3, easiness=250, lapses=2),
+        card(4, easiness=250, lapses=0, recent=(1, 2)),
+        card(5, easiness=250, lapses=0),  # no recent grades: counted as 5
+        card(6, due_in=None, easiness=130),  # new: no record to be weak on, so last
+        card(7, easiness=250, lapses=0, recent=(5, 5)),
+    ]
+    choice = choose_cram(cards, TODAY, CramOptions(weak=True, include_new=True))
+    assert pks(choice.cards) == [2, 3, 4, 1, 5, 7, 6]
+    assert weakness(cards[3]) == (250, 0, 1.5, 4)
+
+
+def test_the_limit_takes_the_first_cards_of_the_order() -> None:
+    cards = [card(pk, due_in=10 - pk) for pk in range(1, 31)]
+    assert len(choose_cram(cards, TODAY, CramOptions()).cards) == 20  # the default
+    assert pks(choose_cram(cards, TODAY, CramOptions(limit=3)).cards) == [30, 29, 28]
+
+
+@pytest.mark.parametrize(
+    ("cards", "options", "because", "line"),
+    [
+        ([], CramOptions(), "no_cards", "Nothing to cram: the chosen decks and tags hold no active card."),
+        (
+            [card(1, due_in=None), card(2, due_in=None)],
+            CramOptions(),
+            "only_new",
+            "Nothing to cram: all 2 cards chosen are new (never reviewed); --new includes them.",
+        ),
+        (
+            [card(1, due_in=9), card(2, due_in=None)],
+            CramOptions(due_within=3),
+            "none_due",
+            "Nothing to cram: none of the 1 reviewed card is due within 3 days; the next is due on "
+            "2026-03-19. A larger --due-within takes more.",
+        ),
+    ],
+)
+def test_an_empty_cram_says_which_filter_left_nothing(
+    cards: list[PracticeCard], options: CramOptions, because: str, line: str
+) -> None:
+    choice = choose_cram(cards, TODAY, options)
+    assert (choice.cards, choice.empty_because) == ((), because)
+    assert render.nothing_to_cram(choice, options).plain == line
+
+
+def test_the_summary_counts_cards_answers_grades_and_names_the_weakest_first_answers() -> None:
+    a, b, c = card(1), card(2), card(3)
+    answers = [CramAnswer(a, 2), CramAnswer(b, 5), CramAnswer(c, 1), CramAnswer(a, 4), CramAnswer(c, 4)]
+    summary = summarize_cram(answers)
+    assert (summary.cards, summary.answers, summary.again) == (3, 5, 2)
+    assert summary.by_grade == (0, 1, 1, 0, 2, 1)
+    assert [(x.pk, value) for x, value in summary.weakest] == [(3, 1), (1, 2)]
+    assert summarize_cram([]).weakest == ()
+
+
+# ---- the loop, with the learner's keys scripted ----------------------------------------------
+
+
+def _script(monkeypatch: pytest.MonkeyPatch, keys: list[str]) -> list[str]:
+    """Answer each card asked with the next key; returns the card ids in the order asked."""
+    asked: list[str] = []
+    pressed: Iterator[str] = iter(keys)
+
+    def ask(console: object, store: object, study: object, **_: object) -> Answer:
+        asked.append(study.card_id)  # type: ignore[attr-defined]
+        return Answer(next(pressed), "typed", 1200)
+
+    monkeypatch.setattr("quizcards.cli.asking.ask", ask)
+    monkeypatch.setattr("quizcards.cli.review_loop._offer_last_undo", lambda console: False)
+    monkeypatch.setenv("QUIZCARDS_NOW", "2026-03-10T09:00:00+00:00")
+    return asked
+
+
+def _cards_table(store: Store) -> list[tuple[object, ...]]:
+    return [tuple(row) for row in store.conn.execute("SELECT * FROM cards ORDER BY id")]
+
+
+def test_a_full_cram_logs_crams_re_asks_below_4_undoes_and_leaves_the_cards_table_byte_identical(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from quizcards.cli.cram import drive_cram
+
+    for card_id, value in (("qkv", 4), ("scale", 5), ("bottleneck", 3)):
+        grade(small_store, "attention", card_id, value, date(2026, 3, 1))
+    before = _cards_table(small_store)
+    cards = choose_cram(small_store.practice_cards(SessionFilter()), TODAY, CramOptions()).cards
+    asked = _script(monkeypatch, ["1", "5", "u", "5", "5", "4"])
+    answers: list[CramAnswer] = []
+    drive_cram(cards, small_store, Console(file=None, width=80), answers)
+    # All due on the same day: deck order. The 1 sends qkv back after the 2 others; the u, pressed
+    # at bottleneck's reveal, takes back scale's 5 and asks scale again.
+    assert asked == ["qkv", "scale", "bottleneck", "scale", "bottleneck", "qkv"]
+    assert [(a.card.card_id, a.grade) for a in answers] == [
+        ("qkv", 1),
+        ("scale", 5),
+        ("bottleneck", 5),
+        ("qkv", 4),
+    ]
+    assert _cards_table(small_store) == before
+    logged = small_store.conn.execute("SELECT kind, grade FROM reviews WHERE kind <> 'scheduled' ORDER BY id")
+    assert [tuple(row) for row in logged] == [("cram", a.grade) for a in answers]
+    assert all(row[0] == "cram" for row in logged)
+    assert summarize_cram(answers).cards == 3
+
+
+def test_a_card_due_later_is_scheduled_as_if_the_cram_had_not_happened(
+    tmp_path: Path, write_deck: object, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from rich.console import Console
+
+    from quizcards.cli.cram import drive_cram
+    from tests.conftest import SMALL_DECK
+    from tests.helpers import import_decks
+
+    deck = write_deck("attention.yaml", SMALL_DECK)  # type: ignore[operator]
+    stores = [Store.open(tmp_path / f"{name}.db", create=True) for name in ("crammed", "not")]
+    for store in stores:
+        import_decks(store, deck)
+        grade(store, "attention", "qkv", 4, date(2026, 3, 4))
+        grade(store, "attention", "qkv", 4, date(2026, 3, 5))  # SM-2's 6-day step: due on 2026-03-11
+    crammed, untouched = stores
+    cards = choose_cram(crammed.practice_cards(SessionFilter()), TODAY, CramOptions()).cards
+    _script(monkeypatch, ["0", "1", "q"])  # failed, failed again, and stopped there
+    with pytest.raises(Quit):
+        drive_cram(cards, crammed, Console(file=None, width=80), [])
+    # Today's review finds no re-drill owed by the cram's failed answers.
+    assert crammed.redrill_card_ids(TODAY, SessionFilter()) == []
+    due_on = crammed.study_card(pk_of(crammed, "attention", "qkv")).schedule.due_on
+    assert due_on is not None
+    for store in stores:
+        grade(store, "attention", "qkv", 3, due_on)
+    assert _cards_table(crammed) == _cards_table(untouched)
+    for store in stores:
+        store.close()
+
+
+def test_quiz_cram_needs_a_terminal_and_says_so_when_nothing_matches(
+    quiz: Quiz, deck_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    result = quiz("cram", db=deck_db)
+    assert result.exit_code == 1
+    assert "quiz cram is interactive and needs a terminal" in result.output
+    monkeypatch.setattr("quizcards.adapters.terminal.is_interactive", lambda: True)
+    result = quiz("cram", db=deck_db)
+    assert result.exit_code == 0  # as `quiz review` with nothing due
+    assert (
+        "Nothing to cram: all 3 cards chosen are new (never reviewed); --new includes them." in result.output
+    )
+    result = quiz("cram", "--tag", "nothing", db=deck_db)
+    assert result.exit_code == 1
+    assert "no card or deck has the tag 'nothing'" in result.output
+
+
+def test_practice_answers_show_in_a_cards_history_with_their_kind(small_store: Store) -> None:
+    from rich.console import Console
+
+    from quizcards.render.cards import history_table
+
+    grade(small_store, "attention", "qkv", 4, date(2026, 3, 1))
+    pk = pk_of(small_store, "attention", "qkv")
+    at = datetime(2026, 3, 10, 9, tzinfo=UTC)
+    for kind in ("cram", "mock"):
+        small_store.record_practice(
+            pk, Grade.HESITANT, kind, reviewed_on=TODAY, reviewed_at=at, explanation="", duration_ms=0
+        )
+    console = Console(file=None, record=True, width=120)
+    record = small_store.card_record("attention", "qkv")
+    assert record is not None
+    console.print(history_table(record))
+    shown = console.export_text()
+    assert "(cram)" in shown
+    assert "(mock)" in shown
