@@ -247,3 +247,101 @@ def test_practice_answers_show_in_a_cards_history_with_their_kind(small_store: S
     shown = console.export_text()
     assert "(cram)" in shown
     assert "(mock)" in shown
+
+
+# ---- the kinds wherever the log is read ------------------------------------------------------
+
+
+def _practise(store: Store, card_id: str, value: int, kind: str, day: date = TODAY) -> None:
+    store.record_practice(
+        pk_of(store, "attention", card_id),
+        Grade(value),
+        kind,  # type: ignore[arg-type]
+        reviewed_on=day,
+        reviewed_at=datetime.combine(day, datetime.min.time(), tzinfo=UTC) + timedelta(hours=10),
+        explanation="",
+        duration_ms=7000,
+    )
+
+
+def test_stats_count_practice_apart_and_retention_from_scheduled_reviews_only(small_store: Store) -> None:
+    from quizcards.core.stats import build_stats, stats_csv_rows, stats_json
+
+    grade(small_store, "attention", "qkv", 5, date(2026, 3, 1))
+    grade(small_store, "attention", "qkv", 4, date(2026, 3, 2))  # a learned card's review: retention 1/1
+    grade(small_store, "attention", "scale", 2, TODAY)
+    grade(small_store, "attention", "scale", 4, TODAY)  # a re-drill
+    for value in (0, 1, 2):  # failed crams of a learned card: not retention, not lapses
+        _practise(small_store, "qkv", value, "cram")
+    _practise(small_store, "qkv", 1, "mock")
+    _practise(small_store, "bottleneck", 3, "mock", date(2026, 3, 8))  # a day with practice alone
+    stats = build_stats(small_store, TODAY)
+    today = stats.today
+    assert (today.reviews, today.cards, today.redrills, today.duration_ms) == (2, 1, 1, 2000)
+    assert (today.cram, today.mock) == (3, 1)
+    all_time = stats.retention[-1]
+    assert (all_time.reviews, all_time.passed) == (1, 1)
+    assert stats.calendar.total_reviews == 4  # scheduled reviews and re-drills, on 3 days
+    assert stats.calendar.active_days == 3
+    assert (stats.streak.current, stats.streak.longest) == (1, 2)  # 8 March had practice only
+    assert (stats.practice.cram, stats.practice.mock) == (3, 2)
+    assert stats.leeches == ()
+    since = build_stats(small_store, TODAY, since=date(2026, 3, 9))
+    assert (since.practice.cram, since.practice.mock) == (3, 1)
+    data = stats_json(stats)
+    assert data["version"] == 1  # fields added, none changed meaning
+    assert data["today"]["cram"] == 3
+    assert data["practice"] == {"from": "2025-09-15", "to": "2026-03-10", "cram": 3, "mock": 2}
+    csv = {(row["section"], row["metric"]): row["value"] for row in stats_csv_rows(stats)}
+    assert (csv["today", "mock"], csv["practice", "cram"], csv["practice", "mock"]) == (1, 3, 2)
+
+
+def test_stats_schema_describes_the_practice_fields(small_store: Store) -> None:
+    import jsonschema
+
+    from quizcards.core.stats import STATS_JSON_SCHEMA, build_stats, stats_json
+
+    _practise(small_store, "qkv", 2, "cram")
+    jsonschema.validate(stats_json(build_stats(small_store, TODAY)), STATS_JSON_SCHEMA)
+
+
+def test_the_dashboard_shows_practice_only_when_there_is_some(small_store: Store) -> None:
+    from rich.console import Console
+
+    from quizcards.core.stats import build_stats
+    from quizcards.render.stats import stats_dashboard
+    from quizcards.render.stats_text import stats_markdown
+
+    def shown() -> str:
+        console = Console(file=None, record=True, width=100)
+        console.print(stats_dashboard(build_stats(small_store, TODAY), 100))
+        return console.export_text() + stats_markdown(build_stats(small_store, TODAY))
+
+    grade(small_store, "attention", "qkv", 4, TODAY)
+    assert "practice" not in shown().lower()  # a learner who never crams sees no change
+    _practise(small_store, "qkv", 2, "cram")
+    _practise(small_store, "qkv", 3, "mock")
+    text = shown()
+    assert "practice     1 cram · 1 mock " in text
+    assert "plus 1 cram · 1 mock answers (practice, not in the map)" in text
+    assert "- Practice (schedule unchanged): 1 cram · 1 mock answers" in text
+
+
+def test_the_anki_revlog_carries_practice_as_filtered_reviews_that_change_nothing(small_store: Store) -> None:
+    from quizcards.core.export.anki import REVLOG_FILTERED, anki_reviews, note_guid
+
+    grade(small_store, "attention", "qkv", 5, date(2026, 3, 1))
+    _practise(small_store, "qkv", 1, "cram", date(2026, 3, 1))
+    grade(small_store, "attention", "qkv", 2, date(2026, 3, 2))  # a lapse: after the cram, still a lapse
+    _practise(small_store, "qkv", 4, "mock", date(2026, 3, 2))
+    _practise(small_store, "scale", 5, "cram", date(2026, 3, 2))  # a new card: exported as new, no log
+    rows = list(small_store.iter_review_rows())
+    guids = [note_guid("attention", "qkv")]
+    logged = [(r.type, r.ease, r.ivl, r.last_ivl, r.factor) for r in anki_reviews(rows, guids)]
+    assert logged == [
+        (0, 4, 1, 0, 2600),  # learning
+        (REVLOG_FILTERED, 1, 1, 1, 2600),  # the cram: Again, the interval and ease as they were
+        (1, 1, 1, 1, 2280),  # the lapse: a review answered Again
+        (REVLOG_FILTERED, 3, 1, 1, 2280),
+    ]
+    assert REVLOG_FILTERED == 3

@@ -22,10 +22,10 @@ def format_duration(milliseconds: int) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
-def practice_counts(cram: int, mock: int) -> str:
+def practice_counts(cram: int, mock: int, *, noun: bool = True) -> str:
     """``2 cram · 1 mock answers``: the practice outside the schedule, said the same in every format."""
-    parts = [f"{count} {kind}" for kind, count in (("cram", cram), ("mock", mock)) if count]
-    return f"{' · '.join(parts)} {'answer' if cram + mock == 1 else 'answers'}"
+    counts = " · ".join(f"{count} {kind}" for kind, count in (("cram", cram), ("mock", mock)) if count)
+    return f"{counts} {'answer' if cram + mock == 1 else 'answers'}" if noun else counts
 
 
 def format_rate(retention: Retention) -> str:
