@@ -75,7 +75,8 @@ def nothing_to_cram(choice: CramChoice, options: CramOptions) -> Text:
         )
     days = options.due_within if options.due_within is not None else 0
     studied = plural(choice.studied, "reviewed card")
-    line = f"Nothing to cram: none of the {studied} is due within {plural(days, 'day')}"
+    within = f"within {plural(days, 'day')}" if days else "today or earlier"
+    line = f"Nothing to cram: none of the {studied} is due {within}"
     if choice.next_due_on is not None:
         line += f"; the next is due on {choice.next_due_on.isoformat()}"
     return Text(line + ". A larger --due-within takes more.")
