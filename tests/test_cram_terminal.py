@@ -34,6 +34,7 @@ def test_a_whole_cram_through_the_real_loop_leaves_the_cards_table_byte_identica
         grade(deck_db, "attention", card_id, value, date(2026, 3, 1))
     cards_before = rows(deck_db, "SELECT * FROM cards ORDER BY id")
     log_before = rows(deck_db, "SELECT * FROM reviews ORDER BY id")
+    assert not list((deck_db.parent / "backups").glob("*-daily.db"))
     child = spawn(
         "--db", deck_db, "cram", "--weak", "--limit", "2", env=quiz_env("2026-03-10T09:00:00+00:00")
     )
@@ -56,6 +57,7 @@ def test_a_whole_cram_through_the_real_loop_leaves_the_cards_table_byte_identica
     child.close()
     assert child.exitstatus == 0
     assert rows(deck_db, "SELECT * FROM cards ORDER BY id") == cards_before
+    assert list((deck_db.parent / "backups").glob("*-daily.db"))  # taken as a review takes it
     log = rows(deck_db, "SELECT * FROM reviews ORDER BY id")
     assert log[: len(log_before)] == log_before
     crammed = rows(

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 
     from rich.console import Console
 
+    from quizcards.cli.daily_backup import DailyBackup
     from quizcards.core.practice import PracticeCard
     from quizcards.core.session import Session
     from quizcards.store import Store
@@ -87,6 +88,7 @@ def register(app: typer.Typer) -> None:
 
 def run_cram(ctx: typer.Context, selection: SessionFilter, options: CramOptions) -> None:
     from quizcards.cli.asking import Quit
+    from quizcards.cli.daily_backup import DailyBackup, report_backup
     from quizcards.core.practice.cram import choose_cram, summarize_cram
     from quizcards.render import make_console
     from quizcards.render import practice as render
@@ -100,21 +102,37 @@ def run_cram(ctx: typer.Context, selection: SessionFilter, options: CramOptions)
                 raise QuizError(
                     f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
                 )
-        choice = choose_cram(store.practice_cards(selection), local_day(clock()), options)
+        today = local_day(clock())
+        choice = choose_cram(store.practice_cards(selection), today, options)
         if not choice.cards:
             console.print(render.nothing_to_cram(choice, options))
             return
+        # A cram writes to the log as a review does, so the day's backup is taken as a review takes it.
+        backup: DailyBackup | None = None
+        if store.path is not None and not store.has_daily_backup(today):
+            backup = DailyBackup(store.path, today, busy_timeout=store.busy_timeout)
         answers: list[CramAnswer] = []
         try:
-            drive_cram(choice.cards, store, console, answers)
-        except Quit:
-            console.print()
+            try:
+                drive_cram(choice.cards, store, console, answers, backup=backup)
+            except Quit:
+                console.print()
+            if backup is not None:
+                report_backup(console, backup.wait())
+        finally:
+            if backup is not None:
+                backup.finish_quietly()
         console.print(render.cram_summary(summarize_cram(answers)))
         console.print(render.schedule_unchanged("cram"))
 
 
 def drive_cram(
-    cards: Sequence[PracticeCard], store: Store, console: Console, answers: list[CramAnswer]
+    cards: Sequence[PracticeCard],
+    store: Store,
+    console: Console,
+    answers: list[CramAnswer],
+    *,
+    backup: DailyBackup | None = None,
 ) -> None:
     """Ask the cards in order until none is left (re-asking those graded below 4); Quit stops early.
 
@@ -122,6 +140,7 @@ def drive_cram(
     review's re-drill would (``redrill_position``) and undo takes back the last answer.
     """
     from quizcards.cli.asking import Quit, ask
+    from quizcards.cli.daily_backup import report_backup
     from quizcards.cli.review_loop import _offer_last_undo
     from quizcards.core.scheduler import parse_grade
     from quizcards.core.session import QueueEntry, Session
@@ -155,9 +174,12 @@ def drive_cram(
             can_undo=session.position > 0,
             keys=CRAM_KEYS,
             keys_legend=render.PRACTICE_KEYS_LEGEND,
+            backup=backup,
         )
         if answer.action == "q":
             raise Quit
+        if backup is not None:
+            report_backup(console, backup.wait())  # before the cram's first write
         if answer.action == "u":
             _undo(session, store, console, answers)
             continue
