@@ -181,7 +181,7 @@ def test_a_full_cram_logs_crams_re_asks_below_4_undoes_and_leaves_the_cards_tabl
 
 
 def test_a_card_due_later_is_scheduled_as_if_the_cram_had_not_happened(
-    tmp_path: Path, write_deck: object, monkeypatch: pytest.MonkeyPatch
+    write_deck: object, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from rich.console import Console
 
@@ -190,7 +190,7 @@ def test_a_card_due_later_is_scheduled_as_if_the_cram_had_not_happened(
     from tests.helpers import import_decks
 
     deck = write_deck("attention.yaml", SMALL_DECK)  # type: ignore[operator]
-    stores = [Store.open(tmp_path / f"{name}.db", create=True) for name in ("crammed", "not")]
+    stores = [Store.memory(), Store.memory()]  # one crammed, one not
     for store in stores:
         import_decks(store, deck)
         grade(store, "attention", "qkv", 4, date(2026, 3, 4))
