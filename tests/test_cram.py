@@ -336,6 +336,10 @@ def test_the_anki_revlog_carries_practice_as_filtered_reviews_that_change_nothin
     _practise(small_store, "qkv", 4, "mock", date(2026, 3, 2))
     _practise(small_store, "scale", 5, "cram", date(2026, 3, 2))  # a new card: exported as new, no log
     rows = list(small_store.iter_review_rows())
+    from quizcards.core.export.records import REVIEW_FIELDS
+
+    kind = REVIEW_FIELDS.index("kind")  # quiz export reviews carries every kind as it is
+    assert [row[kind] for row in rows] == ["scheduled", "cram", "scheduled", "mock", "cram"]
     guids = [note_guid("attention", "qkv")]
     logged = [(r.type, r.ease, r.ivl, r.last_ivl, r.factor) for r in anki_reviews(rows, guids)]
     assert logged == [
