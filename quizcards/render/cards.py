@@ -215,6 +215,9 @@ def schedule_panel(record: CardRecord, today: date) -> Panel:
     return Panel(rows, title="Schedule", border_style="cyan", expand=False)
 
 
+_KIND_LABELS = {"redrill": "re-drill"}
+
+
 def history_table(record: CardRecord) -> RenderableType:
     if not record.history:
         return Text(
@@ -228,8 +231,8 @@ def history_table(record: CardRecord) -> RenderableType:
     table.add_column("your explanation", ratio=1)
     for review in record.history:
         grade = Text(f"{review.grade} {Grade(review.grade).label}", style=GRADE_STYLES[review.grade])
-        if review.kind == "redrill":
-            grade.append(" (re-drill)", style="dim")
+        if review.kind != "scheduled":  # a re-drill, cram or mock answer: logged, no schedule moved
+            grade.append(f" ({_KIND_LABELS.get(review.kind, review.kind)})", style="dim")
             interval = Text("—", style="dim")
         else:
             interval = Text(plural(review.interval_days_after, "day"))

@@ -20,9 +20,9 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.core.stats.figures import Calendar, DeckCounts, Forecast, Leech, Stats
+from quizcards.core.stats.figures import Calendar, DeckCounts, Forecast, Leech, Practice, Stats
 from quizcards.render import line
-from quizcards.render.stats_text import format_duration, format_rate, window_label
+from quizcards.render.stats_text import format_duration, format_rate, practice_counts, window_label
 from quizcards.render.words import easiness_text, plural
 
 SIDE_BY_SIDE_WIDTH = 76
@@ -60,7 +60,7 @@ def stats_dashboard(stats: Stats, width: int) -> RenderableType:
         parts.append(row)
     else:
         parts += [summary, chart]
-    parts.append(calendar_panel(stats.calendar, stats))
+    parts.append(calendar_panel(stats.calendar, stats, practice=stats.practice))
     parts.append(leeches_view(stats.leeches, width))
     return Group(*parts)
 
@@ -120,6 +120,8 @@ def summary_grid(stats: Stats) -> Table:
     grid.add_row("reviews", Text(f"{today.reviews} ({plural(today.cards, 'card')})"))
     grid.add_row("re-drills", Text(str(today.redrills)))
     grid.add_row("time", Text(format_duration(today.duration_ms)))
+    if today.cram or today.mock:
+        grid.add_row("practice", Text(practice_counts(today.cram, today.mock, noun=False)))
     grid.add_row("", "")
     grid.add_row(Text("Streak", style="bold"), "")
     current = Text(plural(run.current, "day"), style="bold" if run.current else "")
@@ -261,12 +263,14 @@ def heat_legend(calendar: Calendar) -> Text:
     return legend
 
 
-def calendar_panel(calendar: Calendar, stats: Stats) -> Panel:
+def calendar_panel(calendar: Calendar, stats: Stats, *, practice: Practice | None = None) -> Panel:
     summary = Text(
         f"{plural(calendar.total_reviews, 'review')} on {plural(calendar.active_days, 'day')} "
         f"since {calendar.start.isoformat()}",
         style="dim",
     )
+    if practice is not None and (practice.cram or practice.mock):
+        summary.append(f"\nplus {practice_counts(practice.cram, practice.mock)} (practice, not in the map)")
     return Panel(
         Group(CalendarHeatmap(calendar), heat_legend(calendar), summary),
         title="Reviews per day",

@@ -22,6 +22,12 @@ def format_duration(milliseconds: int) -> str:
     return f"{hours} h {minutes} min" if minutes else f"{hours} h"
 
 
+def practice_counts(cram: int, mock: int, *, noun: bool = True) -> str:
+    """``2 cram · 1 mock answers``: the practice outside the schedule, said the same in every format."""
+    counts = " · ".join(f"{count} {kind}" for kind, count in (("cram", cram), ("mock", mock)) if count)
+    return f"{counts} {'answer' if cram + mock == 1 else 'answers'}" if noun else counts
+
+
 def format_rate(retention: Retention) -> str:
     """'87% (26/30)', or '–' with no reviews to judge by."""
     if retention.rate is None:
@@ -79,6 +85,11 @@ def stats_markdown(stats: Stats) -> str:
         "",
         f"- Reviews: {today.reviews} ({today.cards} cards, {today.redrills} re-drills)",
         f"- Time spent: {format_duration(today.duration_ms)}",
+        *(
+            [f"- Practice (schedule unchanged): {practice_counts(today.cram, today.mock)}"]
+            if today.cram or today.mock
+            else []
+        ),
         f"- Current streak: {plural(run.current, 'day')}"
         + ("" if run.reviewed_today or not run.current else " (nothing reviewed yet today)"),
         f"- Longest streak: {plural(run.longest, 'day')}",
@@ -115,7 +126,12 @@ def stats_markdown(stats: Stats) -> str:
         "## Reviews by week",
         "",
         f"{cal.total_reviews} reviews on {plural(cal.active_days, 'day')} "
-        f"from {cal.start.isoformat()} to {cal.end.isoformat()}.",
+        f"from {cal.start.isoformat()} to {cal.end.isoformat()}"
+        + (
+            f", plus {practice_counts(stats.practice.cram, stats.practice.mock)} (practice, not here)."
+            if stats.practice.cram or stats.practice.mock
+            else "."
+        ),
         "",
     ]
     week_rows = []

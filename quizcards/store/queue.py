@@ -117,14 +117,20 @@ class Queue(Connection):
         return [row[0] for row in rows]
 
     def redrill_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
-        """Cards whose latest grade today was below 4: SM-2 step 7 owes them a repeat."""
+        """Cards whose latest grade today was below 4: SM-2 step 7 owes them a repeat.
+
+        Only the session's own grades count: a cram or mock answer is outside the schedule,
+        and a card it failed is not owed a re-drill (which, for a card not reviewed today,
+        would be its scheduled review, ahead of its due date).
+        """
         where, parameters = self._filter_sql(selection)
         rows = self._run(
             f"""
             SELECT c.id FROM reviews r JOIN cards c ON c.id = r.card
             WHERE r.reviewed_on = :today AND {where}
               AND (c.buried_on IS NULL OR c.buried_on <> :today)
-              AND r.id = (SELECT max(id) FROM reviews WHERE card = r.card)
+              AND r.id = (SELECT max(id) FROM reviews
+                          WHERE card = r.card AND kind IN ('scheduled', 'redrill'))
               AND r.grade < 4
             ORDER BY r.id
             """,  # the clauses are fixed text; every value is a parameter

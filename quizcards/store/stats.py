@@ -33,6 +33,10 @@ if TYPE_CHECKING:
 
 # A fixed clause, so the review queries can be limited to some decks without string-building values.
 _DECK_OF_REVIEW = f"(:decks IS NULL OR r.card IN (SELECT id FROM cards WHERE deck IN {DECKS}))"
+# The kinds that are reviews (today's count, the streak, the calendar): the schedule's own grades and
+# their re-drills. Cram and mock answers are practice outside the schedule, counted apart
+# (``practice_counts``); retention and lapses count scheduled reviews alone.
+_A_REVIEW = "r.kind IN ('scheduled', 'redrill')"
 
 
 class StatsQueries(BaseStore):
@@ -62,13 +66,18 @@ class StatsQueries(BaseStore):
         return [DeckCounts(*row) for row in rows]
 
     def today_counts(self, today: date, deck: str | Sequence[str] | None) -> TodayCounts:
-        """Reviews logged today, the distinct cards, the re-drills among them and the time spent."""
+        """Reviews logged today (scheduled and re-drills), their distinct cards, the re-drills among them
+        and the time they took; then today's cram and mock answers, counted apart."""
         from quizcards.core.stats.figures import TodayCounts
 
         row = self._query(
             f"""
-            SELECT count(*), count(DISTINCT r.card), count(*) FILTER (WHERE r.kind = 'redrill'),
-                   coalesce(sum(r.duration_ms), 0)
+            SELECT count(*) FILTER (WHERE {_A_REVIEW}),
+                   count(DISTINCT r.card) FILTER (WHERE {_A_REVIEW}),
+                   count(*) FILTER (WHERE r.kind = 'redrill'),
+                   coalesce(sum(r.duration_ms) FILTER (WHERE {_A_REVIEW}), 0),
+                   count(*) FILTER (WHERE r.kind = 'cram'),
+                   count(*) FILTER (WHERE r.kind = 'mock')
             FROM reviews r
             WHERE r.reviewed_on = :today AND {_DECK_OF_REVIEW}
             """,  # the clause is fixed text; every value is a parameter
@@ -77,7 +86,7 @@ class StatsQueries(BaseStore):
         return TodayCounts(*row)
 
     def review_days(self, until: date, deck: str | Sequence[str] | None, since: date | None) -> list[date]:
-        """The distinct days with at least one review, oldest first (one row per day, not per review)."""
+        """The distinct days with at least one review (practice answers aside), oldest first."""
         # A skip scan: each step seeks the next day in the index, so three years cost about a
         # thousand seeks instead of a read of every entry (SELECT DISTINCT reads them all).
         rows = self._query(
@@ -85,11 +94,11 @@ class StatsQueries(BaseStore):
             WITH RECURSIVE days(day) AS (
                 SELECT (SELECT min(r.reviewed_on) FROM reviews r
                         WHERE r.reviewed_on >= coalesce(:since, '') AND r.reviewed_on <= :until
-                          AND {_DECK_OF_REVIEW})
+                          AND {_A_REVIEW} AND {_DECK_OF_REVIEW})
                 UNION ALL
                 SELECT (SELECT min(r.reviewed_on) FROM reviews r
                         WHERE r.reviewed_on > days.day AND r.reviewed_on <= :until
-                          AND {_DECK_OF_REVIEW})
+                          AND {_A_REVIEW} AND {_DECK_OF_REVIEW})
                 FROM days WHERE days.day IS NOT NULL
             )
             SELECT day FROM days WHERE day IS NOT NULL ORDER BY day
@@ -148,16 +157,29 @@ class StatsQueries(BaseStore):
     def daily_review_counts(
         self, start: date, until: date, deck: str | Sequence[str] | None
     ) -> dict[date, int]:
-        """Reviews per day from start to until (days without reviews are absent)."""
+        """Reviews (scheduled and re-drills) per day from start to until (days without reviews are absent)."""
         rows = self._query(
             f"""
             SELECT r.reviewed_on, count(*) FROM reviews r
-            WHERE r.reviewed_on >= :start AND r.reviewed_on <= :until AND {_DECK_OF_REVIEW}
+            WHERE r.reviewed_on >= :start AND r.reviewed_on <= :until AND {_A_REVIEW} AND {_DECK_OF_REVIEW}
             GROUP BY r.reviewed_on
-            """,  # the clause is fixed text; every value is a parameter
+            """,  # the clauses are fixed text; every value is a parameter
             {"start": start.isoformat(), "until": until.isoformat(), "decks": any_of(deck)},
         )
         return {aggregated_day(self.conn, row[0], "reviewed_on"): int(row[1]) for row in rows}
+
+    def practice_counts(self, start: date, until: date, deck: str | Sequence[str] | None) -> tuple[int, int]:
+        """Cram and mock answers logged from start to until: practice outside the schedule."""
+        row = self._query(
+            f"""
+            SELECT count(*) FILTER (WHERE r.kind = 'cram'), count(*) FILTER (WHERE r.kind = 'mock')
+            FROM reviews r
+            WHERE r.reviewed_on >= :start AND r.reviewed_on <= :until AND r.kind IN ('cram', 'mock')
+              AND {_DECK_OF_REVIEW}
+            """,  # the clause is fixed text; every value is a parameter
+            {"start": start.isoformat(), "until": until.isoformat(), "decks": any_of(deck)},
+        )[0]
+        return int(row[0]), int(row[1])
 
     def leeches(
         self, until: date, deck: str | Sequence[str] | None, since: date | None, limit: int

@@ -16,6 +16,7 @@ from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
 from quizcards.core.export.records import CardRow, DeckRow
+from quizcards.core.scheduler import PRACTICE_KINDS
 
 if TYPE_CHECKING:
     from markdown_it import MarkdownIt
@@ -124,6 +125,10 @@ _SECONDS_A_DAY = 86_400
 # Anki's card and review-log codes (its cards.type, cards.queue and revlog.type columns).
 ANKI_NEW, ANKI_REVIEW = 0, 2
 REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN = 0, 1, 2
+# Anki's revlog type 3, "Filtered" (called "Cram" or "Early" by older versions): a review outside the
+# schedule, "now only used for filtered decks with rescheduling disabled" (ankitects/anki,
+# rslib/src/revlog/mod.rs, RevlogReviewKind). quizcards' cram and mock answers are exactly that.
+REVLOG_FILTERED = 3
 
 
 def anki_day(timestamp: float) -> int:
@@ -198,11 +203,13 @@ def anki_ease(grade: int) -> int:
 
 
 def anki_reviews(rows: Iterable[Sequence[Any]], guids: Iterable[str]) -> Iterator[AnkiReview]:
-    """The scheduled reviews of the exported notes (rows in REVIEW_FIELDS' order) as Anki review-log rows.
+    """The reviews of the exported notes (rows in REVIEW_FIELDS' order) as Anki review-log rows.
 
     Same-day re-drills are left out: they moved no schedule, and Anki's reps count
-    scheduled reviews only here. A review's id is its time in milliseconds, made
-    unique by counting up where two share one.
+    scheduled reviews only here. Cram and mock answers are logged as Anki's reviews
+    outside the schedule (``REVLOG_FILTERED``), with the interval and ease they left
+    unchanged; they count towards nothing else (learned, lapses, reps). A review's id is
+    its time in milliseconds, made unique by counting up where two share one.
     """
     from quizcards.core.export.records import REVIEW_FIELDS
 
@@ -211,7 +218,8 @@ def anki_reviews(rows: Iterable[Sequence[Any]], guids: Iterable[str]) -> Iterato
     taken: set[int] = set()
     learned: set[str] = set()  # cards with a successful review so far: later failures are lapses
     for row in rows:
-        if row[index["kind"]] != "scheduled":
+        practice = row[index["kind"]] in PRACTICE_KINDS
+        if row[index["kind"]] != "scheduled" and not practice:
             continue
         guid = note_guid(row[index["deck"]], row[index["card_id"]])
         if guid not in wanted:
@@ -220,13 +228,15 @@ def anki_reviews(rows: Iterable[Sequence[Any]], guids: Iterable[str]) -> Iterato
         while millisecond in taken:
             millisecond += 1
         taken.add(millisecond)
-        if guid not in learned:
+        if practice:
+            kind = REVLOG_FILTERED
+        elif guid not in learned:
             kind = REVLOG_LEARN
         elif row[index["repetitions_before"]] == 0:
             kind = REVLOG_RELEARN  # the first success after a lapse
         else:
             kind = REVLOG_REVIEW
-        if row[index["repetitions_after"]] > 0:
+        if row[index["repetitions_after"]] > 0 and not practice:
             learned.add(guid)
         yield AnkiReview(
             guid=guid,

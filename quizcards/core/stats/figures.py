@@ -11,17 +11,20 @@ Definitions, written down once:
   interval is under 21 days, *mature* from 21 days on (Anki's threshold), and
   *retired* once its deck file dropped it. *Due today* counts every active card
   due today or earlier (overdue cards are due today too).
-- *Today* counts every review logged today: scheduled ones and re-drills.
+- *Today* counts the reviews logged today: scheduled ones and re-drills (and their time).
+- *Practice*: cram and mock answers (``core.practice``), today's and over the calendar's
+  range, are counted apart and in no other figure (streak, calendar, retention, lapses).
 - The *current streak* is the run of consecutive days with at least one review
   that ends today; when nothing has been reviewed yet today, a run ending
   yesterday still counts (the day is not over), and ``reviewed_today`` says which.
 - *Retention* is the share of scheduled reviews of already-learned cards (whose
   ``repetitions_before`` > 0, so a new card's first test is left out) graded 3
   or better. Re-drills are left out too: they repeat a card minutes after its
-  answer was shown, which tests short-term memory, not retention.
+  answer was shown, which tests short-term memory, not retention. So are cram and
+  mock answers: retention is computed from scheduled reviews only.
 - The *forecast* counts active cards by due date over the next 14 days; today's
   bucket holds the overdue cards as well.
-- The *calendar* shows reviews per day over the last 26 weeks, Monday to
+- The *calendar* shows reviews (scheduled ones and re-drills) per day over the last 26 weeks, Monday to
   Sunday, the last column holding today. Its shades are the quartiles of the
   days with reviews (``heat_scale``), so a daily learner's range is spread over
   all four; once the busiest day has 4 reviews or fewer, each count is its own shade.
@@ -74,12 +77,24 @@ class DeckCounts:
 
 @dataclass(frozen=True, slots=True)
 class TodayCounts:
-    """What was done today: reviews logged, distinct cards, re-drills among them, time spent."""
+    """What was done today: reviews logged, distinct cards, re-drills among them, their time; practice."""
 
     reviews: int = 0
     cards: int = 0
     redrills: int = 0
     duration_ms: int = 0
+    cram: int = 0  # practice answers today, not among the reviews
+    mock: int = 0
+
+
+@dataclass(frozen=True, slots=True)
+class Practice:
+    """Cram and mock answers over a range of days: practice outside the schedule."""
+
+    start: date
+    end: date
+    cram: int = 0
+    mock: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -201,6 +216,7 @@ class Stats:
     forecast: Forecast
     calendar: Calendar
     leeches: tuple[Leech, ...]
+    practice: Practice
 
     @property
     def totals(self) -> DeckCounts:
@@ -231,6 +247,8 @@ class StatsSource(Protocol):
     def due_counts(self, until: date, deck: Sequence[str]) -> dict[date, int]: ...
 
     def daily_review_counts(self, start: date, until: date, deck: Sequence[str]) -> dict[date, int]: ...
+
+    def practice_counts(self, start: date, until: date, deck: Sequence[str]) -> tuple[int, int]: ...
 
     def leeches(self, until: date, deck: Sequence[str], since: date | None, limit: int) -> list[Leech]: ...
 
@@ -379,4 +397,5 @@ def build_stats(
         forecast=forecast(source.due_counts(today + timedelta(days=FORECAST_DAYS - 1), decks), today),
         calendar=calendar(source.daily_review_counts(cal_first, today, decks), today, since=since),
         leeches=tuple(source.leeches(today, decks, since, leech_limit)),
+        practice=Practice(cal_first, today, *source.practice_counts(cal_first, today, decks)),
     )

@@ -76,8 +76,27 @@ TODAY: Shape[Stats] = Shape(
         Field("cards", COUNT, "distinct cards reviewed today", lambda s: s.today.cards),
         Field("redrills", COUNT, "re-drills among today's reviews", lambda s: s.today.redrills),
         Field(
-            "duration_ms", COUNT, "time spent answering today, in milliseconds", lambda s: s.today.duration_ms
+            "duration_ms",
+            COUNT,
+            "time spent on today's reviews, in milliseconds",
+            lambda s: s.today.duration_ms,
         ),
+        Field("cram", COUNT, "cram answers logged today (not among the reviews)", lambda s: s.today.cram),
+        Field(
+            "mock",
+            COUNT,
+            "mock-interview answers logged today (not among the reviews)",
+            lambda s: s.today.mock,
+        ),
+    )
+)
+
+PRACTICE: Shape[Stats] = Shape(
+    (
+        Field("from", DAY, "the calendar's first day", lambda s: s.practice.start),
+        Field("to", DAY, "today", lambda s: s.practice.end),
+        Field("cram", COUNT, "cram answers in the range", lambda s: s.practice.cram),
+        Field("mock", COUNT, "mock-interview answers in the range", lambda s: s.practice.mock),
     )
 )
 
@@ -248,6 +267,12 @@ STATS: Shape[Stats] = Shape(
         Field("forecast", FORECAST.kind(), "active cards coming due", lambda s: s),
         Field("calendar", CALENDAR.kind(), "reviews per day", lambda s: s),
         Field(
+            "practice",
+            PRACTICE.kind(),
+            "cram and mock answers over the calendar's range: outside the schedule, in no other figure",
+            lambda s: s,
+        ),
+        Field(
             "leeches",
             LEECH.list_kind(),
             "active cards with lapses: most lapses first, then lowest easiness",
@@ -308,6 +333,8 @@ def stats_csv_rows(stats: Stats) -> Iterator[dict[str, Any]]:
     # The calendar's days only: its range and totals are the other sections' figures again.
     for day in data["calendar"]["days"]:
         yield _row("calendar", "reviews", day["reviews"], day=day["date"])
+    for metric, value in data["practice"].items():
+        yield _row("practice", metric, value)
     for leech in data["leeches"]:
         for metric, value in leech.items():
             if metric not in ("deck", "card_id"):
