@@ -71,9 +71,11 @@ def global_options(
 
 
 from quizcards.cli import authoring, cards, decks, export, info, maintenance, review, stats  # noqa: E402
+from quizcards.cli import mock as mock_command  # noqa: E402
 
 for _module in (decks, review, cards, stats, export, authoring, maintenance, info):
     _module.register(app)
+mock_command.register(app)
 
 
 def main() -> None:
