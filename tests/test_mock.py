@@ -179,7 +179,7 @@ def result(number: int, grade_given: int | None, tags: tuple[str, ...], **fields
 
 def report_of(*results: MockResult) -> object:
     draw = MockDraw(tuple(MockQuestion(card(r.number), r.reason) for r in results), len(results), 9)
-    return build_report(draw, results, taken_on=TODAY, tags=(), seed=7, limit_ms=180_000)
+    return build_report(draw, results, taken_on=TODAY, selection=SessionFilter(), seed=7, limit_ms=180_000)
 
 
 def test_the_report_names_the_weakest_topics_and_what_to_study_next() -> None:
@@ -193,7 +193,7 @@ def test_the_report_names_the_weakest_topics_and_what_to_study_next() -> None:
             result(5, None, ("gans",)),  # not graded: neither a topic score nor a thing to study
         ],
         taken_on=TODAY,
-        tags=(),
+        selection=SessionFilter(decks=("attention", "cnn")),
         seed=7,
         limit_ms=180_000,
     )
@@ -203,6 +203,8 @@ def test_the_report_names_the_weakest_topics_and_what_to_study_next() -> None:
     assert report.results[3].missed == ()
     assert not report.results[3].checked
     assert (report.mean_grade, len(report.graded)) == (9 / 4, 4)
+    text = render.report_markdown(report)
+    assert "- Decks: – (chosen from attention, cnn)\n" in text  # no draw behind these results
 
 
 def test_the_report_in_the_terminal_at_80_columns() -> None:
@@ -240,7 +242,7 @@ def test_the_markdown_report_keeps_answers_exactly_and_inertly() -> None:
     assert "`````markdown\nUse `code`, and ````fences````.\n<script>x</script>\n`````" in text
     assert "**attention/c1\\|x** (graded 2; missed: weighted sum)" in text
     assert "- ✓ query\n- ✗ weighted sum" in text
-    assert "- Seed 7 (`quiz mock 1 --seed 7` draws it again)" in text
+    assert "- Seed 7: `--seed 7` draws these questions again from the cards as they stood before" in text
 
 
 def test_the_timer_prompt_and_the_time_of_an_answer() -> None:

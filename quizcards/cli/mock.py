@@ -154,7 +154,12 @@ def run_mock(ctx: typer.Context, options: MockOptions) -> None:
         console.print("No question was answered, so there is no report.", style="dim")
         return
     report = build_report(
-        draw, results, taken_on=local_day(clock()), tags=options.tags, seed=seed, limit_ms=options.limit_ms
+        draw,
+        results,
+        taken_on=local_day(clock()),
+        selection=SessionFilter(decks=options.decks, tags=options.tags),
+        seed=seed,
+        limit_ms=options.limit_ms,
     )
     console.print(render.report(report))
     if options.output is not None:

@@ -55,12 +55,13 @@ def intro(draw: MockDraw, *, limit_ms: int, seed: int, reveal_at_end: bool) -> P
         "type; keep going past the limit if you need to."
     )
     if reveal_at_end:
-        out.append("\nAll the questions first; then each answer is revealed and you grade it.")
+        out.append(
+            "\nAll the questions first (Ctrl-C while answering stops them); then each answer is "
+            "revealed and you grade it."
+        )
     else:
         out.append("\nAfter each answer: the model answer, the key points you mentioned, your grade.")
-    out.append(
-        "\nq at a grade prompt, or Ctrl-C, ends the interview early; the report covers what you answered."
-    )
+    out.append("\nq at a grade prompt, or Ctrl-C, ends the interview; the report covers what you answered.")
     out.append(f"\nSeed {seed}: --seed {seed} draws the same questions while your cards stand as they do.")
     out.append("\nAnswers are logged as mock answers; no card's schedule moves.", style="dim")
     return Panel(out, title=Text("Mock interview"), border_style="cyan", padding=(0, 1))
@@ -197,12 +198,18 @@ def report_markdown(mock: MockReport) -> str:
     (HTML, links, images) is live where the file is rendered.
     """
     out = [f"# Mock interview, {mock.taken_on.isoformat()}", ""]
-    out.append(f"- Decks: {', '.join(markdown_escape(deck) for deck in mock.decks) or '–'}")
-    if mock.tags:
-        out.append(f"- Tags: {', '.join(markdown_escape(tag) for tag in mock.tags)}")
-    summary = _summary_line(mock).plain
-    out.append(f"- {summary}")
-    out.append(f"- Seed {mock.seed} (`quiz mock {mock.questions_planned} --seed {mock.seed}` draws it again)")
+    chosen = mock.selection
+    decks = ", ".join(markdown_escape(deck) for deck in mock.decks) or "–"
+    if chosen.decks and set(chosen.decks) != set(mock.decks):
+        decks += f" (chosen from {', '.join(markdown_escape(deck) for deck in chosen.decks)})"
+    out.append(f"- Decks: {decks}")
+    if chosen.tags:
+        out.append(f"- Tags: {', '.join(markdown_escape(tag) for tag in chosen.tags)}")
+    out.append(f"- {_summary_line(mock).plain}")
+    out.append(
+        f"- Seed {mock.seed}: `--seed {mock.seed}` draws these questions again from the cards as they "
+        "stood before this interview (its grades count in later draws)"
+    )
     out += ["", "## What to study next", ""]
     if mock.study_next:
         for result in mock.study_next:

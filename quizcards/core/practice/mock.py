@@ -34,6 +34,7 @@ from typing import Literal
 
 from quizcards.core.practice import PracticeCard
 from quizcards.core.scheduler import INITIAL_EASINESS_HUNDREDTHS
+from quizcards.core.session import SessionFilter
 
 __all__ = [
     "DEFAULT_QUESTIONS",
@@ -244,7 +245,7 @@ class MockReport:
 
     taken_on: date
     decks: tuple[str, ...]  # the decks the questions came from
-    tags: tuple[str, ...]  # the --tag selection, if any
+    selection: SessionFilter  # the decks and tags they were chosen from (none: all)
     seed: int
     questions_planned: int
     limit_ms: int
@@ -275,7 +276,7 @@ def build_report(
     results: Sequence[MockResult],
     *,
     taken_on: date,
-    tags: tuple[str, ...],
+    selection: SessionFilter,
     seed: int,
     limit_ms: int,
 ) -> MockReport:
@@ -284,7 +285,7 @@ def build_report(
     return MockReport(
         taken_on=taken_on,
         decks=decks,
-        tags=tags,
+        selection=selection,
         seed=seed,
         questions_planned=len(draw.questions),
         limit_ms=limit_ms,
