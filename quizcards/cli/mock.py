@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import time
 from dataclasses import dataclass
@@ -180,36 +181,51 @@ class _Answered:
 
 
 def _interview(console: Console, store: Store, draw: MockDraw, options: MockOptions) -> list[MockResult]:
-    """Ask the questions; with --reveal-at-end, go over the answers after the last (or after a quit)."""
-    from quizcards.cli.asking import Quit
-    from quizcards.render import mock as render
+    """Ask the questions; with --reveal-at-end, go over the answers after the last (or after a quit).
 
-    total = len(draw.questions)
+    Ctrl-C between prompts (while a panel is drawn) ends the interview as it does at a prompt,
+    so the report still covers what was answered.
+    """
+    from quizcards.cli.asking import Quit
+
+    total, limit_ms = len(draw.questions), options.limit_ms
     results: list[MockResult] = []
     waiting: list[_Answered] = []
-    for number, question in enumerate(draw.questions, 1):
-        try:
-            answered = _ask(console, store, question, number=number, total=total, limit_ms=options.limit_ms)
-        except Quit:
-            break
-        if options.reveal_at_end:
-            waiting.append(answered)
-            continue
-        result = _grade(console, store, answered, options.limit_ms)
-        results.append(result)
-        if result.grade is None:
+    try:
+        for number, question in enumerate(draw.questions, 1):
+            try:
+                answered = _ask(console, store, question, number=number, total=total, limit_ms=limit_ms)
+            except Quit:
+                break
+            if options.reveal_at_end:
+                waiting.append(answered)
+                continue
+            results.append(_grade(console, store, answered, limit_ms))
+            if results[-1].grade is None:
+                return results
+    except KeyboardInterrupt:
+        if not options.reveal_at_end:
             return results
+    with contextlib.suppress(KeyboardInterrupt):
+        _go_over(console, store, waiting, limit_ms, results)
+    return results
+
+
+def _go_over(
+    console: Console, store: Store, waiting: list[_Answered], limit_ms: int, results: list[MockResult]
+) -> None:
+    """--reveal-at-end: each answer shown again, revealed and graded, until the last or a quit."""
+    from quizcards.render import mock as render
+
     for position, answered in enumerate(waiting, 1):
         console.print()
         console.rule(render.review_header(position, len(waiting)))
         _show_question(console, answered.card, answered.question)
         console.print(render.your_answer(answered.explanation))
-        console.print(render.answer_time(answered.elapsed_ms, options.limit_ms))
-        result = _grade(console, store, answered, options.limit_ms)
-        results.append(result)
-        if result.grade is None:
-            break
-    return results
+        console.print(render.answer_time(answered.elapsed_ms, limit_ms))
+        results.append(_grade(console, store, answered, limit_ms))
+        if results[-1].grade is None:
+            return
 
 
 def _show_question(console: Console, card: StudyCard, question: MockQuestion) -> None:
