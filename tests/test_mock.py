@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import random
+import re
 from collections import Counter
 from datetime import date, timedelta
 from pathlib import Path
@@ -276,3 +277,33 @@ def test_quiz_mock_refuses_a_bad_report_file_or_selection_before_asking(
     unknown = quiz("mock", "--tag", "nope")
     assert "no card or deck has the tag 'nope'" in unknown.output
     assert deck_db.read_bytes() == before
+
+
+def test_the_markdown_report_renders_no_link_image_or_html_from_deck_or_learner_text() -> None:
+    from markdown_it import MarkdownIt
+
+    hostile = "<img src=x> [a](javascript:x) ![i](http://t/x.png) <script>s</script>\n```\n````\n~~~\n# h"
+    hostile_result = result(
+        1, 1, ("t<i>", "[a](b)"), question=hostile, model_answer=hostile, explanation=hostile
+    )
+    report = report_of(hostile_result)
+    html = MarkdownIt("commonmark").enable("table").render(render.report_markdown(report))  # type: ignore[arg-type]
+    tags = set(re.findall(r"<([a-z0-9]+)", html))
+    assert tags <= {
+        "code",
+        "h1",
+        "h2",
+        "h3",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "strong",
+        "table",
+        "tbody",
+        "td",
+        "th",
+        "thead",
+        "tr",
+        "ul",
+    }
