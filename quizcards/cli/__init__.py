@@ -70,9 +70,20 @@ def global_options(
     ctx.obj = Settings.resolve(db)
 
 
-from quizcards.cli import authoring, cards, cram, decks, export, info, maintenance, review, stats  # noqa: E402
+from quizcards.cli import (  # noqa: E402
+    authoring,
+    cards,
+    cram,
+    decks,
+    export,
+    info,
+    maintenance,
+    mock,
+    review,
+    stats,
+)
 
-for _module in (decks, review, cram, cards, stats, export, authoring, maintenance, info):
+for _module in (decks, review, cram, mock, cards, stats, export, authoring, maintenance, info):
     _module.register(app)
 
 

@@ -7,19 +7,26 @@ types for a card is this module's, so it feels the same everywhere.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.console import Console
     from rich.text import Text
 
     from quizcards.adapters.terminal import KeyReader
     from quizcards.cli.daily_backup import DailyBackup
+    from quizcards.core.explanation import PointMatch
     from quizcards.core.session import StudyCard
     from quizcards.store import BaseStore
 
 GRADE_KEYS = frozenset("012345")
+# The prompt of each line of an explanation, given how many lines were typed before it; it may print
+# a notice first (the mock interview's timer does). None: "> ", then "  ".
+LinePrompt = Callable[[int], str]
 # The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), edit, quit.
 REVIEW_KEYS = frozenset("useq")
 # What ``ask`` returns when the learner edited the card out of its deck ("e"): there is nothing to grade.
@@ -91,7 +98,7 @@ def ask(
     return Answer(action, explanation, elapsed_ms)
 
 
-def _read_explanation(console: Console, hints: list[str]) -> str:
+def _read_explanation(console: Console, hints: list[str], prompt: LinePrompt | None = None) -> str:
     """Lines typed by the learner until an empty line; 'h' alone shows the next hint.
 
     A bracketed paste comes back from readline as one line with its newlines, blank lines
@@ -105,17 +112,17 @@ def _read_explanation(console: Console, hints: list[str]) -> str:
     # switch goes out before the instructions, so that the prompt still starts its line.
     with bracketed_paste(line_editing_takes_pastes()):
         console.print(render.input_instructions(len(hints)))
-        return _read_lines(console, hints)
+        return _read_lines(console, hints, prompt)
 
 
-def _read_lines(console: Console, hints: list[str]) -> str:
+def _read_lines(console: Console, hints: list[str], prompt: LinePrompt | None = None) -> str:
     from quizcards.render import review as render
 
     shown = 0
     lines: list[str] = []
     while True:
         try:
-            line = input("> " if not lines else "  ")
+            line = input(prompt(len(lines)) if prompt else "> " if not lines else "  ")
         except (EOFError, KeyboardInterrupt):
             raise Quit from None
         if line.strip().lower() == "h":
@@ -132,7 +139,7 @@ def _read_lines(console: Console, hints: list[str]) -> str:
 
 def _reveal(
     console: Console, store: BaseStore, card: StudyCard, explanation: str, keys_legend: str | None
-) -> None:
+) -> Sequence[PointMatch]:
     from quizcards.adapters.glossary import load_glossary
     from quizcards.core.explanation import match_points
     from quizcards.render import review as render
@@ -146,6 +153,7 @@ def _reveal(
     if past is not None:
         console.print(render.previous_explanation(past))
     console.print(render.grade_legend() if keys_legend is None else render.grade_legend(keys_legend))
+    return matches
 
 
 def _read_action(reader: KeyReader, console: Console, *, can_undo: bool, keys: frozenset[str]) -> str:
@@ -182,3 +190,22 @@ def key_alone(keys: KeyReader, console: Console, then: str) -> str | None:
         console.print(render.text_not_a_command(then))
         return None
     return key
+
+
+# ---- the steps of `ask`, one at a time (the mock interview times the answer and may reveal later) --
+
+
+def read_explanation(console: Console, card: StudyCard, *, prompt: LinePrompt | None = None) -> str:
+    """The learner's typed explanation of a card already shown; raises Quit on Ctrl-C or Ctrl-D."""
+    return _read_explanation(console, list(card.hints), prompt)
+
+
+def reveal_and_grade(
+    console: Console, store: BaseStore, card: StudyCard, explanation: str, *, keys_legend: str
+) -> tuple[Sequence[PointMatch], str]:
+    """Reveal the answer and the key points an explanation mentions; then a grade key, or "q"."""
+    from quizcards.adapters.terminal import single_keys
+
+    with single_keys() as reader:
+        matches = _reveal(console, store, card, explanation, keys_legend)
+        return matches, _read_action(reader, console, can_undo=False, keys=frozenset())
