@@ -20,8 +20,9 @@ if TYPE_CHECKING:
     from quizcards.store import BaseStore
 
 GRADE_KEYS = frozenset("012345")
-# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), quit.
-REVIEW_KEYS = frozenset("usq")
+# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), quit, suspend (!: a
+# symbol, so it is the same key whatever the keyboard's input language).
+REVIEW_KEYS = frozenset("usq!")
 
 
 class Quit(Exception):
@@ -32,7 +33,7 @@ class Quit(Exception):
 class Answer:
     """What the learner did with one card: a grade key or another action, and what they typed."""
 
-    action: str  # "0".."5", or one of the keys the caller allowed ("u", "s", "q", ...)
+    action: str  # "0".."5", or one of the keys the caller allowed ("u", "s", "q", "!", ...)
     explanation: str
     elapsed_ms: int
 

@@ -1,4 +1,4 @@
-"""The review's interactive loop: each card asked, explained, revealed and graded, undone or buried."""
+"""The review's loop: each card asked, explained, revealed and graded, undone, buried or suspended."""
 
 from __future__ import annotations
 
@@ -61,6 +61,10 @@ def drive(
         if action == "s":
             _bury(session, store, entry, today, plan)
             console.print("  buried until tomorrow.", style="dim")
+            continue
+        if action == "!":
+            _bury(session, store, entry, today, plan, suspend=True)
+            console.print(render.suspended_notice(card))
             continue
         grade = parse_grade(int(action))
         _record_grade(
@@ -150,11 +154,15 @@ def _new_cards(count: int) -> str:
 
 
 def _undo(session: Session, store: BaseStore, console: Console, today: date) -> None:
+    steps = session.position
     review_id = session.undo()
+    undone = session.current
     if review_id is None:
+        if undone is not None and session.position < steps:  # a suspension, which logged no review
+            store.unsuspend_cards([undone.pk])
+            console.print("  ↶ unsuspended that card; it comes back now.", style="yellow")
         return
     store.undo_review(review_id)
-    undone = session.current
     if undone is not None:
         store.unbury(undone.pk, today)  # buried after that grade: the undo brings it back
     console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
@@ -177,11 +185,23 @@ def _offer_last_undo(console: Console) -> bool:
             return False
 
 
-def _bury(session: Session, store: BaseStore, entry: QueueEntry, today: date, plan: NewCardPlan) -> None:
+def _bury(
+    session: Session,
+    store: BaseStore,
+    entry: QueueEntry,
+    today: date,
+    plan: NewCardPlan,
+    *,
+    suspend: bool = False,
+) -> None:
+    """Bury the card until tomorrow, or suspend it (undoable); a new card's place goes to the next one."""
     from quizcards.core.session import new_cards_owed
 
-    session.bury()
-    store.bury(entry.pk, today)
+    session.bury(suspend=suspend)
+    if suspend:
+        store.suspend_cards([entry.pk], today)
+    else:
+        store.bury(entry.pk, today)
     owed = new_cards_owed(session, entry, plan, store.introduced_count(today))
     if owed:
         # The cards still queued come first in deck order: read past them to the next owed ones.
