@@ -158,7 +158,7 @@ def test_suspend_and_unsuspend_name_what_they_did(quiz: Quiz, studied: Path) -> 
     assert (result.exit_code, result.stdout) == (0, "Suspended attention/qkv and attention/scale.\n")
     assert suspended(studied) == {"qkv": "2026-03-10", "scale": "2026-03-10", "bottleneck": None}
     result = quiz("suspend", "qkv")
-    assert result.stdout == "attention/qkv was already suspended; nothing changed.\n"
+    assert result.stdout == "attention/qkv was already suspended.\n"
     result = quiz("unsuspend", "qkv", "bottleneck")
     assert result.stdout == "Unsuspended attention/qkv.\nattention/bottleneck was not suspended.\n"
     assert suspended(studied) == {"qkv": None, "scale": "2026-03-10", "bottleneck": None}
@@ -185,7 +185,7 @@ def test_a_selection_is_counted(quiz: Quiz, studied: Path) -> None:
     assert result.stdout == "Suspended 2 cards.\n1 card was already suspended.\n"
     result = quiz("unsuspend", "--tag", "attention", "--tag", "nlp")  # a card's tag, the deck's tag
     assert result.stdout == "Unsuspended 3 cards.\n"
-    assert quiz("unsuspend", "--deck", "attention").stdout == "3 cards were not suspended; nothing changed.\n"
+    assert quiz("unsuspend", "--deck", "attention").stdout == "3 cards were not suspended.\n"
 
 
 def test_read_commands_show_it_and_never_write(quiz: Quiz, studied: Path) -> None:

@@ -111,8 +111,7 @@ def _report(
     lines = [f"{done} {plural(len(names), 'card') if selection else _joined(names)}."] if names else []
     if unchanged:
         which = plural(len(unchanged), "card") if selection else _joined(unchanged)
-        nothing = "" if names else "; nothing changed"
-        lines.append(f"{which} {'was' if len(unchanged) == 1 else 'were'} {same}{nothing}.")
+        lines.append(f"{which} {'was' if len(unchanged) == 1 else 'were'} {same}.")
     for text in lines:
         typer.echo(clean_line(text))
 
