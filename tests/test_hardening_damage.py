@@ -395,8 +395,10 @@ def test_the_sql_checks_and_the_readers_rules_agree(rules: dict[str, object], ch
 
 def test_m004_keeps_every_row_index_and_reference(old_db: Path) -> None:
     def schema(db: Path) -> tuple[set[str], list[tuple[object, ...]]]:
+        from quizcards.store.migrations.m004_checked import _CARD_COLUMNS  # later migrations add columns
+
         names = {row[0] for row in rows(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
-        return names, rows(db, "SELECT * FROM cards ORDER BY id") + rows(
+        return names, rows(db, f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY id") + rows(
             db, "SELECT * FROM reviews ORDER BY id"
         )
 

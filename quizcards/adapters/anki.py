@@ -36,9 +36,12 @@ from quizcards.core.export.anki import (
 )
 from quizcards.core.export.records import CardRow, DeckRow
 
-# Gives the reviewed cards (by note GUID) their progress and fills the review log, in the collection
-# the cursor is on: quizcards.store.export.write_anki_progress, as the SQL stays in the store.
-ProgressWriter = Callable[[sqlite3.Cursor, Mapping[str, AnkiSchedule], Iterable[AnkiReview]], None]
+# Gives the reviewed cards (by note GUID) their progress, fills the review log and suspends the suspended
+# notes' cards, in the collection the cursor is on: quizcards.store.export.write_anki_progress, as the SQL
+# stays in the store.
+ProgressWriter = Callable[
+    [sqlite3.Cursor, Mapping[str, AnkiSchedule], Iterable[AnkiReview], Iterable[str]], None
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +51,7 @@ class ApkgSummary:
     decks: int
     notes: int
     scheduled: int = 0
+    suspended: int = 0
 
 
 def write_apkg(
@@ -87,6 +91,7 @@ def write_apkg(
     carried = schedule_day if write_progress is not None else None
     notes = 0
     schedules: dict[str, AnkiSchedule] = {}
+    suspended: list[str] = []
     for note in anki_notes(decks, cards, schedule_day=carried):
         anki_decks[note.deck].add_note(
             genanki.Note(model=model, fields=note.fields, tags=note.tags, guid=note.guid)
@@ -94,13 +99,15 @@ def write_apkg(
         notes += 1
         if note.schedule is not None:
             schedules[note.guid] = note.schedule
+        if note.suspended:
+            suspended.append(note.guid)
 
     def progress(cursor: sqlite3.Cursor) -> None:
-        if carried is not None and write_progress is not None:
-            write_progress(cursor, schedules, anki_reviews(reviews, schedules))
+        if write_progress is not None and (carried is not None or suspended):
+            write_progress(cursor, schedules, anki_reviews(reviews, schedules) if carried else (), suspended)
 
     _write_package(genanki.Package(list(anki_decks.values())), path, timestamp, progress)
-    return ApkgSummary(decks=len(anki_decks), notes=notes, scheduled=len(schedules))
+    return ApkgSummary(decks=len(anki_decks), notes=notes, scheduled=len(schedules), suspended=len(suspended))
 
 
 def _write_package(

@@ -81,9 +81,10 @@ from quizcards.cli import (  # noqa: E402
     mock,
     review,
     stats,
+    suspending,
 )
 
-for _module in (decks, review, cram, mock, cards, stats, export, authoring, maintenance, info):
+for _module in (decks, review, cram, mock, cards, suspending, stats, export, authoring, maintenance, info):
     _module.register(app)
 
 

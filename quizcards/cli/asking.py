@@ -27,8 +27,9 @@ GRADE_KEYS = frozenset("012345")
 # The prompt of each line of an explanation, given how many lines were typed before it; it may print
 # a notice first (the mock interview's timer does). None: "> ", then "  ".
 LinePrompt = Callable[[int], str]
-# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), edit, quit.
-REVIEW_KEYS = frozenset("useq")
+# The keys `quiz review` takes after the reveal besides a grade: undo, bury (s), edit, quit, suspend
+# (!: a symbol, so it is the same key whatever the keyboard's input language).
+REVIEW_KEYS = frozenset("useq!")
 # What ``ask`` returns when the learner edited the card out of its deck ("e"): there is nothing to grade.
 EDITED_AWAY = "edited-away"
 
@@ -41,7 +42,7 @@ class Quit(Exception):
 class Answer:
     """What the learner did with one card: a grade key or another action, and what they typed."""
 
-    action: str  # "0".."5", one of the keys the caller allowed ("u", "s", "q", ...), or EDITED_AWAY
+    action: str  # "0".."5", one of the keys the caller allowed ("u", "s", "q", "!", ...), or EDITED_AWAY
     explanation: str
     elapsed_ms: int
 

@@ -11,12 +11,12 @@ from quizcards.cli.common import (
     DecksOption,
     TagsOption,
     clock,
+    find_card,
     handle_errors,
     local_day,
     open_store,
     require_deck,
 )
-from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
     from quizcards.core.listings import CardRecord
@@ -34,6 +34,9 @@ def register(app: typer.Typer) -> None:
         deck: DecksOption = None,
         tag: TagsOption = None,
         due: Annotated[bool, typer.Option("--due", help="Only cards due today or overdue.")] = False,
+        suspended: Annotated[
+            bool, typer.Option("--suspended", help="Only suspended cards (quiz unsuspend brings them back).")
+        ] = False,
         wide: Annotated[
             bool,
             typer.Option(
@@ -52,7 +55,7 @@ def register(app: typer.Typer) -> None:
             ),
         ] = None,
     ) -> None:
-        """List cards with their state (new, learning, mature, retired), due date, interval, EF and lapses.
+        """List cards: state (new, learning, mature, retired, suspended), due date, interval, EF and lapses.
 
         A narrow terminal hides lapses, then EF, then interval; --wide (or --json) shows everything.
         """
@@ -61,7 +64,9 @@ def register(app: typer.Typer) -> None:
         with open_store(ctx, mode="read") as store:
             for name in decks:
                 require_deck(store, name)
-            listings = store.card_listings(today, deck=decks, tag=tags, due_only=due)
+            listings = store.card_listings(
+                today, deck=decks, tag=tags, due_only=due, suspended_only=suspended
+            )
             if search is not None:
                 from quizcards.core.listings import matching_listings
 
@@ -80,7 +85,7 @@ def register(app: typer.Typer) -> None:
             console.print(line(f"No card matches the search '{search}'."))
             return
         if not listings:
-            console.print(_nothing_listed(deck=bool(decks), tag=bool(tags), due=due))
+            console.print(_nothing_listed(deck=bool(decks), tag=bool(tags), due=due, suspended=suspended))
             return
         from quizcards.render.cards import cards_table
 
@@ -116,28 +121,14 @@ def register(app: typer.Typer) -> None:
 
 def _find_card(store: Store, reference: str) -> CardRecord:
     """The card written DECK/ID, or ID alone when exactly one deck has it."""
-    deck, slash, card_id = reference.strip().rpartition("/")
-    if not card_id:
-        raise QuizError(f"'{reference}' names no card; write it as DECK/ID, e.g. attention/qkv.")
-    if not slash:
-        decks = store.decks_with_card(card_id)
-        if not decks:
-            raise QuizError(f"there is no card with the id '{card_id}'; quiz cards lists them.")
-        if len(decks) > 1:
-            choices = ", ".join(f"{name}/{card_id}" for name in decks)
-            raise QuizError(f"several decks have a card '{card_id}'; name one of them: {choices}.")
-        deck = decks[0]
-    else:
-        require_deck(store, deck)
-    record = store.card_record(deck, card_id)
-    if record is None:
-        raise QuizError(
-            f"the deck '{deck}' has no card '{card_id}'; quiz cards --deck {deck} lists its cards."
-        )
-    return record
+    return find_card(store, reference, store.card_record)
 
 
-def _nothing_listed(*, deck: bool, tag: bool, due: bool) -> str:
+def _nothing_listed(*, deck: bool, tag: bool, due: bool, suspended: bool = False) -> str:
+    if suspended and not deck and not tag and not due:
+        return "No cards are suspended."
+    if suspended:
+        return "No cards match."
     if not deck and not tag and not due:
         return "No cards yet. Import a deck with: quiz import PATH"
     if due and not deck and not tag:

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
 
 P = ParamSpec("P")
 R = TypeVar("R")
+T = TypeVar("T")
 S = TypeVar("S", bound="BaseStore")
 
 DB_FILENAME = "quizcards.db"
@@ -118,6 +119,29 @@ def require_deck(store: BaseStore, slug: str | None) -> None:
     """Refuse a --deck that names no deck (None, no --deck, is fine)."""
     if slug is not None and not store.deck_exists(slug):
         raise QuizError(f"there is no deck named '{slug}'; quiz decks lists them.")
+
+
+def find_card(store: Store, reference: str, lookup: Callable[[str, str], T | None]) -> T:
+    """The card written DECK/ID, or ID alone when exactly one deck has it, as lookup(deck, id) reads it."""
+    deck, slash, card_id = reference.strip().rpartition("/")
+    if not card_id:
+        raise QuizError(f"'{reference}' names no card; write it as DECK/ID, e.g. attention/qkv.")
+    if not slash:
+        decks = store.decks_with_card(card_id)
+        if not decks:
+            raise QuizError(f"there is no card with the id '{card_id}'; quiz cards lists them.")
+        if len(decks) > 1:
+            choices = ", ".join(f"{name}/{card_id}" for name in decks)
+            raise QuizError(f"several decks have a card '{card_id}'; name one of them: {choices}.")
+        deck = decks[0]
+    else:
+        require_deck(store, deck)
+    found = lookup(deck, card_id)
+    if found is None:
+        raise QuizError(
+            f"the deck '{deck}' has no card '{card_id}'; quiz cards --deck {deck} lists its cards."
+        )
+    return found
 
 
 def report_error(error: QuizError) -> None:

@@ -1,4 +1,4 @@
-"""The review's interactive loop: each card asked, explained, revealed and graded, undone or buried."""
+"""The review's loop: each card asked, explained, revealed and graded, undone, buried or suspended."""
 
 from __future__ import annotations
 
@@ -64,6 +64,9 @@ def drive(
             continue
         if action == EDITED_AWAY:  # no longer in its deck: it leaves the session ungraded
             _bury(session, store, entry, today, plan, in_store=False)
+        if action == "!":
+            _bury(session, store, entry, today, plan, suspend=True)
+            console.print(render.suspended_notice(card))
             continue
         grade = parse_grade(int(action))
         _record_grade(
@@ -153,11 +156,15 @@ def _new_cards(count: int) -> str:
 
 
 def _undo(session: Session, store: BaseStore, console: Console, today: date) -> None:
+    steps = session.position
     review_id = session.undo()
+    undone = session.current
     if review_id is None:
+        if undone is not None and session.position < steps:  # a suspension, which logged no review
+            store.unsuspend_cards([undone.pk])
+            console.print("  ↶ unsuspended that card; it comes back now.", style="yellow")
         return
     store.undo_review(review_id)
-    undone = session.current
     if undone is not None:
         store.unbury(undone.pk, today)  # buried after that grade: the undo brings it back
     console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
@@ -188,11 +195,18 @@ def _bury(
     plan: NewCardPlan,
     *,
     in_store: bool = True,
+    suspend: bool = False,
 ) -> None:
+    """Bury the card until tomorrow, or suspend it (undoable); a new card's place goes to the next one.
+
+    ``in_store=False``: the card left the session only (edited out of its deck), nothing is written.
+    """
     from quizcards.core.session import new_cards_owed
 
-    session.bury()
-    if in_store:
+    session.bury(suspend=suspend)
+    if in_store and suspend:
+        store.suspend_cards([entry.pk], today)
+    elif in_store:
         store.bury(entry.pk, today)
     owed = new_cards_owed(session, entry, plan, store.introduced_count(today))
     if owed:

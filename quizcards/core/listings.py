@@ -35,6 +35,7 @@ class CardListing:
     tags: tuple[str, ...]
     retired: bool
     schedule: Schedule
+    suspended_on: date | None = None  # the day it was suspended; None when it is not
 
     @property
     def state(self) -> CardState:
@@ -64,6 +65,7 @@ class CardRecord:
     retired: bool
     added_at: str
     history: tuple[PastReview, ...]
+    suspended_on: date | None = None  # the day it was suspended; None when it is not
 
     @property
     def state(self) -> CardState:
@@ -99,6 +101,7 @@ def listing_fields(listing: CardListing) -> dict[str, Any]:
         "lapses": schedule.lapses,
         "reviews": schedule.reviews,
         "last_reviewed_on": iso_day(schedule.last_reviewed_on),
+        "suspended_on": iso_day(listing.suspended_on),
     }
 
 
@@ -125,6 +128,7 @@ def record_fields(record: CardRecord, today: date) -> dict[str, Any]:
         "lapses": schedule.lapses,
         "reviews": schedule.reviews,
         "last_reviewed_on": iso_day(schedule.last_reviewed_on),
+        "suspended_on": iso_day(record.suspended_on),
         "added_at": record.added_at,
         "history": [_review_fields(review) for review in record.history],
     }

@@ -261,12 +261,12 @@ def _queue_pairs(
 
 @dataclass(frozen=True, slots=True)
 class _Step:
-    """One grade, as undo needs it: the card taken from the front, the re-drill put back in the queue."""
+    """One grade (or suspension: no review), as undo needs it: the card taken from the front, its re-drill."""
 
     entry: _Pair
     redrill: _Pair | None
     tally: Tally
-    review_id: int
+    review_id: int | None
 
 
 class Session:
@@ -333,7 +333,7 @@ class Session:
         return ahead
 
     def undo(self) -> int | None:
-        """Put the last graded card back in front; return the review to delete."""
+        """Put the last graded (or suspended) card back in front; return the review to delete (or None)."""
         if not self._steps:
             return None
         step = self._steps.pop()
@@ -350,12 +350,15 @@ class Session:
         self.position -= 1
         return step.review_id
 
-    def bury(self) -> QueueEntry:
-        """Take the current card out of today's session altogether."""
-        pk, reason = self._require_current()
+    def bury(self, *, suspend: bool = False) -> QueueEntry:
+        """Take the current card out of today's session altogether; suspended, as a step undo takes back."""
+        pk, reason = entry = self._require_current()
         self._buried.add(pk)
         self._queue = deque(pair for pair in self._queue if pair[0] != pk)
         self._recount()
+        if suspend:  # counted as dealt with, like a grade, with no review to delete
+            self._steps.append(_Step(entry, None, self.tally, None))
+            self.position += 1
         return QueueEntry(pk, reason)
 
     def withdraw_new(self) -> int:

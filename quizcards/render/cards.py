@@ -27,6 +27,14 @@ STATE_STYLES: dict[CardState, str] = {
     "mature": "green",
     "retired": "dim",
 }
+# A suspended card keeps its state (--json has both); the listing shows what matters more: it is never drawn.
+SUSPENDED = "suspended"
+SUSPENDED_STYLE = "magenta"
+
+
+def shown_state(listing: CardListing) -> str:
+    """The state `quiz cards` shows: the card's state, or `suspended` for an active suspended card."""
+    return SUSPENDED if listing.suspended_on is not None and not listing.retired else listing.state
 
 
 def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
@@ -101,7 +109,7 @@ class CardsTable:
             rows.append(
                 {
                     "card": line(f"{listing.deck}/{listing.card_id}"),
-                    "state": Text(listing.state, style=STATE_STYLES[listing.state]),
+                    "state": _state_cell(listing),
                     "due": _due_cell(listing, self.today),
                     "interval": Text("—" if schedule.is_new else f"{schedule.interval_days} d"),
                     "EF": Text(easiness_text(schedule.easiness_hundredths)),
@@ -112,10 +120,10 @@ class CardsTable:
         return rows
 
     def _table(self, cells: list[dict[str, Text]], *, hidden: Sequence[str], widths: dict[str, int]) -> Table:
-        counts = Counter(listing.state for listing in self.listings)
+        counts = Counter(shown_state(listing) for listing in self.listings)
         caption = Text(
             f"{plural(len(self.listings), 'card')}: "
-            + ", ".join(f"{counts[state]} {state}" for state in CARD_STATES if counts[state]),
+            + ", ".join(f"{counts[state]} {state}" for state in (*CARD_STATES, SUSPENDED) if counts[state]),
             style="dim",
         )
         if hidden:
@@ -152,10 +160,17 @@ def _room(width: int, natural: dict[str, int], hidden: Sequence[str]) -> int:
     return width - _overhead(len(shown)) - sum(natural[name] for name in shown if name != "question")
 
 
+def _state_cell(listing: CardListing) -> Text:
+    state = shown_state(listing)
+    return Text(state, style=SUSPENDED_STYLE if state == SUSPENDED else STATE_STYLES[listing.state])
+
+
 def _due_cell(listing: CardListing, today: date) -> Text:
     due_on = listing.schedule.due_on
     if listing.retired or due_on is None:
         return Text("—", style="dim")
+    if listing.suspended_on is not None:  # kept, but no session draws it: neither due nor overdue
+        return Text(due_on.isoformat(), style="dim")
     due = Text(due_on.isoformat())
     if due_on <= today:
         due.stylize("bold green" if due_on == today else "bold red")
@@ -203,7 +218,18 @@ def schedule_panel(record: CardRecord, today: date) -> Panel:
     rows.add_row("state", Text(record.state, style=STATE_STYLES[record.state]))
     if record.retired:
         rows.add_row("", Text("no longer in its deck file; kept for its history", style="dim"))
-    rows.add_row("due", due_text(schedule, retired=record.retired, today=today))
+    if record.suspended_on is not None:
+        suspended = Text(
+            f"since {record.suspended_on.isoformat()}; no session draws it", style=SUSPENDED_STYLE
+        )
+        rows.add_row(SUSPENDED, suspended)
+        rows.add_row(
+            "", Text(f"quiz unsuspend {line(f'{record.card.deck}/{record.card.card_id}').plain}", style="dim")
+        )
+    due = due_text(schedule, retired=record.retired, today=today)
+    if record.suspended_on is not None and schedule.due_on is not None and not record.retired:
+        due = Text(f"{schedule.due_on.isoformat()} (kept while suspended)", style="dim")
+    rows.add_row("due", due)
     rows.add_row("interval", "—" if schedule.is_new else plural(schedule.interval_days, "day"))
     rows.add_row("easiness (EF)", easiness_text(schedule.easiness_hundredths))
     rows.add_row("repetitions", str(schedule.repetitions))

@@ -102,7 +102,7 @@ def previous_explanation(past: PastExplanation) -> Panel:
     return Panel(text(past.explanation), title=title, border_style="dim", padding=(0, 1))
 
 
-REVIEW_KEYS_LEGEND = "Grade yourself 0-5 · u undo · s bury until tomorrow · e edit · q quit"
+REVIEW_KEYS_LEGEND = "Grade yourself 0-5 · u undo · s bury until tomorrow · ! suspend · e edit · q quit"
 
 
 def grade_legend(keys_legend: str = REVIEW_KEYS_LEGEND) -> Group:
@@ -120,6 +120,12 @@ def grade_legend(keys_legend: str = REVIEW_KEYS_LEGEND) -> Group:
     for wrong, right in zip(cells[:3], cells[3:], strict=True):
         grid.add_row(wrong, right)
     return Group(grid, Text(keys_legend, style="dim"))
+
+
+def suspended_notice(card: StudyCard) -> Text:
+    """Said when the suspend key took the card out: how to bring it back."""
+    name = clean_line(f"{card.deck}/{card.card_id}")
+    return Text(f"  suspended; quiz unsuspend {name} brings it back.", style="dim")
 
 
 def text_not_a_command(then: str) -> Text:

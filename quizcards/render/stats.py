@@ -81,9 +81,9 @@ def decks_table(stats: Stats, width: int) -> Table:
     """Cards by state, one row a deck, with a total when there are several."""
     narrow = width < 64
     headers = (
-        ("new", "lrn", "mat", "ret", "due")
+        ("new", "lrn", "mat", "ret", "due", "sus")
         if narrow
-        else ("new", "learning", "mature", "retired", "due today")
+        else ("new", "learning", "mature", "retired", "due today", "suspended")
     )
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, caption_justify="left", collapse_padding=narrow)
     table.add_column(
@@ -92,7 +92,7 @@ def decks_table(stats: Stats, width: int) -> Table:
     for name in headers:
         table.add_column(name, justify="right", no_wrap=True)
     if narrow:
-        table.caption = "lrn learning · mat mature (21+ days) · ret retired"
+        table.caption = "lrn learning · mat mature (21+ days) · ret retired · sus suspended"
     for counts in stats.decks:
         table.add_row(line(counts.deck), *_deck_cells(counts))
     if len(stats.decks) > 1:
@@ -108,6 +108,7 @@ def _deck_cells(counts: DeckCounts) -> list[Text]:
         Text(str(counts.mature)),
         Text(str(counts.retired), style="dim" if counts.retired == 0 else ""),
         Text(str(counts.due_today), style="bold green" if counts.due_today else ""),
+        Text(str(counts.suspended), style="dim" if counts.suspended == 0 else "magenta"),
     ]
 
 

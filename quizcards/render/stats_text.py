@@ -67,16 +67,27 @@ def stats_markdown(stats: Stats) -> str:
             str(d.mature),
             str(d.retired),
             str(d.due_today),
+            str(d.suspended),
         ]
         for d in stats.decks
     ]
     if len(stats.decks) > 1:
         t = stats.totals
         deck_rows.append(
-            ["**total**", str(t.new), str(t.learning), str(t.mature), str(t.retired), str(t.due_today)]
+            [
+                "**total**",
+                str(t.new),
+                str(t.learning),
+                str(t.mature),
+                str(t.retired),
+                str(t.due_today),
+                str(t.suspended),
+            ]
         )
     out += _table(
-        ["deck", "new", "learning", "mature", "retired", "due today"], deck_rows, [False, *[True] * 5]
+        ["deck", "new", "learning", "mature", "retired", "due today", "suspended"],
+        deck_rows,
+        [False, *[True] * 6],
     )
     today, run = stats.today, stats.streak
     out += [

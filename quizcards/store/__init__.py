@@ -13,6 +13,7 @@ timeout are passed in.
 - ``rows``: rows <-> core values (days, UTC times, schedules, study cards)
 - ``backups``: the online backup, automatic backups and every backup's name
 - ``queue``: what today's session draws; ``reviews``: the review log's writes
+- ``suspension``: suspending and unsuspending cards (the session never draws them)
 - ``imports``: stored decks and cards, and an import written in one transaction
 - ``base``: ``BaseStore``, all that `quiz review` needs
 - ``cards``, ``stats``, ``export``, ``maintenance``: the other commands' queries

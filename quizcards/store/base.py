@@ -1,7 +1,7 @@
 """``BaseStore``: what `quiz review` needs of the store, and nothing more, assembled from its families.
 
 Opening and migrating (``opening``), backups (``backups``), the session's
-queries (``queue``), review writes (``reviews``) and imports (``imports``,
+queries (``queue``), review writes (``reviews``), suspensions (``suspension``) and imports (``imports``,
 for the first run's bundled decks). It uses the standard library's
 ``sqlite3`` only; sqlite-utils is imported when a migration needs it, and the
 other commands' families are added by ``Store`` (``assembly``).
@@ -13,7 +13,8 @@ from quizcards.store.imports import Imports
 from quizcards.store.opening import Opening
 from quizcards.store.queue import Queue
 from quizcards.store.reviews import Reviews
+from quizcards.store.suspension import Suspensions
 
 
-class BaseStore(Queue, Reviews, Imports, Opening):
+class BaseStore(Queue, Reviews, Suspensions, Imports, Opening):
     """A quizcards database as the review session uses it; ``Store`` adds the other commands' queries."""

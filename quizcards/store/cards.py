@@ -12,6 +12,7 @@ from quizcards.store.queue import DECKS, TAGGED, any_of
 from quizcards.store.rows import log_day, log_value, review_name, texts_of
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
+from quizcards.store.suspension import suspended_day
 
 _SCHEDULE_COLUMNS = (
     "c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses, c.reviews, c.last_reviewed_on"
@@ -28,22 +29,31 @@ class CardQueries(BaseStore):
         deck: str | Sequence[str] | None = None,
         tag: str | Sequence[str] | None = None,
         due_only: bool = False,
+        suspended_only: bool = False,
     ) -> list[CardListing]:
         """Every card (retired ones too) in deck order, optionally narrowed.
 
         Several decks (or tags) mean any of them. A tag matches a card's own
-        tags or its deck's; "due" means not retired and due today or earlier.
+        tags or its deck's; "due" means not retired, not suspended and due today or earlier.
         """
         rows = self._query(
             f"""
-            SELECT c.deck, c.card_id, c.question, c.tags, c.retired, {_SCHEDULE_COLUMNS}
+            SELECT c.deck, c.card_id, c.question, c.tags, c.retired, c.suspended_on, {_SCHEDULE_COLUMNS}
             FROM cards c JOIN decks d ON d.slug = c.deck
             WHERE (:decks IS NULL OR c.deck IN {DECKS})
               AND (:tags IS NULL OR {TAGGED})
-              AND (NOT :due_only OR (c.retired = 0 AND c.due_on IS NOT NULL AND c.due_on <= :today))
+              AND (NOT :due_only OR (c.retired = 0 AND c.suspended_on IS NULL
+                                     AND c.due_on IS NOT NULL AND c.due_on <= :today))
+              AND (NOT :suspended_only OR c.suspended_on IS NOT NULL)
             ORDER BY d.position, c.position, c.id
             """,  # the clauses are fixed text; every value is a parameter
-            {"decks": any_of(deck), "tags": any_of(tag), "due_only": due_only, "today": today.isoformat()},
+            {
+                "decks": any_of(deck),
+                "tags": any_of(tag),
+                "due_only": due_only,
+                "suspended_only": suspended_only,
+                "today": today.isoformat(),
+            },
         )
         return [
             CardListing(
@@ -53,6 +63,7 @@ class CardQueries(BaseStore):
                 tags=texts_of(row["tags"], "tags", f"card {row['deck']}/{row['card_id']}"),
                 retired=bool(row["retired"]),
                 schedule=_schedule(row),
+                suspended_on=suspended_day(row["suspended_on"], row["deck"], row["card_id"]),
             )
             for row in rows
         ]
@@ -95,6 +106,7 @@ class CardQueries(BaseStore):
             history=tuple(
                 _past_review(review, review_name(review["id"], deck, card_id)) for review in history
             ),
+            suspended_on=suspended_day(row["suspended_on"], deck, card_id),
         )
 
 

@@ -14,9 +14,11 @@ import sqlite3
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
+from quizcards.core.days import iso_day
 from quizcards.store.base import BaseStore
 from quizcards.store.queue import DECKS, any_of
 from quizcards.store.rows import card_name, card_value, stored_points, texts_of
+from quizcards.store.suspension import suspended_day
 
 if TYPE_CHECKING:
     from quizcards.core.export import CardRow, DeckRow
@@ -39,7 +41,7 @@ _DECK_REVIEWS = f"FROM reviews r JOIN cards c ON c.id = r.card WHERE c.deck IN {
 _CARD_SELECT = """
     SELECT c.deck, c.card_id, c.position, c.question, c.answer, c.points, c.hints, c.tags, c.source,
            c.retired, c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses,
-           c.reviews, c.last_reviewed_on, c.introduced_on, c.added_at, c.updated_at
+           c.reviews, c.last_reviewed_on, c.introduced_on, c.added_at, c.updated_at, c.suspended_on
     FROM cards c JOIN decks d ON d.slug = c.deck
     WHERE :decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks))
     ORDER BY d.position, d.slug, c.position
@@ -66,6 +68,7 @@ def _card_row(row: tuple[Any, ...]) -> CardRow:
         retired=bool(row[9]),
         added_at=row[18],
         updated_at=row[19],
+        suspended_on=iso_day(suspended_day(row[20], row[0], row[1])),
         **schedule,
     )
 
@@ -141,18 +144,28 @@ class ExportQueries(BaseStore):
 
 
 def write_anki_progress(
-    cursor: sqlite3.Cursor, schedules: Mapping[str, AnkiSchedule], log: Iterable[AnkiReview]
+    cursor: sqlite3.Cursor,
+    schedules: Mapping[str, AnkiSchedule],
+    log: Iterable[AnkiReview],
+    suspended: Iterable[str] = (),
 ) -> None:
-    """In an Anki collection genanki has filled: the reviewed cards' progress, and the review log.
+    """In an Anki collection genanki has filled: the reviewed cards' progress, the review log, suspensions.
 
     Not quizcards' database: the collection inside an .apkg (Anki's own schema),
     written here because the store is where SQL lives. genanki writes every card
-    new; ``schedules`` (by note GUID, one card a note) sets its columns.
+    new; ``schedules`` (by note GUID, one card a note) sets its columns, and the
+    ``suspended`` notes' cards go into Anki's suspended queue (ANKI_SUSPENDED).
     """
+    from quizcards.core.export.anki import ANKI_SUSPENDED
+
     cursor.executemany(
         "UPDATE cards SET type = ?, queue = ?, due = ?, ivl = ?, factor = ?, reps = ?, lapses = ?"
         " WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
         ((s.type, s.queue, s.due, s.ivl, s.factor, s.reps, s.lapses, guid) for guid, s in schedules.items()),
+    )
+    cursor.executemany(
+        "UPDATE cards SET queue = ? WHERE nid = (SELECT id FROM notes WHERE guid = ?)",
+        ((ANKI_SUSPENDED, guid) for guid in suspended),
     )
     card_ids = dict(cursor.execute("SELECT n.guid, c.id FROM cards c JOIN notes n ON n.id = c.nid"))
     cursor.executemany(

@@ -47,8 +47,10 @@ class Queue(Connection):
             """
             SELECT d.slug, d.title,
                    count(c.id) FILTER (WHERE c.retired = 0) AS cards,
-                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NULL) AS new,
-                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on <= :today) AS due,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL
+                                       AND c.due_on IS NULL) AS new,
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL
+                                       AND c.due_on <= :today) AS due,
                    count(c.id) FILTER (WHERE c.retired = 1) AS retired
             FROM decks d LEFT JOIN cards c ON c.deck = d.slug
             GROUP BY d.slug ORDER BY d.position
@@ -75,7 +77,8 @@ class Queue(Connection):
         return bool(row[0])
 
     def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
-        clauses = ["c.retired = 0"]
+        # A suspended card is never drawn, nor counted as waiting, until it is unsuspended.
+        clauses = ["c.retired = 0", "c.suspended_on IS NULL"]
         parameters: dict[str, Any] = {}
         decks, tags = any_of(selection.decks), any_of(selection.tags)
         if decks is not None:

@@ -56,7 +56,8 @@ class StatsQueries(BaseStore):
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NOT NULL
                                        AND c.interval_days >= :mature),
                    count(c.id) FILTER (WHERE c.retired = 1),
-                   count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on <= :today)
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL AND c.due_on <= :today),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NOT NULL)
             FROM decks d LEFT JOIN cards c ON c.deck = d.slug
             WHERE :decks IS NULL OR d.slug IN (SELECT value FROM json_each(:decks))
             GROUP BY d.slug ORDER BY d.position, d.slug
@@ -142,11 +143,11 @@ class StatsQueries(BaseStore):
         return [(reviews, passed) for reviews, passed in totals]
 
     def due_counts(self, until: date, deck: str | Sequence[str] | None) -> dict[date, int]:
-        """Active cards per due date up to until, overdue dates included."""
+        """Active cards per due date up to until, overdue dates included (suspended ones are never due)."""
         rows = self._query(
             """
             SELECT c.due_on, count(*) FROM cards c
-            WHERE c.retired = 0 AND c.due_on IS NOT NULL AND c.due_on <= :until
+            WHERE c.retired = 0 AND c.suspended_on IS NULL AND c.due_on IS NOT NULL AND c.due_on <= :until
               AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
             GROUP BY c.due_on
             """,

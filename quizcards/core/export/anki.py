@@ -124,6 +124,9 @@ ANKI_COLLECTION_CREATED = 1_411_124_400
 _SECONDS_A_DAY = 86_400
 # Anki's card and review-log codes (its cards.type, cards.queue and revlog.type columns).
 ANKI_NEW, ANKI_REVIEW = 0, 2
+# Anki's cards.queue for a suspended card, whatever its type: CardQueue::Suspended = -1 in Anki's
+# rslib/src/card/mod.rs (ankitects/anki), beside the buried queues -2 and -3; its type stays.
+ANKI_SUSPENDED = -1
 REVLOG_LEARN, REVLOG_REVIEW, REVLOG_RELEARN = 0, 1, 2
 # Anki's revlog type 3, "Filtered" (called "Cram" or "Early" by older versions): a review outside the
 # schedule, "now only used for filtered decks with rescheduling disabled" (ankitects/anki,
@@ -254,7 +257,8 @@ def anki_reviews(rows: Iterable[Sequence[Any]], guids: Iterable[str]) -> Iterato
 class AnkiNote:
     """One note of the package: the Anki deck it goes in (by slug), its identity, fields and tags.
 
-    ``schedule`` is the card's progress when the export carries it (None: a new card).
+    ``schedule`` is the card's progress when the export carries it (None: a new card);
+    a ``suspended`` card goes into Anki's suspended queue, with or without it.
     """
 
     deck: str
@@ -262,6 +266,7 @@ class AnkiNote:
     fields: list[str]
     tags: list[str]
     schedule: AnkiSchedule | None = None
+    suspended: bool = False
 
 
 def anki_notes(
@@ -283,4 +288,5 @@ def anki_notes(
             fields=note_fields(card, markdown),
             tags=anki_tags(card.tags, deck.tags),
             schedule=None if schedule_day is None else anki_schedule(card, schedule_day),
+            suspended=card.suspended_on is not None,
         )

@@ -58,6 +58,7 @@ CARD_FIELDS: tuple[str, ...] = (
     "introduced_on",
     "added_at",
     "updated_at",
+    "suspended_on",
 )
 
 
@@ -85,6 +86,7 @@ class CardRow:
     introduced_on: str | None
     added_at: str
     updated_at: str
+    suspended_on: str | None = None  # the day it was suspended; None when it is not
 
     @property
     def schedule(self) -> Schedule:
@@ -155,4 +157,5 @@ def card_record(row: CardRow) -> dict[str, Any]:
         "introduced_on": row.introduced_on,
         "added_at": row.added_at,
         "updated_at": row.updated_at,
+        "suspended_on": row.suspended_on,
     }

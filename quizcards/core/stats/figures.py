@@ -10,7 +10,10 @@ Definitions, written down once:
 - A card is *new* until its first scheduled review, *learning* while its
   interval is under 21 days, *mature* from 21 days on (Anki's threshold), and
   *retired* once its deck file dropped it. *Due today* counts every active card
-  due today or earlier (overdue cards are due today too).
+  due today or earlier (overdue cards are due today too), except suspended ones.
+- *Suspended* counts the active cards a learner suspended (`quiz suspend`): they
+  keep their state (and are counted in it) but no session draws them, so they
+  are left out of *due today* and of the forecast.
 - *Today* counts the reviews logged today: scheduled ones and re-drills (and their time).
 - *Practice*: cram and mock answers (``core.practice``), today's and over the calendar's
   range, are counted apart and in no other figure (streak, calendar, retention, lapses).
@@ -107,6 +110,7 @@ class DeckCounts:
     mature: int
     retired: int
     due_today: int
+    suspended: int = 0  # active cards (counted in new, learning and mature too) that no session draws
 
     @property
     def active(self) -> int:
@@ -222,6 +226,7 @@ class Stats:
             mature=sum(d.mature for d in self.decks),
             retired=sum(d.retired for d in self.decks),
             due_today=sum(d.due_today for d in self.decks),
+            suspended=sum(d.suspended for d in self.decks),
         )
 
 

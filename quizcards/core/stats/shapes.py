@@ -49,8 +49,14 @@ DECK_FIGURES: tuple[Field[DeckCounts], ...] = (
     Field("learning", COUNT, "active cards with an interval under 21 days", lambda d: d.learning),
     Field("mature", COUNT, "active cards with an interval of 21 days or more", lambda d: d.mature),
     Field("retired", COUNT, "cards their deck file no longer has", lambda d: d.retired),
-    Field("due_today", COUNT, "active cards due today or earlier", lambda d: d.due_today),
+    Field("due_today", COUNT, "active cards due today or earlier, not suspended", lambda d: d.due_today),
     Field("active", COUNT, "new + learning + mature", lambda d: d.active),
+    Field(
+        "suspended",
+        COUNT,
+        "active cards suspended (counted in new, learning or mature too); never drawn",
+        lambda d: d.suspended,
+    ),
 )
 DECK: Shape[DeckCounts] = Shape(
     (

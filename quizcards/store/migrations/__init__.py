@@ -24,6 +24,7 @@ from quizcards.store.migrations.m004_checked import (
     m004_checked_values,
 )
 from quizcards.store.migrations.m005_practice_kinds import REVIEW_CHECKS, m005_practice_kinds
+from quizcards.store.migrations.m006_suspended import m006_suspended
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -48,6 +49,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("m003_large_collection_indexes", m003_large_collection_indexes),
     ("m004_checked_values", m004_checked_values),
     ("m005_practice_kinds", m005_practice_kinds),
+    ("m006_suspended", m006_suspended),
 )
 NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
 

@@ -11,7 +11,7 @@ if TYPE_CHECKING:
     from sqlite_utils import Database
 
 
-def _day(column: str, *, optional: bool = False) -> str:
+def day_check_sql(column: str, *, optional: bool = False) -> str:
     # With a modifier, date() normalises what it reads (2026-02-30 becomes 2026-03-02), so `IS`
     # refuses any day not written exactly as itself; year 0000 is a day for SQLite, not for Python.
     rule = (
@@ -31,15 +31,15 @@ CARD_CHECKS = {
     "repetitions": _count("repetitions"),
     "interval_days": _count("interval_days"),
     "easiness_hundredths": _count("easiness_hundredths", 130),
-    "due_on": _day("due_on", optional=True),
+    "due_on": day_check_sql("due_on", optional=True),
     "lapses": _count("lapses"),
     "reviews": _count("reviews"),
-    "last_reviewed_on": _day("last_reviewed_on", optional=True),
-    "introduced_on": _day("introduced_on", optional=True),
+    "last_reviewed_on": day_check_sql("last_reviewed_on", optional=True),
+    "introduced_on": day_check_sql("introduced_on", optional=True),
 }
 REVIEW_CHECKS = {
     "grade": "(typeof(grade) = 'integer' AND grade BETWEEN 0 AND 5)",
-    "reviewed_on": _day("reviewed_on"),
+    "reviewed_on": day_check_sql("reviewed_on"),
     "reviewed_at": (
         "(typeof(reviewed_at) = 'text' "
         "AND strftime('%Y-%m-%dT%H:%M:%fZ', reviewed_at, '+0 days') IS reviewed_at)"
@@ -49,11 +49,11 @@ REVIEW_CHECKS = {
     "repetitions_before": _count("repetitions_before"),
     "interval_before": _count("interval_before"),
     "easiness_before": _count("easiness_before"),
-    "due_before": _day("due_before", optional=True),
+    "due_before": day_check_sql("due_before", optional=True),
     "repetitions_after": _count("repetitions_after"),
     "interval_after": _count("interval_after"),
     "easiness_after": _count("easiness_after"),
-    "due_after": _day("due_after", optional=True),
+    "due_after": day_check_sql("due_after", optional=True),
 }
 
 
