@@ -133,3 +133,9 @@ def test_m005_upgrades_a_log_in_place(tmp_path: Path) -> None:
     assert scalar(path, "SELECT count(*) FROM reviews WHERE kind = 'cram'") == 1
     assert rows(path, log_indexes) == indexes
     assert list((tmp_path / "backups").glob("*before-m005_practice_kinds.db"))
+
+
+def test_practice_never_draws_a_suspended_card(small_store: Store) -> None:
+    pk = pk_of(small_store, "attention", "qkv")
+    small_store.suspend_cards([pk], DAY)
+    assert pk not in [card.pk for card in small_store.practice_cards(SessionFilter())]

@@ -12,7 +12,7 @@ from tests.test_review_e2e import prompt, spawn
 
 pytestmark = pytest.mark.slow
 
-LEGEND = "! suspend · q quit"
+LEGEND = "e edit · q quit"
 
 
 def reveal(child: pexpect.spawn, question: str) -> None:

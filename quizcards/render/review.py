@@ -102,7 +102,7 @@ def previous_explanation(past: PastExplanation) -> Panel:
     return Panel(text(past.explanation), title=title, border_style="dim", padding=(0, 1))
 
 
-REVIEW_KEYS_LEGEND = "Grade yourself 0-5 · u undo · s bury until tomorrow · ! suspend · e edit · q quit"
+REVIEW_KEYS_LEGEND = "Grade yourself 0-5 · u undo · s bury for today · ! suspend · e edit · q quit"
 
 
 def grade_legend(keys_legend: str = REVIEW_KEYS_LEGEND) -> Group:

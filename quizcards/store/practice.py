@@ -18,11 +18,12 @@ class PracticeQueries(Connection):
     """What `quiz cram` and `quiz mock` read to choose their cards."""
 
     def practice_cards(self, selection: SessionFilter) -> list[PracticeCard]:
-        """Every active card the selection names, in deck order, with its latest grades (any kind)."""
+        """Every active, unsuspended card the selection names, in deck order, with its latest grades."""
         from quizcards.core.practice import RECENT_GRADES, PracticeCard
         from quizcards.core.scheduler import parse_grade
 
-        clauses = ["c.retired = 0"]
+        # Suspended cards stay out of practice too: the learner asked never to see them until unsuspended.
+        clauses = ["c.retired = 0", "c.suspended_on IS NULL"]
         parameters: dict[str, object] = {"recent": RECENT_GRADES}
         decks, tags = any_of(selection.decks), any_of(selection.tags)
         if decks is not None:
