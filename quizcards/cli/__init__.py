@@ -70,9 +70,9 @@ def global_options(
     ctx.obj = Settings.resolve(db)
 
 
-from quizcards.cli import authoring, cards, decks, export, info, maintenance, review, stats  # noqa: E402
+from quizcards.cli import authoring, cards, decks, export, info, maintenance, plan, review, stats  # noqa: E402
 
-for _module in (decks, review, cards, stats, export, authoring, maintenance, info):
+for _module in (decks, review, cards, stats, plan, export, authoring, maintenance, info):
     _module.register(app)
 
 

@@ -38,7 +38,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from quizcards.core.planning import StoredPlan
 
 # The threshold of "mature" (21 days) is quizcards.core.scheduler.MATURE_INTERVAL_DAYS.
 FORECAST_DAYS = 14
@@ -199,6 +202,8 @@ class Stats:
     forecast: Forecast
     calendar: Calendar
     leeches: tuple[Leech, ...]
+    # The applied `quiz plan`, ended or not (`quiz stats` adds it; the figures do not depend on it).
+    plan: StoredPlan | None = None
 
     @property
     def totals(self) -> DeckCounts:

@@ -24,6 +24,7 @@ from quizcards.store.migrations.m004_checked import (
     damaged_rows,
     m004_checked_values,
 )
+from quizcards.store.migrations.m007_study_plans import m007_study_plans
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -47,6 +48,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("m002_stats_indexes", m002_stats_indexes),
     ("m003_large_collection_indexes", m003_large_collection_indexes),
     ("m004_checked_values", m004_checked_values),
+    ("m007_study_plans", m007_study_plans),
 )
 NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
 
