@@ -289,7 +289,7 @@ def test_plan_json_apply_stats_and_clear(quiz: Quiz, nine_db: Path, monkeypatch:
 
     applied = quiz("plan", "--by", "2026-03-14", "--deck", "nine", "--apply")
     assert (
-        "Applied: quiz review starts up to 3 new cards a day from deck nine until 2026-03-14"
+        "Applied: quiz review starts up to 3 new cards a day from deck nine, until 2026-03-14"
         in applied.stdout
     )
     again = quiz("plan", "--by", "2026-03-20", "--deck", "nine", "--apply")
