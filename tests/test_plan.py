@@ -7,6 +7,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
 
+import jsonschema
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -21,6 +22,7 @@ from quizcards.core.planning import (
 )
 from quizcards.core.scheduler import NEW, Grade, Schedule, review
 from quizcards.core.session import SessionFilter, new_card_allowance
+from quizcards.core.stats import STATS_JSON_SCHEMA
 from quizcards.store import Store, migrations
 from tests.helpers import Quiz, WriteDeck, examples, import_decks, rows
 
@@ -265,6 +267,12 @@ def test_dates_today_past_or_malformed_are_one_line_errors(quiz: Quiz, nine_db: 
         result = quiz("plan", "--by", value, "--apply")
         assert (result.exit_code, result.stderr) == (1, message)
     assert rows(nine_db, "SELECT count(*) FROM study_plans") == [(0,)]
+    mixed = quiz("plan", "--clear", "--by", "2026-03-14")
+    assert (mixed.exit_code, mixed.stderr) == (
+        1,
+        "Error: --clear takes no other option: it removes the stored plan.\n",
+    )
+    assert quiz("plan").stdout == "No plan is stored. quiz plan --by DATE makes one; --apply stores it.\n"
 
 
 def test_plan_json_apply_stats_and_clear(quiz: Quiz, nine_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -297,6 +305,7 @@ def test_plan_json_apply_stats_and_clear(quiz: Quiz, nine_db: Path, monkeypatch:
     quiz("plan", "--by", "2026-03-14", "--deck", "nine", "--apply")
 
     stats = json.loads(quiz("stats", "--format", "json").stdout)
+    jsonschema.validate(stats, STATS_JSON_SCHEMA)
     assert stats["plan"] == {
         "decks": ["nine"],
         "tags": [],
@@ -314,6 +323,7 @@ def test_plan_json_apply_stats_and_clear(quiz: Quiz, nine_db: Path, monkeypatch:
     assert "ended on 2026-03-14" in quiz("stats").stdout
     assert rows(nine_db, "SELECT * FROM study_plans") == before
 
+    assert json.loads(quiz("plan", "--json").stdout)["plan"]["active"] is False
     cleared = quiz("plan", "--clear")
     assert cleared.stdout == "Removed the plan until 2026-03-14; quiz review uses new_per_day again.\n"
     assert json.loads(quiz("stats", "--format", "json").stdout)["plan"] is None
