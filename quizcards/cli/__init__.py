@@ -79,12 +79,14 @@ from quizcards.cli import (  # noqa: E402
     info,
     maintenance,
     mock,
+    plan,
     review,
     stats,
     suspending,
 )
 
-for _module in (decks, review, cram, mock, cards, suspending, stats, export, authoring, maintenance, info):
+_COMMANDS = (decks, review, cram, mock, plan, cards, suspending, stats, export, authoring, maintenance, info)
+for _module in _COMMANDS:
     _module.register(app)
 
 

@@ -18,13 +18,17 @@ from quizcards.cli.common import (
     settings_of,
 )
 from quizcards.core.errors import NotATerminalError, QuizError
+from quizcards.core.planning import review_new_cards
 from quizcards.core.session import NewCardPlan, SessionFilter, new_card_allowance
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from rich.console import Console
 
     from quizcards.cli.daily_backup import DailyBackup
     from quizcards.core.deck import Deck
+    from quizcards.core.planning import StoredPlan
     from quizcards.core.session import Session
     from quizcards.store import BaseStore
 
@@ -73,7 +77,7 @@ def run_review(
 
     console = make_console()
     settings = settings_of(ctx)
-    daily_new = new if new is not None else new_cards_per_day()
+    configured_new = new if new is not None else new_cards_per_day()
     first_run = settings.db_is_default and not settings.db_path.exists()
     # Load the bundled decks before creating anything, so a failure leaves no empty database.
     bundled = _bundled_decks() if first_run else None
@@ -91,12 +95,17 @@ def run_review(
                     f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
                 )
         selection = SessionFilter(decks=deck, tags=tag)
+        # An applied `quiz plan` sets the limit (and, with no --deck/--tag, which new cards) until its date.
+        source = review_new_cards(store.study_plan(), today, selection, new, configured_new)
+        daily_new = source.daily_new
+        if source.plan is not None:
+            _announce_plan(console, source.plan, today)
         introduced = store.introduced_count(today)
         allowance = new_card_allowance(daily_new, introduced)
         # Card ids only: each card's text is read when it comes up.
         session = Session.from_ids(
             store.due_card_ids(today, selection),
-            store.new_card_ids(today, selection, allowance),
+            store.new_card_ids(today, source.selection, allowance),
             store.redrill_card_ids(today, selection),
             limit,
         )
@@ -109,7 +118,7 @@ def run_review(
         if store.path is not None and not store.has_daily_backup(today):
             backup = DailyBackup(store.path, today, busy_timeout=store.busy_timeout)
         try:
-            plan = NewCardPlan(daily_new, selection, limit)
+            plan = NewCardPlan(daily_new, source.selection, limit)
             drive(session, store, console, today, backup=backup, plan=plan)
         except Quit:
             console.print()
@@ -120,6 +129,12 @@ def run_review(
         if backup is not None:
             backup.finish_quietly()
         store.close()
+
+
+def _announce_plan(console: Console, plan: StoredPlan, today: date) -> None:
+    from quizcards.render.plan import stored_plan_line
+
+    console.print(stored_plan_line(plan, today), style="dim")
 
 
 def _bundled_decks() -> tuple[Deck, ...]:

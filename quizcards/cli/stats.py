@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date
 from enum import StrEnum
 from typing import Annotated
@@ -70,6 +71,7 @@ def register(app: typer.Typer) -> None:
             for name in deck or ():
                 require_deck(store, name)
             figures = build_stats(store, today, deck=tuple(deck or ()), since=since_day)
+            figures = replace(figures, plan=store.study_plan())
         from quizcards.cli.editing import locate_leeches
 
         figures = locate_leeches(figures)  # each leech's FILE:LINE, read from its deck file as it is now

@@ -40,6 +40,10 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def stats_dashboard(stats: Stats, width: int) -> RenderableType:
     """The whole dashboard for a terminal of the given width."""
     parts: list[RenderableType] = [_header(stats)]
+    if stats.plan is not None:
+        from quizcards.render.plan import stored_plan_line
+
+        parts.append(stored_plan_line(stats.plan, stats.as_of))
     if not stats.decks:
         parts.append(Text("No decks yet. Import one with: quiz import PATH"))
         return Group(*parts)

@@ -44,7 +44,10 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
+
+if TYPE_CHECKING:
+    from quizcards.core.planning import StoredPlan
 
 from quizcards.core.stats.calendar import (
     CALENDAR_WEEKS,
@@ -215,6 +218,8 @@ class Stats:
     calendar: Calendar
     leeches: tuple[Leech, ...]
     practice: Practice
+    # The applied `quiz plan`, ended or not (`quiz stats` adds it; the figures do not depend on it).
+    plan: StoredPlan | None = None
 
     @property
     def totals(self) -> DeckCounts:

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from datetime import date
 from typing import Any
 
+from quizcards.core.planning import StoredPlan
 from quizcards.core.stats.fields import (
     COUNT,
     DAY,
@@ -254,6 +255,25 @@ LEECH: Shape[Leech] = Shape(
     )
 )
 
+# An applied plan with the day the figures describe, which says whether it is still active.
+Plan = tuple[StoredPlan, date]
+
+PLAN: Shape[Plan] = Shape(
+    (
+        Field("decks", list_of(TEXT), "the plan's --deck values (none: all decks)", lambda p: p[0].decks),
+        Field("tags", list_of(TEXT), "the plan's --tag values", lambda p: p[0].tags),
+        Field("new_per_day", COUNT, "the daily new-card limit quiz review uses", lambda p: p[0].new_per_day),
+        Field("from", DAY, "the day it was applied", lambda p: p[0].starts_on),
+        Field("until", DAY, "the interview date: it applies on the days before it", lambda p: p[0].until),
+        Field(
+            "active",
+            FLAG,
+            "whether it applies today (false once the date has come)",
+            lambda p: p[0].active_on(p[1]),
+        ),
+    )
+)
+
 STATS: Shape[Stats] = Shape(
     (
         Field("format", const(STATS_FORMAT), "what this document is", lambda s: STATS_FORMAT),
@@ -283,6 +303,13 @@ STATS: Shape[Stats] = Shape(
             LEECH.list_kind(),
             "active cards with lapses: most lapses first, then lowest easiness",
             lambda s: s.leeches,
+        ),
+        Field(
+            "plan",
+            PLAN.kind(),
+            "the plan quiz plan --apply stored, ended or not; null with none",
+            lambda s: (s.plan, s.as_of) if s.plan is not None else None,
+            nullable=True,
         ),
     )
 )

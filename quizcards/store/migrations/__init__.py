@@ -25,6 +25,7 @@ from quizcards.store.migrations.m004_checked import (
 )
 from quizcards.store.migrations.m005_practice_kinds import REVIEW_CHECKS, m005_practice_kinds
 from quizcards.store.migrations.m006_suspended import m006_suspended
+from quizcards.store.migrations.m007_study_plans import m007_study_plans
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -50,6 +51,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("m004_checked_values", m004_checked_values),
     ("m005_practice_kinds", m005_practice_kinds),
     ("m006_suspended", m006_suspended),
+    ("m007_study_plans", m007_study_plans),
 )
 NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
 
