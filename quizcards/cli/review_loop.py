@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
+from quizcards.adapters.sanitize import clean_line
 from quizcards.cli.asking import EDITED_AWAY, Quit
 from quizcards.cli.common import clock, local_day
 from quizcards.cli.daily_backup import DailyBackup, report_backup
@@ -84,7 +85,8 @@ def drive(
 def _may_ask(
     session: Session, store: BaseStore, console: Console, card: StudyCard, plan: NewCardPlan
 ) -> bool:
-    """Whether to ask this card: not a new one once today's allowance is spent (by another session).
+    """Whether to ask this card: not one retired or suspended since the session drew it, and not a new
+    one once today's allowance is spent (by another session).
 
     This session drew only the allowance left when it started; another session started at
     the same time drew from the same allowance. Its new cards then leave the session here,
@@ -92,6 +94,20 @@ def _may_ask(
     """
     from quizcards.core.session import may_introduce
 
+    withdrawn_state = store.withdrawn_state(card.pk)
+    if withdrawn_state is not None:
+        # Retired by a re-import (an edit from this review, `quiz import` elsewhere) or suspended in
+        # another terminal since the session drew it: the learner asked not to see it.
+        entry = session.current
+        if entry is not None:
+            _bury(session, store, entry, local_day(clock()), plan, in_store=False)
+        reason = "is no longer in its deck file" if withdrawn_state == "retired" else "was suspended"
+        console.print(
+            f"  {clean_line(card.deck)}/{clean_line(card.card_id)} {reason} since this session began; "
+            "it leaves the session.",
+            style="yellow",
+        )
+        return False
     if not card.schedule.is_new or may_introduce(plan.daily_new, store.introduced_count(local_day(clock()))):
         return True
     withdrawn = session.withdraw_new()

@@ -168,6 +168,15 @@ class Queue(Connection):
             ).fetchone()[0]
         return Outlook(next_due, int(next_count), int(row[1]), int(row[2]))
 
+    def withdrawn_state(self, pk: int) -> str | None:
+        """'retired' or 'suspended' when the card may no longer be asked (changed since the session
+        drew it: an edit's re-import, another terminal), else None."""
+        rows = self._query("SELECT retired, suspended_on FROM cards WHERE id = ?", [pk])
+        if not rows:
+            return "retired"
+        retired, suspended_on = rows[0]
+        return "retired" if retired else "suspended" if suspended_on is not None else None
+
     def study_card(self, pk: int) -> StudyCard:
         rows = self._query(
             """
