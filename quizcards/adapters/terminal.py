@@ -174,3 +174,20 @@ def line_editing_takes_pastes() -> bool:
     if readline is None or "libedit" in (readline.__doc__ or ""):
         return False
     return int(getattr(readline, "_READLINE_VERSION", 0)) >= 0x0700
+
+
+# The Korean two-set (dubeolsik) layout: the jamo each key types while the input method is in Hangul
+# mode. A learner who has just typed an explanation in Korean presses `u` and the terminal may send
+# `ㅕ`; it is the same key, so it means the same command.
+_DUBEOLSIK = dict(
+    zip(
+        "ㅂㅈㄷㄱㅅㅛㅕㅑㅐㅔㅁㄴㅇㄹㅎㅗㅓㅏㅣㅋㅌㅊㅍㅠㅜㅡㅃㅉㄸㄲㅆㅒㅖ",
+        "qwertyuiopasdfghjklzxcvbnmqwertop",
+        strict=True,
+    )
+)
+
+
+def latin_key(key: str) -> str:
+    """The Latin letter of the key that typed ``key`` on a Korean two-set keyboard, else ``key`` itself."""
+    return _DUBEOLSIK.get(key, key)

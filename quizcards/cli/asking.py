@@ -117,6 +117,7 @@ def _read_explanation(console: Console, hints: list[str], prompt: LinePrompt | N
 
 
 def _read_lines(console: Console, hints: list[str], prompt: LinePrompt | None = None) -> str:
+    from quizcards.adapters.terminal import latin_key
     from quizcards.render import review as render
 
     shown = 0
@@ -126,7 +127,7 @@ def _read_lines(console: Console, hints: list[str], prompt: LinePrompt | None = 
             line = input(prompt(len(lines)) if prompt else "> " if not lines else "  ")
         except (EOFError, KeyboardInterrupt):
             raise Quit from None
-        if line.strip().lower() == "h":
+        if latin_key(line.strip()).lower() == "h":
             if shown < len(hints):
                 console.print(render.hint(shown + 1, hints[shown]))
                 shown += 1
@@ -158,7 +159,12 @@ def _reveal(
 
 
 def _read_action(reader: KeyReader, console: Console, *, can_undo: bool, keys: frozenset[str]) -> str:
-    """A grade 0-5, or one of ``keys``, each pressed on its own; q, Ctrl-C and Ctrl-D quit."""
+    """A grade 0-5, or one of ``keys``, each pressed on its own; q, Ctrl-C and Ctrl-D quit.
+
+    A key typed in Korean input mode counts as its Latin letter (ㅕ is u, ㄴ is s, ㄷ is e, ㅂ is q).
+    """
+    from quizcards.adapters.terminal import latin_key
+
     while True:
         try:
             key = key_alone(reader, console, "Press a grade key.")
@@ -168,7 +174,7 @@ def _read_action(reader: KeyReader, console: Console, *, can_undo: bool, keys: f
             continue
         if key in ("", "\x03", "\x04"):
             return "q"
-        key = key.lower()
+        key = latin_key(key).lower()
         if key == "u" and "u" in keys and not can_undo:
             console.print("  nothing to undo yet.", style="dim")
             continue
