@@ -122,8 +122,9 @@ def run_cram(ctx: typer.Context, selection: SessionFilter, options: CramOptions)
         finally:
             if backup is not None:
                 backup.finish_quietly()
-        console.print(render.cram_summary(summarize_cram(answers)))
-        console.print(render.schedule_unchanged("cram"))
+        if answers:  # stopped before the first answer: nothing to sum up
+            console.print(render.cram_summary(summarize_cram(answers)))
+            console.print(render.schedule_unchanged("cram"))
 
 
 def drive_cram(
@@ -141,7 +142,7 @@ def drive_cram(
     """
     from quizcards.cli.asking import Quit, ask
     from quizcards.cli.daily_backup import report_backup
-    from quizcards.cli.review_loop import _offer_last_undo
+    from quizcards.cli.review_loop import offer_last_undo
     from quizcards.core.scheduler import parse_grade
     from quizcards.core.session import QueueEntry, Session
     from quizcards.render import practice as render
@@ -151,7 +152,7 @@ def drive_cram(
     while True:
         entry = session.current
         if entry is None:
-            if session.position > 0 and _offer_last_undo(console):
+            if session.position > 0 and offer_last_undo(console):
                 _undo(session, store, console, answers)
                 continue
             return

@@ -35,7 +35,7 @@ def drive(
     while True:
         entry = session.current
         if entry is None:
-            if session.position > 0 and _offer_last_undo(console):
+            if session.position > 0 and offer_last_undo(console):
                 _undo(session, store, console, today)
                 continue
             return
@@ -186,19 +186,19 @@ def _undo(session: Session, store: BaseStore, console: Console, today: date) -> 
     console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
 
 
-def _offer_last_undo(console: Console) -> bool:
-    """After the last card: one chance to take its grade back before the summary."""
+def offer_last_undo(console: Console) -> bool:
+    """After the last card: one chance to take back its grade (or its suspension) before the summary."""
     from rich.text import Text
 
-    from quizcards.adapters.terminal import single_keys
+    from quizcards.adapters.terminal import latin_key, single_keys
     from quizcards.cli.asking import key_alone
 
-    console.print(Text("That was the last card. u undo its grade · any other key to finish.", style="dim"))
+    console.print(Text("That was the last card. u undo the last step · any other key to finish.", style="dim"))
     with single_keys() as keys:
         try:
             while (key := key_alone(keys, console, "Press u to undo or any other key to finish.")) is None:
                 pass
-            return key.lower() == "u"
+            return latin_key(key).lower() == "u"
         except KeyboardInterrupt:
             return False
 
