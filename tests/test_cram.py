@@ -141,7 +141,7 @@ def _script(monkeypatch: pytest.MonkeyPatch, keys: list[str]) -> list[str]:
         return Answer(next(pressed), "typed", 1200)
 
     monkeypatch.setattr("quizcards.cli.asking.ask", ask)
-    monkeypatch.setattr("quizcards.cli.review_loop._offer_last_undo", lambda console: False)
+    monkeypatch.setattr("quizcards.cli.review_loop.offer_last_undo", lambda console: False)
     monkeypatch.setenv("QUIZCARDS_NOW", "2026-03-10T09:00:00+00:00")
     return asked
 

@@ -193,7 +193,8 @@ def offer_last_undo(console: Console) -> bool:
     from quizcards.adapters.terminal import latin_key, single_keys
     from quizcards.cli.asking import key_alone
 
-    console.print(Text("That was the last card. u undo the last step · any other key to finish.", style="dim"))
+    offer = "That was the last card. u undo the last step · any other key to finish."
+    console.print(Text(offer, style="dim"))
     with single_keys() as keys:
         try:
             while (key := key_alone(keys, console, "Press u to undo or any other key to finish.")) is None:
