@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import FIXED_NOW, Quiz, WriteDeck, grade, import_decks
+from tests.conftest import Restore, deck_writer
+from tests.helpers import FIXED_NOW, Quiz, grade, import_decks
 
 DECK = """
 deck: progress
@@ -34,15 +35,20 @@ CREATED = 1_411_124_400
 TODAY_IN_ANKI = 4189
 
 
-@pytest.fixture
-def progress(write_deck: WriteDeck, db_path: Path) -> Path:
-    import_decks(db_path, write_deck("progress.yaml", DECK))
-    grade(db_path, "progress", "young", 5, date(2026, 3, 3))  # interval 1, EF 2.6
-    grade(db_path, "progress", "young", 3, date(2026, 3, 4))  # interval 6, EF 2.46: due 03-10
+def build_progress(folder: Path) -> None:
+    database = folder / "quiz.db"
+    import_decks(database, deck_writer(folder)("progress.yaml", DECK))
+    grade(database, "progress", "young", 5, date(2026, 3, 3))  # interval 1, EF 2.6
+    grade(database, "progress", "young", 3, date(2026, 3, 4))  # interval 6, EF 2.46: due 03-10
     # A lapse on the second day (interval back to 1), then learned again: interval 34, due 03-01.
     for day, value in ((1, 5), (2, 1), (3, 5), (4, 5), (10, 5), (26, 4)):
-        grade(db_path, "progress", "old", value, date(2026, 1, day))
-    return db_path
+        grade(database, "progress", "old", value, date(2026, 1, day))
+
+
+@pytest.fixture
+def progress(restore: Restore) -> Path:
+    """The progress deck with a young and an old card's history: built once per session, copied per test."""
+    return restore(build_progress)
 
 
 def collection_rows(package: Path, folder: Path, sql: str) -> list[tuple[object, ...]]:

@@ -11,7 +11,7 @@ import pytest
 from quizcards.core.deck import Card, Deck
 from quizcards.core.importing import StoredCard, StoredDeck, plan_deck_import
 from quizcards.core.scheduler import Grade
-from tests.conftest import SMALL_DECK
+from tests.conftest import SMALL_DECK, Restore, deck_writer
 from tests.helpers import Quiz, WriteDeck, grade, import_decks, rows
 
 # ---- item 7: a move is a move ------------------------------------------------------------------
@@ -180,11 +180,17 @@ cards:
 """
 
 
+def build_searchable(folder: Path) -> None:
+    write = deck_writer(folder)
+    database = folder / "quiz.db"
+    import_decks(database, write("attention.yaml", SMALL_DECK), write("words.yaml", WORDS_DECK))
+    grade(database, "attention", "scale", Grade.HESITANT, date(2026, 3, 8))  # due 2026-03-09: overdue
+
+
 @pytest.fixture
-def searchable(write_deck: WriteDeck, db_path: Path) -> Path:
-    import_decks(db_path, write_deck("attention.yaml", SMALL_DECK), write_deck("words.yaml", WORDS_DECK))
-    grade(db_path, "attention", "scale", Grade.HESITANT, date(2026, 3, 8))  # due 2026-03-09: overdue
-    return db_path
+def searchable(restore: Restore) -> Path:
+    """Both decks imported and one card graded: built once per session, copied per test."""
+    return restore(build_searchable)
 
 
 def found(quiz: Quiz, *args: str) -> list[str]:

@@ -1,4 +1,4 @@
-"""A card retired or suspended after the session drew it (an edit's re-import, another terminal) is not asked."""
+"""A card retired or suspended after the session drew it (an edit's re-import, elsewhere) is not asked."""
 
 from __future__ import annotations
 
@@ -33,13 +33,15 @@ def test_a_card_withdrawn_since_the_session_began_leaves_it_unasked(
     session = Session.from_ids([], small_store.new_card_ids(TODAY, selection, 10), [], None)
     qkv = pk_of(small_store, "attention", "qkv")
     entry = session.current
-    assert entry is not None and entry.pk == qkv
+    assert entry is not None
+    assert entry.pk == qkv
     assert review_loop._may_ask(session, small_store, console, small_store.study_card(qkv), plan)
     small_store.conn.execute(withdraw, [qkv])
     small_store.conn.commit()
     before = small_store.conn.execute("SELECT * FROM cards ORDER BY id").fetchall()
     assert not review_loop._may_ask(session, small_store, console, small_store.study_card(qkv), plan)
-    assert session.current is not None and session.current.pk != qkv
+    assert session.current is not None
+    assert session.current.pk != qkv
     assert session.remaining().new == 2  # the other two new cards, nothing owed in its place
     assert small_store.conn.execute("SELECT * FROM cards ORDER BY id").fetchall() == before  # nothing written
     text = " ".join(console.file.getvalue().split())  # type: ignore[attr-defined]
