@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import contextlib
 import sqlite3
+import threading
+from collections import Counter
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -21,6 +23,30 @@ if TYPE_CHECKING:
 
 # SQLite's own default wait, and the one quizcards uses unless told otherwise.
 BUSY_TIMEOUT_SECONDS = 5.0
+
+# The database files a connection of this process has open, by (device, inode). POSIX advisory
+# locks belong to the process: closing ANY descriptor of a file drops every lock the process holds
+# on it, SQLite's included (sqlite.org/howtocorrupt.html, 2.2). So while a file is held here it is
+# never opened through a descriptor of our own (opening._check_header skips it: the first opener
+# checked it); otherwise another process closing the database would think itself the last user,
+# checkpoint, and delete the WAL a session here is still writing to.
+_held_files: Counter[tuple[int, int]] = Counter()
+_held_lock = threading.Lock()
+
+
+def _file_key(path: Path) -> tuple[int, int] | None:
+    try:
+        status = path.stat()
+    except OSError:
+        return None
+    return (status.st_dev, status.st_ino)
+
+
+def held_by_this_process(path: Path) -> bool:
+    """Whether a connection of this process has the database file open (see ``_held_files``)."""
+    key = _file_key(path)
+    with _held_lock:
+        return key is not None and _held_files[key] > 0
 
 
 def describe(error: sqlite3.Error, path: Path | None, waited: float = BUSY_TIMEOUT_SECONDS) -> StoreError:
@@ -68,6 +94,10 @@ class Connection:
         self.path = path
         self.busy_timeout = busy_timeout
         self._db: Database | None = None
+        self._held = _file_key(path) if path is not None else None
+        if self._held is not None:
+            with _held_lock:
+                _held_files[self._held] += 1
 
     @property
     def db(self) -> Database:
@@ -80,6 +110,12 @@ class Connection:
 
     def close(self) -> None:
         self.conn.close()
+        if self._held is not None:
+            with _held_lock:
+                _held_files[self._held] -= 1
+                if _held_files[self._held] <= 0:
+                    del _held_files[self._held]
+            self._held = None
 
     def __enter__(self) -> Self:
         return self

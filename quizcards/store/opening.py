@@ -22,7 +22,7 @@ from typing import Literal, Self
 from quizcards.core.errors import DatabaseNotFoundError, StoreError
 from quizcards.store import migrations
 from quizcards.store.backups import Backups, stamp
-from quizcards.store.connection import BUSY_TIMEOUT_SECONDS, damaged, describe
+from quizcards.store.connection import BUSY_TIMEOUT_SECONDS, damaged, describe, held_by_this_process
 
 SQLITE_HEADER = b"SQLite format 3\x00"
 # read: a command that only reads; the schema must be this version's. copy: `quiz backup`, which
@@ -89,7 +89,7 @@ class Opening(Backups):
                     raise StoreError(f"cannot create the folder {path.parent}: {error.strerror}.") from None
         elif not path.is_file():
             raise StoreError(f"{path} is not a file.")
-        else:
+        elif not held_by_this_process(path):
             cls._check_header(path)
         if mode == "write":
             if path.exists() and not _writable(path):
@@ -119,7 +119,7 @@ class Opening(Backups):
             elif pending and mode == "read":
                 store._refuse_to_read_old(path, pending)
         except BaseException:
-            conn.close()
+            store.close()
             raise
         return store
 
