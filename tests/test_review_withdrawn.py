@@ -46,3 +46,25 @@ def test_a_card_withdrawn_since_the_session_began_leaves_it_unasked(
     assert small_store.conn.execute("SELECT * FROM cards ORDER BY id").fetchall() == before  # nothing written
     text = " ".join(console.file.getvalue().split())  # type: ignore[attr-defined]
     assert f"{said} since this session began; it leaves the session." in text
+
+
+def test_a_card_edited_out_of_its_deck_leaves_the_session_and_the_next_is_asked(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizcards.cli import asking
+
+    console = Console(file=io.StringIO(), width=200, no_color=True)
+    selection = SessionFilter()
+    plan = NewCardPlan(10, selection, None)
+    session = Session.from_ids([], small_store.new_card_ids(TODAY, selection, 10), [], None)
+    asked: list[str] = []
+
+    def ask(console: Console, store: Store, card: object, **_: object) -> asking.Answer:
+        asked.append(card.card_id)  # type: ignore[attr-defined]
+        return asking.Answer(asking.EDITED_AWAY if len(asked) == 1 else "q", "typed", 10)
+
+    monkeypatch.setattr(asking, "ask", ask)
+    with pytest.raises(asking.Quit):
+        review_loop.drive(session, small_store, console, TODAY, backup=None, plan=plan)
+    assert asked == ["qkv", "scale"]
+    assert small_store.conn.execute("SELECT count(*) FROM reviews").fetchone()[0] == 0

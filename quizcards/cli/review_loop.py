@@ -65,6 +65,7 @@ def drive(
             continue
         if action == EDITED_AWAY:  # no longer in its deck: it leaves the session ungraded
             _bury(session, store, entry, today, plan, in_store=False)
+            continue
         if action == "!":
             _bury(session, store, entry, today, plan, suspend=True)
             console.print(render.suspended_notice(card))
