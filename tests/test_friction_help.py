@@ -52,6 +52,7 @@ def _words(output: str) -> str:
 def test_no_flag_shows_a_metavar_in_any_help(path: tuple[str, ...], help_of: Callable[..., str]) -> None:
     output = help_of(*path)
     assert "<bool>" not in output
+    assert "<list[" not in output  # a repeated argument says so by its name (CARD..., paths...)
     assert re.search(r"--help\s+-h\s+Show this message", output), output
 
 

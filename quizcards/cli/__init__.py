@@ -14,7 +14,7 @@ from quizcards.cli.common import Settings
 
 
 def _flags_show_no_metavar() -> None:
-    """Give flags (an option that takes no value) no type in the help's options table.
+    """Give flags (an option that takes no value) and repeated arguments no type in the help's tables.
 
     Typer's Rich help writes every option's type, so `--version` and `--help` read as
     if they took a `<bool>`; its plain help already leaves flags out. Patched here, the
@@ -29,6 +29,16 @@ def _flags_show_no_metavar() -> None:
 
     # A method assigned on the class: mypy refuses the plain assignment.
     setattr(typer.core.TyperOption, "display_type_rich", display_type_rich)  # noqa: B010
+    argument_type = typer.core.TyperArgument.display_type_rich
+
+    def argument_display_type_rich(argument: typer.core.TyperArgument, ctx: typer.Context) -> str | None:
+        # An argument taken several times (CARD..., PATH...) says so by its name; its Python type,
+        # `<list[str]>`, means nothing to a learner.
+        if argument.nargs != 1:
+            return None
+        return argument_type(argument, ctx)
+
+    setattr(typer.core.TyperArgument, "display_type_rich", argument_display_type_rich)  # noqa: B010
 
 
 _flags_show_no_metavar()

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
 CardsArgument = Annotated[
     list[str] | None,
     typer.Argument(
-        metavar="CARD...",
+        metavar="CARD",
         help="Cards as DECK/ID (e.g. attention/qkv), or the ID alone if only one deck has it.",
         show_default=False,
     ),
