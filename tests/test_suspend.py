@@ -252,3 +252,19 @@ def test_exports_carry_suspended_cards(quiz: Quiz, studied: Path, tmp_path: Path
             "attention/scale": (2 if flags else 0, 2 if flags else 0),
             "attention/bottleneck": (0, -1),
         }
+
+
+@pytest.mark.parametrize("since", [[], ["--since", "2026-01-01"]], ids=["own-lapses", "since"])
+def test_a_suspended_leech_leaves_the_leech_list(quiz: Quiz, deck_db: Path, since: list[str]) -> None:
+    for day, value in ((1, 5), (2, 5), (8, 1)):  # learned, then forgotten: one lapse
+        grade(deck_db, "attention", "qkv", value, date(2026, 3, day))
+
+    def leeches() -> list[str]:
+        data = json.loads(quiz("stats", "--format", "json", *since).stdout)
+        return [leech["card_id"] for leech in data["leeches"]]
+
+    assert leeches() == ["qkv"]
+    assert quiz("suspend", "qkv").exit_code == 0
+    assert leeches() == []
+    assert quiz("unsuspend", "qkv").exit_code == 0
+    assert leeches() == ["qkv"]

@@ -179,8 +179,8 @@ def _outcome(console: Console, store: BaseStore, card: StudyCard, plans: list[De
     if any(card.pk in plan.retired for plan in plans):
         _say(
             console,
-            f"The card {card.card_id} is no longer in its deck file (a changed id or deck name makes a new card), "
-            "so it is not graded; on to the next card.",
+            f"The card {card.card_id} is no longer in its deck file (a changed id or deck name makes a "
+            "new card), so it is not graded; on to the next card.",
             "yellow",
         )
         return Edited(None, False)

@@ -185,7 +185,7 @@ class StatsQueries(BaseStore):
     def leeches(
         self, until: date, deck: str | Sequence[str] | None, since: date | None, limit: int
     ) -> list[Leech]:
-        """Active cards with the most lapses (then the lowest easiness), at most limit of them.
+        """Active, unsuspended cards with the most lapses (then the lowest easiness), at most limit of them.
 
         Without since, lapses are the card's own count; with since, they are
         counted in the log: scheduled reviews of a learned card graded below 3.
@@ -198,7 +198,7 @@ class StatsQueries(BaseStore):
         if since is None:
             top = """
                 SELECT c.id AS card, c.lapses AS lapses FROM cards c JOIN decks d ON d.slug = c.deck
-                WHERE c.lapses > 0 AND c.retired = 0
+                WHERE c.lapses > 0 AND c.retired = 0 AND c.suspended_on IS NULL
                   AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
                 ORDER BY c.lapses DESC, c.easiness_hundredths, d.position, c.position
                 LIMIT :limit
@@ -211,7 +211,8 @@ class StatsQueries(BaseStore):
                       AND r.repetitions_before > 0 AND r.grade < :passing
                     GROUP BY r.card
                 ) l JOIN cards c ON c.id = l.card JOIN decks d ON d.slug = c.deck
-                WHERE c.retired = 0 AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
+                WHERE c.retired = 0 AND c.suspended_on IS NULL
+                  AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
                 ORDER BY l.lapses DESC, c.easiness_hundredths, d.position, c.position
                 LIMIT :limit
             """

@@ -32,7 +32,8 @@ Definitions, written down once:
   days with reviews (``heat_scale``), so a daily learner's range is spread over
   all four; once the busiest day has 4 reviews or fewer, each count is its own shade.
 - *Leeches* are active cards that have lapsed (been forgotten after being
-  learned): most lapses first, then lowest easiness.
+  learned): most lapses first, then lowest easiness. A suspended card is not
+  among them: the learner has already set it aside (`quiz cards --suspended`).
 
 ``--since DATE`` limits the figures taken from the review log (today, streaks,
 retention, calendar, leeches' lapses) to reviews on or after DATE; the state
