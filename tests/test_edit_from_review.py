@@ -255,6 +255,7 @@ def test_leeches_show_file_and_line_and_stats_only_reads(deck_db: Path, quiz: Qu
     before = deck_db.read_bytes()
 
     shown = quiz("stats", db=deck_db)
+    markdown = quiz("stats", "--format", "markdown", db=deck_db).stdout
     as_json = json.loads(quiz("stats", "--format", "json", db=deck_db).stdout)
     deck.write_text(deck.read_text(encoding="utf-8").replace("id: scale", "id: other"), encoding="utf-8")
     changed = json.loads(quiz("stats", "--format", "json", db=deck_db).stdout)
@@ -262,6 +263,8 @@ def test_leeches_show_file_and_line_and_stats_only_reads(deck_db: Path, quiz: Qu
     gone = quiz("stats", db=deck_db)
 
     assert f"{deck}:{line}" in shown.stdout
+    assert "| question | file |" in markdown
+    assert f"{deck}:{line} |" in markdown.replace("\\", "")
     assert (as_json["leeches"][0]["file"], as_json["leeches"][0]["line"]) == (str(deck), line)
     assert (changed["leeches"][0]["file"], changed["leeches"][0]["line"]) == (str(deck), None)
     assert gone.exit_code == 0

@@ -160,7 +160,7 @@ def stats_markdown(stats: Stats) -> str:
     out += ["", "## Leeches", ""]
     if stats.leeches:
         out += _table(
-            ["deck", "card", "lapses", "easiness", "question"],
+            ["deck", "card", "lapses", "easiness", "question", "file"],
             [
                 [
                     markdown_escape(leech.deck),
@@ -168,11 +168,19 @@ def stats_markdown(stats: Stats) -> str:
                     str(leech.lapses),
                     easiness_text(leech.easiness_hundredths),
                     markdown_escape(leech.question),
+                    _place(leech.file, leech.line),
                 ]
                 for leech in stats.leeches
             ],
-            [False, False, True, True, False],
+            [False, False, True, True, False, False],
         )
     else:
         out.append("No card has lapsed.")
     return "\n".join(out) + "\n"
+
+
+def _place(file: str | None, line: int | None) -> str:
+    """A leech's FILE:LINE for the report (the file alone when the line is not known; empty with no file)."""
+    if file is None:
+        return ""
+    return markdown_escape(file if line is None else f"{file}:{line}")
