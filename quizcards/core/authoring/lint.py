@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import yaml
 from yaml.nodes import Node, SequenceNode
 
+from quizcards.core.authoring.markdown_lint import stray_bold_markers
 from quizcards.core.authoring.point_lint import lint_points
 from quizcards.core.authoring.words import FILLER, normal_form
 from quizcards.core.deck.model import Card, Deck, Problem
@@ -85,6 +86,14 @@ def lint_deck(deck: Deck, text: str) -> list[Problem]:
             warn(
                 answer_node,
                 f"the answer of {name} only repeats its question; write what it should explain.",
+            )
+        for passage in stray_bold_markers(card.answer):
+            warn(
+                answer_node,
+                f"the answer of {name} shows '**' as asterisks, not bold, at '{passage}': Markdown "
+                "does not open or close '**' between punctuation and a letter, as in "
+                "'**포싱(forcing)**이라고'; keep the parenthesis outside ('**포싱**(forcing)이라고') "
+                "or add a space.",
             )
         if len(card.answer) > LONG_ANSWER_CHARACTERS:
             warn(
