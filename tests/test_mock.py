@@ -451,8 +451,29 @@ def test_the_markdown_report_makes_no_gfm_autolink_and_still_reads_right() -> No
         )
     )
     text = render.report_markdown(report)  # type: ignore[arg-type]
-    outside_fences = re.sub(r"^(`{3,})\w*\n.*?^\1$", "", text, flags=re.MULTILINE | re.DOTALL)
-    assert GFM_AUTOLINK.findall(outside_fences) == []
-    assert GFM_AUTOLINK.findall(text)  # the fenced answers keep their text (a code block links nothing)
+    # No flavour links in code: what is left outside code blocks and code spans is what GFM could link.
+    outside_code = re.sub(r"^(`{3,})\w*\n.*?^\1$", "", text, flags=re.MULTILINE | re.DOTALL)
+    outside_code = re.sub(r"(?<!`)(`+)(?!`).+?(?<!`)\1(?!`)", "", outside_code)
+    assert GFM_AUTOLINK.findall(outside_code) == []
+    assert "`http://e.x`/`www.e.x`" in text
     html = MarkdownIt("commonmark").enable("table").render(text)
-    assert urls in html.replace("&quot;", '"')  # the escapes vanish when rendered
+    assert "<a " not in html
+    assert "see <code>http://e.x,</code> <code>https://a.b/c</code> <code>www.e.x</code>" in html
+    assert urls in html_to_text(html)  # reads as written
+    hostile = report_of(result(1, 2, ("t",), question="``a@b.c`` `x`|y"))
+    assert "### 1. ``` ``a@b.c`` ``` \\`x\\`\\|y" in render.report_markdown(hostile)  # type: ignore[arg-type]
+
+
+def html_to_text(html: str) -> str:
+    import html as html_module
+
+    return html_module.unescape(re.sub(r"<[^>]+>", "", html))
+
+
+def test_the_time_an_answer_took_and_its_overrun_add_up_in_whole_seconds() -> None:
+    assert render.answer_time(45_200, 30_500).plain == "  Answered in 45 s: 15 s over the 30 s limit."
+    assert render.answer_time(30_400, 30_000).plain == (
+        "  Answered in 30 s: less than a second over the 30 s limit."
+    )
+    report = report_of(result(1, 2, ("nlp",), elapsed_ms=45_200, limit_ms=30_500))
+    assert "· 45 s, 15 s over the limit ·" in render.report_markdown(report)  # type: ignore[arg-type]

@@ -116,9 +116,15 @@ def answer_time(elapsed_ms: int, limit_ms: int) -> Text:
     """The time an answer took, against the limit."""
     took = f"  Answered in {format_duration(elapsed_ms)}"
     if elapsed_ms > limit_ms:
-        over = format_duration(elapsed_ms - limit_ms)
+        over = _over_text(elapsed_ms, limit_ms)
         return Text(f"{took}: {over} over the {limit_text(limit_ms)} limit.", style="yellow")
     return Text(f"{took}, within the {limit_text(limit_ms)} limit.", style="dim")
+
+
+def _over_text(elapsed_ms: int, limit_ms: int) -> str:
+    """How far past the limit, in the whole seconds the time taken and the limit are shown in."""
+    seconds = max(0, elapsed_ms) // 1000 - limit_ms // 1000
+    return format_duration(seconds * 1000) if seconds > 0 else "less than a second"
 
 
 def your_answer(explanation: str) -> Panel:
@@ -249,7 +255,7 @@ def report_markdown(mock: MockReport) -> str:
         out += ["", "Weakest topics (mean grade below 4, lowest first):", ""]
         out += ["| tag | mean grade | questions |", "|:---|---:|---:|"]
         out += [
-            f"| {_inert(score.tag)} | {score.mean_grade:.1f} | {score.count} |"
+            f"| {_inert(score.tag, in_table=True)} | {score.mean_grade:.1f} | {score.count} |"
             for score in mock.weakest_topics
         ]
     elif mock.graded:
@@ -264,7 +270,7 @@ def _question_markdown(result: MockResult) -> list[str]:
     grade = f"graded {result.grade}" if result.grade is not None else "not graded"
     time = format_duration(result.elapsed_ms)
     if result.over_limit:
-        time += f", {format_duration(result.elapsed_ms - result.limit_ms)} over the limit"
+        time += f", {_over_text(result.elapsed_ms, result.limit_ms)} over the limit"
     out = [
         f"### {result.number}. {_inert(result.question)}",
         "",
@@ -287,22 +293,30 @@ def _question_markdown(result: MockResult) -> list[str]:
     return out
 
 
-# What GitHub-flavoured Markdown turns into a link in plain text though CommonMark does not (its
-# "extended autolinks"): www., http://, https://, ftp://, mailto:, xmpp: and bare e-mail addresses.
-_AUTOLINK_SCHEME = re.compile(r"(?i)\b(https?|ftp|mailto|xmpp):")
-_AUTOLINK_WWW = re.compile(r"(?i)\b(www)\.")
+# What GitHub-flavoured Markdown links in plain text though CommonMark does not (its "extended
+# autolinks"): www., http://, https://, ftp://, mailto:, xmpp: and bare e-mail addresses.
+_LINKISH = re.compile(r"(?i)www\.|://|@|mailto:|xmpp:")
 
 
-def _inert(value: str) -> str:
-    """Deck text for the Markdown report: one line, escaped, and no autolink even under GFM.
+def _inert(value: str, *, in_table: bool = False) -> str:
+    """Deck text for the Markdown report: one line, escaped, and no link even under GFM's autolinks.
 
-    A backslash before the scheme's colon, the dot after ``www`` and every ``@`` breaks what
-    GFM would link, and each escape vanishes when rendered: the text reads as it was written.
+    A word GFM could link (a URL, www., an e-mail address) goes in a code span: no Markdown
+    flavour links inside one, and it reads as written. (Escapes are not enough: GFM finds e-mail
+    addresses after the escapes are gone.) Every other word is backslash-escaped.
     """
-    escaped = markdown_escape(value)
-    escaped = _AUTOLINK_SCHEME.sub(r"\1\\:", escaped)
-    escaped = _AUTOLINK_WWW.sub(r"\1\\.", escaped)
-    return escaped.replace("@", "\\@")
+    words = clean_line(value).split()
+    return " ".join(
+        _code_span(word, in_table) if _LINKISH.search(word) else markdown_escape(word) for word in words
+    )
+
+
+def _code_span(word: str, in_table: bool) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", word)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {word} " if word.startswith("`") or word.endswith("`") else word
+    # In a GFM table a pipe splits the cell even inside a code span, unless escaped.
+    return fence + (padded.replace("|", "\\|") if in_table else padded) + fence
 
 
 def _fenced(value: str, info: str) -> list[str]:
