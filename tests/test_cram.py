@@ -349,3 +349,23 @@ def test_the_anki_revlog_carries_practice_as_filtered_reviews_that_change_nothin
         (REVLOG_FILTERED, 3, 1, 1, 2280),
     ]
     assert REVLOG_FILTERED == 3
+
+
+def test_the_cram_header_fits_80_columns_shortening_the_deck_title_never_the_counts() -> None:
+    from quizcards.core.session import StudyCard
+    from quizcards.render import make_console
+
+    def rule(title: str, width: int) -> str:
+        card = StudyCard(1, "t", title, "c", "q", "a", (), (), (), None, Schedule())
+        console = make_console()
+        with console.capture() as captured:
+            console.rule(render.practice_header("Cram", card, 3, 5, again=1, width=width))
+        return captured.get()
+
+    for width in (80, 60):
+        out = rule("Self-attention and the Transformer", width)
+        assert "card 3 of 5" in out, out
+        assert "1 to ask again" in out
+        assert "Cram · Self-att" in out
+    assert "Self-attention and the Transformer" in rule("Self-attention and the Transformer", 120)
+    assert "card 3 of 5" in rule("A deck title far too long to fit on any terminal line " * 3, 80)

@@ -140,7 +140,13 @@ def _read_lines(console: Console, hints: list[str], prompt: LinePrompt | None = 
 
 
 def _reveal(
-    console: Console, store: BaseStore, card: StudyCard, explanation: str, keys_legend: str | None
+    console: Console,
+    store: BaseStore,
+    card: StudyCard,
+    explanation: str,
+    keys_legend: str | None,
+    *,
+    show_previous: bool = True,
 ) -> Sequence[PointMatch]:
     from quizcards.adapters.glossary import load_glossary
     from quizcards.core.explanation import match_points
@@ -151,7 +157,7 @@ def _reveal(
     checklist = render.points_checklist(matches, typed=bool(explanation))
     if checklist is not None:
         console.print(checklist)
-    past = store.last_explanation(card.pk)
+    past = store.last_explanation(card.pk) if show_previous else None
     if past is not None:
         console.print(render.previous_explanation(past))
     console.print(render.grade_legend() if keys_legend is None else render.grade_legend(keys_legend))
@@ -208,11 +214,20 @@ def read_explanation(console: Console, card: StudyCard, *, prompt: LinePrompt | 
 
 
 def reveal_and_grade(
-    console: Console, store: BaseStore, card: StudyCard, explanation: str, *, keys_legend: str
+    console: Console,
+    store: BaseStore,
+    card: StudyCard,
+    explanation: str,
+    *,
+    keys_legend: str,
+    show_previous: bool = True,
 ) -> tuple[Sequence[PointMatch], str]:
-    """Reveal the answer and the key points an explanation mentions; then a grade key, or "q"."""
+    """Reveal the answer and the key points an explanation mentions; then a grade key, or "q".
+
+    ``show_previous=False`` leaves out the learner's last explanation (a mock shows only this answer).
+    """
     from quizcards.adapters.terminal import single_keys
 
     with single_keys() as reader:
-        matches = _reveal(console, store, card, explanation, keys_legend)
+        matches = _reveal(console, store, card, explanation, keys_legend, show_previous=show_previous)
         return matches, _read_action(reader, console, can_undo=False, keys=frozenset())

@@ -170,6 +170,7 @@ def drive_cram(
                 session.position + 1,
                 session.position + remaining.total,
                 again=again,
+                width=console.width,
             ),
             reason="cram, again" if entry.reason == "redrill" else "cram",
             can_undo=session.position > 0,

@@ -244,7 +244,7 @@ def _ask(
 
     card = store.study_card(question.card.pk)
     console.print()
-    console.rule(render.question_header(card, number, total, question.reason))
+    console.rule(render.question_header(card, number, total, question.reason, width=console.width))
     _show_question(console, card, question)
     stopwatch = Stopwatch()
     told = False
@@ -270,8 +270,15 @@ def _grade(console: Console, store: Store, answered: _Answered, limit_ms: int) -
     from quizcards.core.scheduler import parse_grade
     from quizcards.render import mock as render
 
+    # Only this answer is "yours" in an interview: an older explanation (a cram's, a review's) beside
+    # it would read as a second answer to the same question.
     matches, action = reveal_and_grade(
-        console, store, answered.card, answered.explanation, keys_legend=render.MOCK_KEYS_LEGEND
+        console,
+        store,
+        answered.card,
+        answered.explanation,
+        keys_legend=render.MOCK_KEYS_LEGEND,
+        show_previous=False,
     )
     grade: int | None = None
     if action != "q":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from rich.console import Group, RenderableType
 from rich.panel import Panel
 from rich.table import Table
@@ -11,6 +13,7 @@ from quizcards.adapters.sanitize import clean, clean_line, markdown_escape
 from quizcards.core.practice.mock import DrawReason, MockDraw, MockReport, MockResult
 from quizcards.core.session import StudyCard
 from quizcards.render import line, text
+from quizcards.render.practice import fitted_header
 from quizcards.render.stats_text import format_duration
 from quizcards.render.words import plural
 
@@ -22,6 +25,10 @@ REASON_LABELS: dict[DrawReason, str] = {
 }
 MOCK_KEYS_LEGEND = "Grade yourself 0-5 · q end the interview (the report covers what you answered)"
 GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
+# What the report says when no topic is weak (a tag is weak below a mean grade of 4), or nothing to study.
+NO_WEAK_TOPIC = "No weak topic: no tag has a mean grade below 4."
+NOTHING_GRADED = "Nothing was graded."
+NOTHING_BELOW_4 = "Nothing was graded below 4."
 
 
 def clock_text(milliseconds: int) -> str:
@@ -67,24 +74,34 @@ def intro(draw: MockDraw, *, limit_ms: int, seed: int, reveal_at_end: bool) -> P
     return Panel(out, title=Text("Mock interview"), border_style="cyan", padding=(0, 1))
 
 
-def question_header(card: StudyCard, number: int, total: int, reason: DrawReason) -> Text:
-    header = Text()
-    header.append(clean_line(card.deck_title), style="bold cyan")
-    header.append(f"  ·  question {number} of {total}", style="bold")
-    header.append(f"  ·  {REASON_LABELS[reason]}", style="dim")
-    return header
+def question_header(
+    card: StudyCard, number: int, total: int, reason: DrawReason, *, width: int | None = None
+) -> Text:
+    """``Attention · question 3 of 8 · weak spot``; with ``width``, the deck title gives way first."""
+    after = [(f"question {number} of {total}", "bold"), (REASON_LABELS[reason], "dim")]
+    return fitted_header([], card.deck_title, after, width)
 
 
 def review_header(number: int, total: int) -> Text:
     return Text(f"Going over question {number} of {total}", style="bold")
 
 
+def split_clock(elapsed_ms: int, limit_ms: int) -> tuple[str, str]:
+    """The time taken and the time left or over, as two readings that add up to the limit.
+
+    Both are whole seconds: the time taken rounded down, and the other the limit (rounded down)
+    less it, so ``[0:15, 0:15 left]`` with 30 s, never ``[0:15, 0:14 left]``. Past the limit
+    (to the millisecond), the second is the time over, ``0:00`` in the limit's last second.
+    """
+    shown, limit = max(0, elapsed_ms) // 1000, limit_ms // 1000
+    rest = limit - shown if elapsed_ms <= limit_ms else shown - limit
+    return clock_text(shown * 1000), clock_text(max(0, rest) * 1000)
+
+
 def timer_prompt(elapsed_ms: int, limit_ms: int, first_line: bool) -> str:
     """The prompt of an explanation's line: time so far, and left or over (plain text, for input())."""
-    if elapsed_ms <= limit_ms:
-        reading = f"[{clock_text(elapsed_ms)}, {clock_text(limit_ms - elapsed_ms)} left]"
-    else:
-        reading = f"[{clock_text(elapsed_ms)}, {clock_text(elapsed_ms - limit_ms)} over]"
+    taken, rest = split_clock(elapsed_ms, limit_ms)
+    reading = f"[{taken}, {rest} {'left' if elapsed_ms <= limit_ms else 'over'}]"
     return reading + (" > " if first_line else "   ")
 
 
@@ -99,9 +116,15 @@ def answer_time(elapsed_ms: int, limit_ms: int) -> Text:
     """The time an answer took, against the limit."""
     took = f"  Answered in {format_duration(elapsed_ms)}"
     if elapsed_ms > limit_ms:
-        over = format_duration(elapsed_ms - limit_ms)
+        over = _over_text(elapsed_ms, limit_ms)
         return Text(f"{took}: {over} over the {limit_text(limit_ms)} limit.", style="yellow")
     return Text(f"{took}, within the {limit_text(limit_ms)} limit.", style="dim")
+
+
+def _over_text(elapsed_ms: int, limit_ms: int) -> str:
+    """How far past the limit, in the whole seconds the time taken and the limit are shown in."""
+    seconds = max(0, elapsed_ms) // 1000 - limit_ms // 1000
+    return format_duration(seconds * 1000) if seconds > 0 else "less than a second"
 
 
 def your_answer(explanation: str) -> Panel:
@@ -131,9 +154,10 @@ def report(mock: MockReport) -> RenderableType:
         cell = Text.assemble((f"{clean_line(result.card_id)} ", "bold"), line(result.question))
         if result.missed:
             cell.append("\nmissed: " + clean_line("; ".join(result.missed)), style="dim")
-        time = Text(clock_text(result.elapsed_ms), style="yellow" if result.over_limit else "")
+        taken, over = split_clock(result.elapsed_ms, result.limit_ms)
+        time = Text(taken, style="yellow" if result.over_limit else "")
         if result.over_limit:
-            time.append(f" (+{clock_text(result.elapsed_ms - result.limit_ms)})", style="yellow")
+            time.append(f" (+{over})", style="yellow")
         points = f"{result.mentioned}/{len(result.points)}" if result.checked else "–"
         grade = (
             Text(str(result.grade), style=GRADE_STYLES[result.grade])
@@ -151,8 +175,12 @@ def report(mock: MockReport) -> RenderableType:
             )
         )
         parts.append(topics)
+    elif mock.graded:
+        parts.append(Text(NO_WEAK_TOPIC, style="dim"))
     parts.append(Text("Study next:", style="bold"))
-    if mock.study_next:
+    if not mock.graded:
+        parts.append(Text(f"  {NOTHING_GRADED}", style="dim"))
+    elif mock.study_next:
         items = Table.grid(padding=(0, 1))
         items.add_column(justify="right", no_wrap=True)
         items.add_column(overflow="fold")
@@ -164,7 +192,7 @@ def report(mock: MockReport) -> RenderableType:
             items.add_row(f"  {result.number}.", item)
         parts.append(items)
     else:
-        parts.append(Text("  Nothing was graded below 4.", style="dim"))
+        parts.append(Text(f"  {NOTHING_BELOW_4}", style="dim"))
     title = Text(f"Mock interview report · {mock.taken_on.isoformat()}")
     return Panel(Group(*parts), title=title, border_style="cyan", padding=(0, 1))
 
@@ -199,35 +227,39 @@ def report_markdown(mock: MockReport) -> str:
     """
     out = [f"# Mock interview, {mock.taken_on.isoformat()}", ""]
     chosen = mock.selection
-    decks = ", ".join(markdown_escape(deck) for deck in mock.decks) or "–"
+    decks = ", ".join(_inert(deck) for deck in mock.decks) or "–"
     if chosen.decks and set(chosen.decks) != set(mock.decks):
-        decks += f" (chosen from {', '.join(markdown_escape(deck) for deck in chosen.decks)})"
+        decks += f" (chosen from {', '.join(_inert(deck) for deck in chosen.decks)})"
     out.append(f"- Decks: {decks}")
     if chosen.tags:
-        out.append(f"- Tags: {', '.join(markdown_escape(tag) for tag in chosen.tags)}")
+        out.append(f"- Tags: {', '.join(_inert(tag) for tag in chosen.tags)}")
     out.append(f"- {_summary_line(mock).plain}")
     out.append(
         f"- Seed {mock.seed}: `--seed {mock.seed}` draws these questions again from the cards as they "
         "stood before this interview (its grades count in later draws)"
     )
     out += ["", "## What to study next", ""]
-    if mock.study_next:
+    if not mock.graded:
+        out.append(NOTHING_GRADED)
+    elif mock.study_next:
         for result in mock.study_next:
-            missed = ", ".join(markdown_escape(point) for point in result.missed)
-            name = f"{markdown_escape(result.deck)}/{markdown_escape(result.card_id)}"
+            missed = ", ".join(_inert(point) for point in result.missed)
+            name = f"{_inert(result.deck)}/{_inert(result.card_id)}"
             out.append(
                 f"- Question {result.number}, **{name}** (graded {result.grade}"
-                f"{'; missed: ' + missed if missed else ''}): {markdown_escape(result.question)}"
+                f"{'; missed: ' + missed if missed else ''}): {_inert(result.question)}"
             )
     else:
-        out.append("Nothing was graded below 4.")
+        out.append(NOTHING_BELOW_4)
     if mock.weakest_topics:
-        out += ["", "Weakest topics (lowest mean grade):", ""]
+        out += ["", "Weakest topics (mean grade below 4, lowest first):", ""]
         out += ["| tag | mean grade | questions |", "|:---|---:|---:|"]
         out += [
-            f"| {markdown_escape(score.tag)} | {score.mean_grade:.1f} | {score.count} |"
+            f"| {_inert(score.tag, in_table=True)} | {score.mean_grade:.1f} | {score.count} |"
             for score in mock.weakest_topics
         ]
+    elif mock.graded:
+        out += ["", NO_WEAK_TOPIC]
     out += ["", "## Questions"]
     for result in mock.results:
         out += ["", *_question_markdown(result)]
@@ -238,12 +270,11 @@ def _question_markdown(result: MockResult) -> list[str]:
     grade = f"graded {result.grade}" if result.grade is not None else "not graded"
     time = format_duration(result.elapsed_ms)
     if result.over_limit:
-        time += f", {format_duration(result.elapsed_ms - result.limit_ms)} over the limit"
+        time += f", {_over_text(result.elapsed_ms, result.limit_ms)} over the limit"
     out = [
-        f"### {result.number}. {markdown_escape(result.question)}",
+        f"### {result.number}. {_inert(result.question)}",
         "",
-        f"{markdown_escape(result.deck)}/{markdown_escape(result.card_id)} · "
-        f"{REASON_LABELS[result.reason]} · {time} · {grade}",
+        f"{_inert(result.deck)}/{_inert(result.card_id)} · {REASON_LABELS[result.reason]} · {time} · {grade}",
         "",
         "**Your answer**",
         "",
@@ -255,11 +286,37 @@ def _question_markdown(result: MockResult) -> list[str]:
     ]
     if result.checked:
         out += ["", f"**Key points** ({result.mentioned} of {len(result.points)} mentioned)", ""]
-        out += [f"- {_MARKS.get(p.status, '?')} {markdown_escape(p.point)}" for p in result.points]
+        out += [f"- {_MARKS.get(p.status, '?')} {_inert(p.point)}" for p in result.points]
     elif result.points:
         out += ["", "**Key points** (not checked: nothing was typed)", ""]
-        out += [f"- {markdown_escape(p.point)}" for p in result.points]
+        out += [f"- {_inert(p.point)}" for p in result.points]
     return out
+
+
+# What GitHub-flavoured Markdown links in plain text though CommonMark does not (its "extended
+# autolinks"): www., http://, https://, ftp://, mailto:, xmpp: and bare e-mail addresses.
+_LINKISH = re.compile(r"(?i)www\.|://|@|mailto:|xmpp:")
+
+
+def _inert(value: str, *, in_table: bool = False) -> str:
+    """Deck text for the Markdown report: one line, escaped, and no link even under GFM's autolinks.
+
+    A word GFM could link (a URL, www., an e-mail address) goes in a code span: no Markdown
+    flavour links inside one, and it reads as written. (Escapes are not enough: GFM finds e-mail
+    addresses after the escapes are gone.) Every other word is backslash-escaped.
+    """
+    words = clean_line(value).split()
+    return " ".join(
+        _code_span(word, in_table) if _LINKISH.search(word) else markdown_escape(word) for word in words
+    )
+
+
+def _code_span(word: str, in_table: bool) -> str:
+    longest = max((len(run) for run in re.findall(r"`+", word)), default=0)
+    fence = "`" * (longest + 1)
+    padded = f" {word} " if word.startswith("`") or word.endswith("`") else word
+    # In a GFM table a pipe splits the cell even inside a code span, unless escaped.
+    return fence + (padded.replace("|", "\\|") if in_table else padded) + fence
 
 
 def _fenced(value: str, info: str) -> list[str]:

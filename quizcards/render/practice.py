@@ -4,12 +4,15 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 
 from quizcards.adapters.sanitize import clean_line
 from quizcards.render.words import plural
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from rich.panel import Panel
 
     from quizcards.core.practice.cram import CramChoice, CramOptions, CramSummary
@@ -21,16 +24,54 @@ PRACTICE_KEYS_LEGEND = "Grade yourself 0-5 · u undo · q quit"
 _GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 
 
-def practice_header(mode: str, card: StudyCard, position: int, total: int, *, again: int = 0) -> Text:
-    """``Cram · Attention · card 3 of 12 · 1 to ask again``: the mode, the deck, where the learner is."""
-    header = Text()
-    header.append(mode, style="bold magenta")
-    header.append("  ·  ")
-    header.append(clean_line(card.deck_title), style="bold cyan")
-    header.append(f"  ·  card {position} of {total}", style="bold")
+def practice_header(
+    mode: str, card: StudyCard, position: int, total: int, *, again: int = 0, width: int | None = None
+) -> Text:
+    """``Cram · Attention · card 3 of 12 · 1 to ask again``: the mode, the deck, where the learner is.
+
+    With ``width`` (the terminal's), the header fits a rule of that width: see ``fitted_header``.
+    """
+    after = [(f"card {position} of {total}", "bold")]
     if again:
-        header.append(f"  ·  {again} to ask again", style="dim")
-    return header
+        after.append((f"{again} to ask again", "dim"))
+    return fitted_header([(mode, "bold magenta")], card.deck_title, after, width)
+
+
+# A rule's title needs two columns of line and a space on each side.
+_RULE_MARGIN = 4
+
+
+def fitted_header(
+    before: Sequence[tuple[str, str]],
+    title: str,
+    after: Sequence[tuple[str, str]],
+    width: int | None,
+) -> Text:
+    """Pieces of a header joined by dots, the (untrusted) deck title among them, as ``(text, style)``.
+
+    When the header is too wide for a rule of ``width`` columns, the dots lose their extra spaces,
+    then the deck title is shortened (with an ellipsis); the counts around it are never cut.
+    """
+    pieces = [*before, (clean_line(title), "bold cyan"), *after]
+    wide = _joined(pieces, "  ·  ")
+    if width is None or wide.cell_len <= width - _RULE_MARGIN:
+        return wide
+    narrow = _joined(pieces, " · ")
+    room = width - _RULE_MARGIN - (narrow.cell_len - cell_len(clean_line(title)))
+    if narrow.cell_len <= width - _RULE_MARGIN or room < 1:
+        return narrow
+    short = Text(clean_line(title))
+    short.truncate(room, overflow="ellipsis")
+    return _joined([*before, (short.plain, "bold cyan"), *after], " · ")
+
+
+def _joined(pieces: Sequence[tuple[str, str]], separator: str) -> Text:
+    out = Text()
+    for index, (value, style) in enumerate(pieces):
+        if index:
+            out.append(separator)
+        out.append(value, style=style)
+    return out
 
 
 def practice_graded(kind: PracticeKind, grade: Grade) -> Text:

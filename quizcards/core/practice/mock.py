@@ -267,7 +267,7 @@ class MockReport:
         return sum(result.over_limit for result in self.results)
 
 
-# How many tags the report names as the weakest topics.
+# How many tags the report names as the weakest topics (those with a mean grade below GOOD_GRADE).
 WEAKEST_TOPICS = 3
 
 
@@ -296,13 +296,18 @@ def build_report(
 
 
 def weakest_topics(results: Iterable[MockResult], limit: int = WEAKEST_TOPICS) -> tuple[TopicScore, ...]:
-    """The tags with the lowest mean grade (more questions first on a tie), over graded questions."""
+    """The weak topics: tags whose mean grade over the graded questions is below 4, lowest first.
+
+    More questions come first on a tie. A tag at 4 or more is not weak however low it ranks, so a
+    report where every tag did well names no weak topic rather than the least good of the good.
+    """
     grades: dict[str, list[int]] = {}
     for result in results:
         if result.grade is not None:
             for tag in result.tags:
                 grades.setdefault(tag, []).append(result.grade)
     scores = [TopicScore(tag, sum(values) / len(values), len(values)) for tag, values in grades.items()]
+    scores = [score for score in scores if score.mean_grade < GOOD_GRADE]
     scores.sort(key=lambda score: (score.mean_grade, -score.count, score.tag))
     return tuple(scores[:limit])
 
