@@ -102,6 +102,8 @@ def test_new_cards_and_reviews_share_one_scale() -> None:
         new = [row.count("█") for row in rows]
         reviews = [row.count("▒") for row in rows]
         assert new[0] == reviews[0] == reviews[1] == new[2], (width, rows)
+        assert new[0] + reviews[0] == 2 * reviews[1]  # the busiest row fits: whole cells a review
+        assert reviews[3] * 4 == reviews[1] * 9
         assert all(len(row.rstrip()) <= width for row in rows)
 
 
@@ -181,3 +183,18 @@ def test_the_readme_has_one_interview_section_in_the_order_used() -> None:
         "### Cram the night before",
         "### Mock interview",
     ], heads
+
+
+def test_many_decks_outside_the_plan_name_one_and_where_to_find_the_others() -> None:
+    from quizcards.core.outlook import Outlook
+    from quizcards.render.review import nothing_due
+
+    plan = StoredPlan(("attention",), (), 2, TODAY, TODAY + timedelta(days=9))
+    outside = (("activations", 16), ("bert", 23), ("cnn", 23), ("gans", 23))
+    outlook = Outlook(None, 0, 16, new_buried=0, new_outside=outside)
+    text = " ".join(shown(nothing_due(outlook, TODAY, daily_new=2, introduced=2, plan=plan)).split())
+    assert "16 new cards of the plan waiting." in text
+    assert (
+        "85 new cards in 4 decks are outside the plan: quiz review --deck activations starts that deck's "
+        "(quiz decks lists the others)." in text
+    )

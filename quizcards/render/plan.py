@@ -215,11 +215,13 @@ def _cells(value: int, peak: int, room: int) -> int:
 def _bars(rows: list[tuple[int, int]], room: int) -> list[tuple[int, int]]:
     """(new, reviews) cells a row, each part rounded by the same rule on one scale.
 
-    Rounding the parts apart can make the busiest row a cell wider than the room: the scale then
-    shrinks a cell at a time until every row fits (or one cell is left a part).
+    When the busiest row fits the room, every review is the same whole number of cells, so the bars
+    add up exactly. Otherwise each part is rounded apart, which can make a row a cell wider than the
+    room: the scale then shrinks a cell at a time until every row fits (or one cell is left a part).
     """
     peak = max((new + reviews for new, reviews in rows), default=0)
-    for scale in range(room, 0, -1):
+    widest = room // peak * peak if 0 < peak <= room else room
+    for scale in range(widest, 0, -1):
         bars = [(_cells(new, peak, scale), _cells(reviews, peak, scale)) for new, reviews in rows]
         if all(new + reviews <= room for new, reviews in bars):
             return bars

@@ -204,18 +204,26 @@ def nothing_due(
         if outlook.new_buried:
             out.append(f" {plural(outlook.new_buried, 'other new card')} buried until tomorrow.")
     if outlook.new_outside:
-        decks = " ".join(f"--deck {clean_line(deck)}" for deck, _ in outlook.new_outside[:MORE_DECKS])
-        verb = "is" if outlook.outside_count == 1 else "are"
-        out.append(
-            f" {plural(outlook.outside_count, 'new card')} {verb} outside the plan: "
-            f"quiz review {decks} starts them."
-        )
+        out.append(_outside_text(outlook))
     elif outlook.next_due_on is None and not outlook.new_waiting:
         if outlook.suspended:
             out.append(f" {plural(outlook.suspended, 'card')} suspended: quiz cards --suspended lists them.")
         else:
             out.append(" No other card is scheduled; quiz import adds decks.")
     return out
+
+
+def _outside_text(outlook: Outlook) -> str:
+    count, decks = outlook.outside_count, outlook.new_outside
+    if len(decks) <= MORE_DECKS:
+        options = " ".join(f"--deck {clean_line(deck)}" for deck, _ in decks)
+        verb = "is" if count == 1 else "are"
+        return f" {plural(count, 'new card')} {verb} outside the plan: quiz review {options} starts them."
+    first = clean_line(decks[0][0])
+    return (
+        f" {plural(count, 'new card')} in {len(decks)} decks are outside the plan: quiz review --deck "
+        f"{first} starts that deck's (quiz decks lists the others)."
+    )
 
 
 def _plan_options(plan: StoredPlan) -> str:
