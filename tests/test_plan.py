@@ -153,6 +153,8 @@ def simulate(cards: list[PlanCard], limit: int, introduced_today: int, until: da
             if schedule.due_on is not None and schedule.due_on <= day:
                 schedules[card_id], _ = review(schedule, Grade.HESITANT, day)
         allowance = new_card_allowance(limit, introduced_today if day == TODAY else 0)
+        if day == until - timedelta(days=1):
+            allowance = 0  # an applied plan starts no new card on the day before its date
         for card_id in waiting[:allowance]:
             schedules[card_id], _ = review(schedules[card_id], Grade.HESITANT, day)
         waiting = waiting[allowance:]
@@ -190,8 +192,11 @@ ATTENTION = SessionFilter(decks=("attention",))
 
 
 def test_review_uses_the_plan_until_the_day_before_its_date() -> None:
-    on = review_new_cards(PLAN, TODAY + timedelta(days=3), ALL, None, 10)
+    on = review_new_cards(PLAN, TODAY + timedelta(days=2), ALL, None, 10)
     assert (on.daily_new, on.selection, on.plan) == (3, ATTENTION, PLAN)
+    # The day before the date the plan still applies, with no new card (it would come back on the date).
+    last = review_new_cards(PLAN, TODAY + timedelta(days=3), ALL, None, 10)
+    assert (last.daily_new, last.selection, last.plan) == (0, ATTENTION, PLAN)
     assert review_new_cards(PLAN, TODAY, ATTENTION, None, 10).daily_new == 3
     # The date itself, and after: the config's limit, whatever is stored.
     for day in (TODAY + timedelta(days=4), TODAY + timedelta(days=30)):

@@ -34,6 +34,10 @@ def parse_by(value: str, today: date) -> date:
             f"--by {day.isoformat()} is not after today ({today.isoformat()}); "
             "a plan needs at least one day before the date."
         )
+    from quizcards.core.planning import HORIZON_DAYS, horizon_message
+
+    if (day - today).days > HORIZON_DAYS:
+        raise QuizError(f"--by {horizon_message(day, today)}")
     return day
 
 
@@ -51,8 +55,9 @@ def register(app: typer.Typer) -> None:
                 "--by",
                 metavar="DATE",
                 help=(
-                    "The interview date (YYYY-MM-DD), after today. Every card is to be seen twice, the "
-                    "last time graded 3 or more, BEFORE it: by the day before at the latest."
+                    "The interview date (YYYY-MM-DD), after today and at most 366 days away. Every card is "
+                    "to be seen twice, the last time graded 3 or more, BEFORE it: by the day before at the "
+                    "latest."
                 ),
                 show_default=False,
             ),
@@ -145,7 +150,7 @@ def _run(
     from rich.text import Text
 
     from quizcards.render import make_console
-    from quizcards.render.plan import plan_view, selection_text, stored_plan_line
+    from quizcards.render.plan import last_days_text, plan_view, selection_text, stored_plan_line
 
     console = make_console()
     console.print(plan_view(plan, selection))
@@ -155,7 +160,7 @@ def _run(
         applied.append(f"quiz review starts up to {plan.new_per_day} new cards a day from ")
         applied.append_text(selection_text(selection))
         applied.append(
-            f", until {until.isoformat()} (the last day is {plan.last_review_day.isoformat()}); "
+            f", until {until.isoformat()} ({last_days_text(today, until)}); "
             "an explicit --new wins for one session. quiz plan --clear removes it."
         )
         console.print(applied)

@@ -112,8 +112,10 @@ def run_review(
         if session.done:
             from quizcards.render.review import nothing_due
 
-            outlook = store.outlook(today, selection)
-            console.print(nothing_due(outlook, today, daily_new=daily_new, introduced=introduced))
+            outlook = store.outlook(today, selection, source.selection)
+            console.print(
+                nothing_due(outlook, today, daily_new=daily_new, introduced=introduced, plan=source.plan)
+            )
             return
         if store.path is not None and not store.has_daily_backup(today):
             backup = DailyBackup(store.path, today, busy_timeout=store.busy_timeout)

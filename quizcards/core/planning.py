@@ -16,6 +16,9 @@ The rules, written down once (the README's "Interview coming up" says the same):
   reviews every day; today's allowance is what the limit leaves after the new cards already
   started today, as in `quiz review`. The plan asks for at most ``max_new_per_day`` (30 unless
   told): past that the date is too close, and the plan shows what fits at that limit.
+- An applied plan starts no new card on DATE - 1 (its limit that day is 0): one started then
+  would first come back on DATE.
+- The date is at most HORIZON_DAYS (366) days away.
 - The learner is assumed to grade every card 3 or better (4 in the forecast), so the plan is a
   floor: every lapse adds reviews.
 
@@ -37,6 +40,8 @@ from quizcards.core.scheduler import NEW, CardState, Grade, Schedule, card_state
 from quizcards.core.session import SessionFilter
 
 DEFAULT_MAX_NEW_PER_DAY = 30
+# The furthest date a plan looks to: a year, leap day included. Past it the forecast only grows.
+HORIZON_DAYS = 366
 # The forecast's grade: "right, after hesitation", which leaves the easiness as it is.
 ASSUMED_GRADE = Grade.HESITANT
 PLAN_FORMAT = "quizcards-plan"
@@ -171,20 +176,32 @@ def review_new_cards(
     if new is not None:
         return NewCardSource(new, selection, None)
     if stored is not None and stored.active_on(today):
+        # A card started on the plan's last day would first come back on its date: none starts then.
+        daily_new = 0 if today >= stored.until - timedelta(days=1) else stored.new_per_day
         if selection == SessionFilter():
-            return NewCardSource(stored.new_per_day, stored.selection, stored)
+            return NewCardSource(daily_new, stored.selection, stored)
         if set(selection.decks) == set(stored.decks) and set(selection.tags) == set(stored.tags):
-            return NewCardSource(stored.new_per_day, selection, stored)
+            return NewCardSource(daily_new, selection, stored)
     return NewCardSource(configured, selection, None)
 
 
 def check_plan_date(until: date, today: date) -> None:
-    """A plan needs at least one study day: its date must be after today."""
+    """A plan needs at least one study day, and looks no further than HORIZON_DAYS ahead."""
     if until <= today:
         raise PlanDateError(
             f"the date {until.isoformat()} is not after today ({today.isoformat()}); "
             "a plan needs at least one day before it."
         )
+    if (until - today).days > HORIZON_DAYS:
+        raise PlanDateError(horizon_message(until, today))
+
+
+def horizon_message(until: date, today: date) -> str:
+    """Why a date is too far for a plan (without the option's name)."""
+    return (
+        f"{until.isoformat()} is more than {HORIZON_DAYS} days away; a plan looks at most {HORIZON_DAYS} "
+        f"days ahead (until {(today + timedelta(days=HORIZON_DAYS)).isoformat()})."
+    )
 
 
 def started_by(limit: int, start_days: int, introduced_today: int) -> int:
@@ -260,6 +277,7 @@ def plan_study(
             introduced_today=introduced_today,
             today=today,
             last=last_review_day,
+            start_days=start_days,
         ),
     )
 
@@ -288,6 +306,7 @@ def _forecast(
     introduced_today: int,
     today: date,
     last: date,
+    start_days: int,
 ) -> tuple[PlanDay, ...]:
     scheduled: Counter[date] = Counter()
     for card in cards:
@@ -297,8 +316,8 @@ def _forecast(
     follow_ups: Counter[date] = Counter()
     remaining = new_count
     span = (last - today).days + 1
-    # `quiz review` keeps the plan's limit through the last study day, so the forecast does too.
-    for offset in range(span):
+    # New cards start through DATE - 2 only, as `quiz review` under the applied plan does.
+    for offset in range(max(0, start_days)):
         day = today + timedelta(days=offset)
         allowance = max(0, new_per_day - introduced_today) if offset == 0 else new_per_day
         count = min(remaining, allowance)

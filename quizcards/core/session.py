@@ -21,6 +21,7 @@ from operator import itemgetter
 from typing import Literal
 
 from quizcards.core.errors import QuizError
+from quizcards.core.outlook import Outlook
 from quizcards.core.points import Point
 from quizcards.core.scheduler import (
     Grade,
@@ -107,16 +108,6 @@ class NewCardPlan:
     daily_new: int
     selection: SessionFilter
     limit: int | None
-
-
-@dataclass(frozen=True, slots=True)
-class Outlook:
-    """What is waiting after today: the next due date and the new cards left."""
-
-    next_due_on: date | None
-    next_due_count: int
-    new_waiting: int
-    due_now: int = 0  # due today or overdue, not buried: left undone when a session stops early
 
 
 @dataclass(frozen=True, slots=True)

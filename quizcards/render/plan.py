@@ -93,7 +93,8 @@ def _limit_text(plan: StudyPlan) -> Text:
         return out
     started = [day.day for day in plan.days if day.new]
     out.append(f"{plural(plan.new_per_day, 'new card')} a day", style="bold")
-    out.append(f" start all {plan.new_cards} by {day_text(started[-1] if started else plan.today)}")
+    verb = "starts" if plan.new_per_day == 1 else "start"
+    out.append(f" {verb} all {plan.new_cards} by {day_text(started[-1] if started else plan.today)}")
     if started and started[-1] < plan.last_start_day:
         out.append(f" (the last day one can start is {day_text(plan.last_start_day)})")
     out.append(f", so each is seen twice before {plan.until.isoformat()}")
@@ -173,14 +174,13 @@ class ForecastBars:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         count_width = self._count_width()
         room = max(1, options.max_width - self.LABEL - count_width - 2)
-        peak = max((total for _, _, total in self.rows), default=0)
-        for label, new, total in self.rows:
+        bars = _bars([(new, total - new) for _, new, total in self.rows], room)
+        for (label, _, total), (new_cells, review_cells) in zip(self.rows, bars, strict=True):
             row = Text(no_wrap=True, overflow="crop")
             row.append(f"{label:<{self.LABEL}} ", style="dim" if total == 0 else "")
-            new_cells, all_cells = _cells(new, peak, room), _cells(total, peak, room)
             row.append(NEW_GLYPH * new_cells, style="green")
-            row.append(REVIEW_GLYPH * (all_cells - new_cells), style="cyan")
-            row.append(" " * (room - all_cells))
+            row.append(REVIEW_GLYPH * review_cells, style="cyan")
+            row.append(" " * max(0, room - new_cells - review_cells))
             row.append(f" {total:>{count_width}}", style="dim" if total == 0 else "")
             yield row
 
@@ -206,10 +206,34 @@ def _rows(days: tuple[PlanDay, ...]) -> list[tuple[str, int, int]]:
 
 
 def _cells(value: int, peak: int, room: int) -> int:
-    """Whole cells for value out of peak; a non-zero value always shows."""
+    """Whole cells for value out of peak, halves rounded up; a non-zero value always shows."""
     if value <= 0 or peak <= 0:
         return 0
-    return max(1, round(value * room / peak))
+    return max(1, (2 * value * room + peak) // (2 * peak))
+
+
+def _bars(rows: list[tuple[int, int]], room: int) -> list[tuple[int, int]]:
+    """(new, reviews) cells a row, each part rounded by the same rule on one scale.
+
+    When the busiest row fits the room, every review is the same whole number of cells, so the bars
+    add up exactly. Otherwise each part is rounded apart, which can make a row a cell wider than the
+    room: the scale then shrinks a cell at a time until every row fits (or one cell is left a part).
+    """
+    peak = max((new + reviews for new, reviews in rows), default=0)
+    widest = room // peak * peak if 0 < peak <= room else room
+    for scale in range(widest, 0, -1):
+        bars = [(_cells(new, peak, scale), _cells(reviews, peak, scale)) for new, reviews in rows]
+        if all(new + reviews <= room for new, reviews in bars):
+            return bars
+    return bars
+
+
+def last_days_text(starts_on: date, until: date) -> str:
+    """When an applied plan's new cards stop: DATE - 2; DATE - 1 is for reviews only."""
+    last_start, last = until - timedelta(days=2), until - timedelta(days=1)
+    if last_start < starts_on:
+        return f"its only day, {last.isoformat()}, reviews only"
+    return f"new cards through {last_start.isoformat()}; the last day, {last.isoformat()}, reviews only"
 
 
 def stored_plan_line(stored: StoredPlan, today: date, label: str = "Plan: ") -> Text:
@@ -219,9 +243,7 @@ def stored_plan_line(stored: StoredPlan, today: date, label: str = "Plan: ") -> 
     out.append(f"{plural(stored.new_per_day, 'new card')} a day from ")
     out.append_text(selection_text(stored.selection))
     if stored.active_on(today):
-        out.append(
-            f", until {stored.until.isoformat()} (the last day is {stored.until - timedelta(days=1)})."
-        )
+        out.append(f", until {stored.until.isoformat()} ({last_days_text(stored.starts_on, stored.until)}).")
     elif today >= stored.until:
         out.append(f"; ended on {stored.until.isoformat()}. ", style="")
         out.append("quiz plan --clear removes it.", style="dim")

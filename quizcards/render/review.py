@@ -9,7 +9,7 @@ loads its emoji table.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
 
 from rich.console import Group, RenderableType
@@ -24,6 +24,7 @@ from quizcards.render.words import plural
 
 if TYPE_CHECKING:  # the matcher loads at the first reveal, not with the first question
     from quizcards.core.explanation import PointMatch
+    from quizcards.core.planning import StoredPlan
 
 GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 
@@ -159,10 +160,15 @@ def redrill_notice(ahead: int) -> Text:
 
 # How many more new cards the nothing-due message suggests taking, at most.
 MORE_NEW_CARDS = 5
+# How many decks the nothing-due message names for the new cards outside an applied plan.
+MORE_DECKS = 3
 
 
-def nothing_due(outlook: Outlook, today: date, *, daily_new: int, introduced: int) -> Text:
-    """The end of a review with nothing to show; `daily_new` is today's limit, `introduced` its use."""
+def nothing_due(
+    outlook: Outlook, today: date, *, daily_new: int, introduced: int, plan: StoredPlan | None = None
+) -> Text:
+    """The end of a review with nothing to show; `daily_new` is today's limit, `introduced` its use,
+    `plan` the applied plan that chose the limit and the new cards (None: the config or --new)."""
     out = Text("Nothing is due today.", style="bold")
     if outlook.next_due_on is not None:
         days = (outlook.next_due_on - today).days
@@ -170,24 +176,60 @@ def nothing_due(outlook: Outlook, today: date, *, daily_new: int, introduced: in
             f" Next: {plural(outlook.next_due_count, 'card')} "
             f"on {outlook.next_due_on.isoformat()} (in {plural(days, 'day')})."
         )
-    if outlook.new_waiting and introduced < daily_new:
-        # The limit allows more, so the new cards left were all buried today.
-        out.append(f" {plural(outlook.new_waiting, 'new card')} waiting, buried until tomorrow.")
-    elif outlook.new_waiting:
+    waiting = outlook.new_waiting - outlook.new_buried
+    of_plan = " of the plan" if plan is not None else ""
+    if plan is not None and daily_new == 0 and waiting and today >= plan.until - timedelta(days=1):
+        out.append(
+            f" The plan starts no new card today, the day before {plan.until.isoformat()}: one started "
+            f"today would first come back on that day. {plural(waiting, 'new card')}{of_plan} waiting."
+        )
+    elif outlook.new_waiting and introduced < daily_new:
+        # The limit allows more, so the new cards the session draws from were all buried today.
+        out.append(f" {plural(outlook.new_waiting, 'new card')}{of_plan} waiting, buried until tomorrow.")
+    elif waiting:
         # --new N is today's total, the cards already introduced included: name a number that adds some.
-        raised = introduced + min(outlook.new_waiting, MORE_NEW_CARDS)
+        raised = introduced + min(waiting, MORE_NEW_CARDS)
         used = (
             f"{introduced} of {daily_new} introduced"
             if introduced == daily_new
             else f"{introduced} introduced, over today's limit of {daily_new}"
         )
-        out.append(
-            f" {plural(outlook.new_waiting, 'new card')} waiting. Today's new cards: {used}; "
-            f"--new {raised} raises today's limit to {raised}."
+        command = (
+            f"quiz review --new {raised}{_plan_options(plan)}" if plan is not None else f"--new {raised}"
         )
-    elif outlook.next_due_on is None:
-        out.append(" No other card is scheduled; quiz import adds decks.")
+        out.append(
+            f" {plural(waiting, 'new card')}{of_plan} waiting. Today's new cards: {used}; "
+            f"{command} raises today's limit to {raised}."
+        )
+        if outlook.new_buried:
+            out.append(f" {plural(outlook.new_buried, 'other new card')} buried until tomorrow.")
+    if outlook.new_outside:
+        out.append(_outside_text(outlook))
+    elif outlook.next_due_on is None and not outlook.new_waiting:
+        if outlook.suspended:
+            out.append(f" {plural(outlook.suspended, 'card')} suspended: quiz cards --suspended lists them.")
+        else:
+            out.append(" No other card is scheduled; quiz import adds decks.")
     return out
+
+
+def _outside_text(outlook: Outlook) -> str:
+    count, decks = outlook.outside_count, outlook.new_outside
+    if len(decks) <= MORE_DECKS:
+        options = " ".join(f"--deck {clean_line(deck)}" for deck, _ in decks)
+        verb = "is" if count == 1 else "are"
+        return f" {plural(count, 'new card')} {verb} outside the plan: quiz review {options} starts them."
+    first = clean_line(decks[0][0])
+    return (
+        f" {plural(count, 'new card')} in {len(decks)} decks are outside the plan: quiz review --deck "
+        f"{first} starts that deck's (quiz decks lists the others)."
+    )
+
+
+def _plan_options(plan: StoredPlan) -> str:
+    return "".join(f" --deck {clean_line(deck)}" for deck in plan.decks) + "".join(
+        f" --tag {clean_line(tag)}" for tag in plan.tags
+    )
 
 
 def summary(tally: Tally, outlook: Outlook, today: date) -> Panel:

@@ -147,12 +147,15 @@ class Queue(Connection):
             self._run("SELECT count(*) FROM cards WHERE introduced_on = ?", [today.isoformat()]).fetchone()[0]
         )
 
-    def outlook(self, today: date, selection: SessionFilter) -> Outlook:
+    def outlook(
+        self, today: date, selection: SessionFilter, new_selection: SessionFilter | None = None
+    ) -> Outlook:
+        """What waits after today in the selection; the new cards counted are new_selection's (an
+        applied plan's, within the selection; default: the selection), the rest as new_outside."""
         where, parameters = self._filter_sql(selection)
         row = self._run(
             f"""
             SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
-                   count(*) FILTER (WHERE c.due_on IS NULL),
                    count(*) FILTER (WHERE c.due_on <= :today
                                     AND (c.buried_on IS NULL OR c.buried_on <> :today))
             FROM cards c WHERE {where}
@@ -166,7 +169,43 @@ class Queue(Connection):
                 f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",
                 {**parameters, "day": row[0]},
             ).fetchone()[0]
-        return Outlook(next_due, int(next_count), int(row[1]), int(row[2]))
+        new_here = self._new_by_deck(today, selection)
+        drawn = new_here if new_selection in (None, selection) else self._new_by_deck(today, new_selection)
+        # Outside counts what the selection holds past the new-card selection, deck by deck.
+        outside = tuple(
+            (deck, waiting - drawn.get(deck, (0, 0))[0])
+            for deck, (waiting, _) in new_here.items()
+            if waiting > drawn.get(deck, (0, 0))[0]
+        )
+        # The same clauses bar suspended cards, so they are counted apart, in the same selection.
+        suspended = self._run(
+            f"SELECT count(*) FROM cards c WHERE "
+            f"{where.replace('c.suspended_on IS NULL', 'c.suspended_on IS NOT NULL')}",
+            parameters,
+        ).fetchone()[0]
+        return Outlook(
+            next_due,
+            int(next_count),
+            sum(waiting for waiting, _ in drawn.values()),
+            int(row[1]),
+            new_buried=sum(buried for _, buried in drawn.values()),
+            new_outside=outside,
+            suspended=int(suspended),
+        )
+
+    def _new_by_deck(self, today: date, selection: SessionFilter) -> dict[str, tuple[int, int]]:
+        """Each deck's new cards in the selection (suspended ones left out), and how many are buried today."""
+        where, parameters = self._filter_sql(selection)
+        rows = self._run(
+            f"""
+            SELECT c.deck, count(*), count(*) FILTER (WHERE c.buried_on = :today)
+            FROM cards c JOIN decks d ON d.slug = c.deck
+            WHERE {where} AND c.due_on IS NULL
+            GROUP BY c.deck ORDER BY min(d.position)
+            """,  # the clauses are fixed text; every value is a parameter
+            {**parameters, "today": today.isoformat()},
+        ).fetchall()
+        return {deck: (int(count), int(buried)) for deck, count, buried in rows}
 
     def withdrawn_state(self, pk: int) -> str | None:
         """'retired' or 'suspended' when the card may no longer be asked (changed since the session
