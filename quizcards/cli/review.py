@@ -126,7 +126,7 @@ def run_review(
             console.print()
         if backup is not None:
             report_backup(console, backup.wait())
-        _finish(session, store, console, selection)
+        _finish(session, store, console, selection, source.selection)
     finally:
         if backup is not None:
             backup.finish_quietly()
@@ -156,8 +156,15 @@ def _import_bundled(store: BaseStore, console: Console, decks: tuple[Deck, ...])
     )
 
 
-def _finish(session: Session, store: BaseStore, console: Console, selection: SessionFilter) -> None:
+def _finish(
+    session: Session,
+    store: BaseStore,
+    console: Console,
+    selection: SessionFilter,
+    new_selection: SessionFilter,
+) -> None:
+    """The session's summary; its new cards waiting are those the session draws from (a plan's)."""
     from quizcards.render.review import summary
 
     today = local_day(clock())
-    console.print(summary(session.tally, store.outlook(today, selection), today))
+    console.print(summary(session.tally, store.outlook(today, selection, new_selection), today))
