@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -66,15 +66,20 @@ def busy_timeout_seconds() -> float:
     """QUIZCARDS_BUSY_TIMEOUT, checked, or the store's default wait."""
     from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
 
-    value = os.environ.get(BUSY_TIMEOUT_VARIABLE, "").strip()
+    return seconds_setting(BUSY_TIMEOUT_VARIABLE, BUSY_TIMEOUT_SECONDS)
+
+
+def seconds_setting(variable: str, default: float) -> float:
+    """An environment variable holding seconds from 0 to 3600, checked; default when it is unset or empty."""
+    value = os.environ.get(variable, "").strip()
     if not value:
-        return BUSY_TIMEOUT_SECONDS
+        return default
     try:
         seconds = float(value)
     except ValueError:
         seconds = -1.0
     if not 0 <= seconds <= 3600:
-        raise QuizError(f"{BUSY_TIMEOUT_VARIABLE}={value!r} is not a number of seconds from 0 to 3600.")
+        raise QuizError(f"{variable}={value!r} is not a number of seconds from 0 to 3600.")
     return seconds
 
 
@@ -119,6 +124,17 @@ def require_deck(store: BaseStore, slug: str | None) -> None:
     """Refuse a --deck that names no deck (None, no --deck, is fine)."""
     if slug is not None and not store.deck_exists(slug):
         raise QuizError(f"there is no deck named '{slug}'; quiz decks lists them.")
+
+
+def require_selection(store: BaseStore, decks: Sequence[str], tags: Sequence[str]) -> None:
+    """Refuse a --deck that names no deck or a --tag that no card or deck carries."""
+    for name in decks:
+        require_deck(store, name)
+    for name in tags:
+        if not store.tag_exists(name):
+            raise QuizError(
+                f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
+            )
 
 
 def find_card(store: Store, reference: str, lookup: Callable[[str, str], T | None]) -> T:

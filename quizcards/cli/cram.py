@@ -13,9 +13,9 @@ from quizcards.cli.common import (
     handle_errors,
     local_day,
     open_store,
-    require_deck,
+    require_selection,
 )
-from quizcards.core.errors import NotATerminalError, QuizError
+from quizcards.core.errors import NotATerminalError
 from quizcards.core.practice.cram import DEFAULT_CRAM_LIMIT, CramAnswer, CramOptions
 from quizcards.core.session import SessionFilter
 
@@ -95,13 +95,7 @@ def run_cram(ctx: typer.Context, selection: SessionFilter, options: CramOptions)
 
     console = make_console()
     with open_store(ctx, mode="write") as store:
-        for name in selection.decks:
-            require_deck(store, name)
-        for name in selection.tags:
-            if not store.tag_exists(name):
-                raise QuizError(
-                    f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
-                )
+        require_selection(store, selection.decks, selection.tags)
         today = local_day(clock())
         choice = choose_cram(store.practice_cards(selection), today, options)
         if not choice.cards:

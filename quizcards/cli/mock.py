@@ -18,7 +18,7 @@ from quizcards.cli.common import (
     handle_errors,
     local_day,
     open_store,
-    require_deck,
+    require_selection,
 )
 from quizcards.core.errors import NotATerminalError, QuizError
 
@@ -135,13 +135,7 @@ def run_mock(ctx: typer.Context, options: MockOptions) -> None:
     console = make_console()
     seed = options.seed if options.seed is not None else random.randrange(1_000_000)
     with open_store(ctx, mode="write") as store:
-        for name in options.decks:
-            require_deck(store, name)
-        for name in options.tags:
-            if not store.tag_exists(name):
-                raise QuizError(
-                    f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
-                )
+        require_selection(store, options.decks, options.tags)
         cards = store.practice_cards(SessionFilter(decks=options.decks, tags=options.tags))
         if not cards:
             raise QuizError("no active card matches; quiz decks lists the decks and quiz import adds some.")
@@ -337,13 +331,6 @@ def _test_clock_step() -> float | None:
     if not os.environ.get("QUIZCARDS_NOW"):
         return None
     clock()  # a bad QUIZCARDS_NOW is refused here as everywhere
-    value = os.environ.get(CLOCK_STEP_VARIABLE, "").strip()
-    if not value:
-        return 0.0
-    try:
-        step = float(value)
-    except ValueError:
-        step = -1.0
-    if not 0 <= step <= 3600:
-        raise QuizError(f"{CLOCK_STEP_VARIABLE}={value!r} is not a number of seconds from 0 to 3600.")
-    return step
+    from quizcards.cli.common import seconds_setting
+
+    return seconds_setting(CLOCK_STEP_VARIABLE, 0.0)

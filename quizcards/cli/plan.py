@@ -14,7 +14,7 @@ from quizcards.cli.common import (
     handle_errors,
     local_day,
     open_store,
-    require_deck,
+    require_selection,
 )
 from quizcards.core.errors import QuizError
 
@@ -107,13 +107,7 @@ def register(app: typer.Typer) -> None:
 
 
 def _check_selection(store: Store, selection: SessionFilter) -> None:
-    for name in selection.decks:
-        require_deck(store, name)
-    for name in selection.tags:
-        if not store.tag_exists(name):
-            raise QuizError(
-                f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
-            )
+    require_selection(store, selection.decks, selection.tags)
 
 
 def _run(

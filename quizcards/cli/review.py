@@ -14,10 +14,10 @@ from quizcards.cli.common import (
     local_day,
     new_cards_per_day,
     open_session_store,
-    require_deck,
+    require_selection,
     settings_of,
 )
-from quizcards.core.errors import NotATerminalError, QuizError
+from quizcards.core.errors import NotATerminalError
 from quizcards.core.planning import review_new_cards
 from quizcards.core.session import NewCardPlan, SessionFilter, new_card_allowance
 
@@ -87,13 +87,7 @@ def run_review(
         if settings.db_is_default and store.card_count() == 0:
             _import_bundled(store, console, bundled or _bundled_decks())
         today = local_day(clock())
-        for name in deck:
-            require_deck(store, name)
-        for name in tag:
-            if not store.tag_exists(name):
-                raise QuizError(
-                    f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
-                )
+        require_selection(store, deck, tag)
         selection = SessionFilter(decks=deck, tags=tag)
         # An applied `quiz plan` sets the limit (and, with no --deck/--tag, which new cards) until its date.
         source = review_new_cards(store.study_plan(), today, selection, new, configured_new)

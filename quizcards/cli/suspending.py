@@ -15,7 +15,7 @@ from quizcards.cli.common import (
     handle_errors,
     local_day,
     open_store,
-    require_deck,
+    require_selection,
 )
 from quizcards.core.errors import QuizError
 
@@ -80,13 +80,7 @@ def _targets(
         raise QuizError(
             f"name the cards to {verb} (DECK/ID, e.g. attention/qkv), or a selection with --deck or --tag."
         )
-    for name in decks:
-        require_deck(store, name)
-    for name in tags:
-        if not store.tag_exists(name):
-            raise QuizError(
-                f"no card or deck has the tag '{name}'; quiz cards --json shows every card's tags."
-            )
+    require_selection(store, decks, tags)
     found: dict[int, SuspensionTarget] = {}
     for reference in references:
         target = find_card(store, reference, store.suspension_target)

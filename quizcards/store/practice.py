@@ -6,7 +6,7 @@ import json
 from typing import TYPE_CHECKING
 
 from quizcards.store.connection import Connection
-from quizcards.store.queue import DECKS, TAGGED, any_of
+from quizcards.store.queue import drawable_cards
 from quizcards.store.rows import card_name, schedule_of, texts_of
 
 if TYPE_CHECKING:
@@ -22,16 +22,8 @@ class PracticeQueries(Connection):
         from quizcards.core.practice import RECENT_GRADES, PracticeCard
         from quizcards.core.scheduler import parse_grade
 
-        # Suspended cards stay out of practice too: the learner asked never to see them until unsuspended.
-        clauses = ["c.retired = 0", "c.suspended_on IS NULL"]
-        parameters: dict[str, object] = {"recent": RECENT_GRADES}
-        decks, tags = any_of(selection.decks), any_of(selection.tags)
-        if decks is not None:
-            clauses.append(f"c.deck IN {DECKS}")
-            parameters["decks"] = decks
-        if tags is not None:
-            clauses.append(TAGGED)
-            parameters["tags"] = tags
+        # The session's own rule: active and unsuspended (the learner asked not to see those).
+        where, parameters = drawable_cards(selection)
         rows = self._query(
             f"""
             SELECT c.id, c.deck, c.card_id, c.tags, d.tags AS deck_tags,
@@ -41,10 +33,10 @@ class PracticeQueries(Connection):
                         SELECT r.grade FROM reviews r WHERE r.card = c.id ORDER BY r.id DESC LIMIT :recent
                    )) AS recent
             FROM cards c JOIN decks d ON d.slug = c.deck
-            WHERE {" AND ".join(clauses)}
+            WHERE {where}
             ORDER BY d.position, c.position, c.id
             """,
-            parameters,
+            {**parameters, "recent": RECENT_GRADES},
         )
         cards = []
         for order, row in enumerate(rows):

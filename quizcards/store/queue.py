@@ -37,6 +37,21 @@ def any_of(names: str | Sequence[str] | None) -> str | None:
     return json.dumps(list(names)) if names else None
 
 
+def drawable_cards(selection: SessionFilter) -> tuple[str, dict[str, Any]]:
+    """The WHERE clause (on cards as ``c``) and parameters of the active, unsuspended cards selected."""
+    # A suspended card is never drawn, nor counted as waiting, until it is unsuspended.
+    clauses = ["c.retired = 0", "c.suspended_on IS NULL"]
+    parameters: dict[str, Any] = {}
+    decks, tags = any_of(selection.decks), any_of(selection.tags)
+    if decks is not None:
+        clauses.append(f"c.deck IN {DECKS}")
+        parameters["decks"] = decks
+    if tags is not None:
+        clauses.append(TAGGED)
+        parameters["tags"] = tags
+    return " AND ".join(clauses), parameters
+
+
 class Queue(Connection):
     """The queries behind today's queue and what the review shows of each card."""
 
@@ -77,17 +92,7 @@ class Queue(Connection):
         return bool(row[0])
 
     def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
-        # A suspended card is never drawn, nor counted as waiting, until it is unsuspended.
-        clauses = ["c.retired = 0", "c.suspended_on IS NULL"]
-        parameters: dict[str, Any] = {}
-        decks, tags = any_of(selection.decks), any_of(selection.tags)
-        if decks is not None:
-            clauses.append(f"c.deck IN {DECKS}")
-            parameters["decks"] = decks
-        if tags is not None:
-            clauses.append(TAGGED)
-            parameters["tags"] = tags
-        return " AND ".join(clauses), parameters
+        return drawable_cards(selection)
 
     def due_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
         where, parameters = self._filter_sql(selection)

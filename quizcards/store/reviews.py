@@ -118,12 +118,7 @@ class Reviews(Connection):
         written.
         """
         with self._transaction() as conn:
-            cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
-            cursor.row_factory = sqlite3.Row
-            row = cursor.fetchone()
-            if row is None:
-                raise StoreError(f"card {pk} is no longer in the database.")
-            before = schedule_of(row)
+            before = _schedule_in(conn, pk)
             log = decide(before)
             if new_limit is not None and before.is_new and log.kind == "scheduled":
                 # BEGIN IMMEDIATE holds the write lock: no other session can introduce a card
@@ -161,12 +156,7 @@ class Reviews(Connection):
         history of the card, and replaying it skips the entry.
         """
         with self._transaction() as conn:
-            cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
-            cursor.row_factory = sqlite3.Row
-            row = cursor.fetchone()
-            if row is None:
-                raise StoreError(f"card {pk} is no longer in the database.")
-            log = practice(schedule_of(row), grade, reviewed_on, kind)
+            log = practice(_schedule_in(conn, pk), grade, reviewed_on, kind)
             entry = log_entry(
                 pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
             )
@@ -272,6 +262,16 @@ class Reviews(Connection):
         with self._transaction() as conn:
             conn.executemany(_REVIEW_INSERT, values())
         return count
+
+
+def _schedule_in(conn: sqlite3.Connection, pk: int) -> Schedule:
+    """Card pk's schedule as this transaction reads it."""
+    cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
+    cursor.row_factory = sqlite3.Row
+    row = cursor.fetchone()
+    if row is None:
+        raise StoreError(f"card {pk} is no longer in the database.")
+    return schedule_of(row)
 
 
 def _values(entry: ReviewLogEntry) -> tuple[Any, ...]:
