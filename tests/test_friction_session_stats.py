@@ -17,7 +17,7 @@ from rich.text import Text
 
 from quizcards.core.scheduler import Grade
 from quizcards.core.session import QueueEntry, Remaining, Session, redrill_position
-from quizcards.core.stats.figures import Calendar, calendar, heat_level, heat_scale
+from quizcards.core.stats.calendar import Calendar, calendar, heat_level, heat_scale
 from quizcards.render.review import redrill_notice
 from quizcards.render.stats import calendar_panel
 from tests.helpers import examples, quiz_env, spawn

@@ -19,18 +19,9 @@ from rich.text import Text
 
 from quizcards.adapters.sanitize import markdown_escape
 from quizcards.core.stats import STATS_JSON_SCHEMA
+from quizcards.core.stats.calendar import calendar, calendar_start, heat_level, heat_thresholds
 from quizcards.core.stats.fields import COUNT, Field, Shape
-from quizcards.core.stats.figures import (
-    Stats,
-    build_stats,
-    calendar,
-    calendar_start,
-    forecast,
-    heat_level,
-    heat_thresholds,
-    retention_windows,
-    streak,
-)
+from quizcards.core.stats.figures import Stats, build_stats, forecast, retention_windows, streak
 from quizcards.core.stats.shapes import STATS_CSV_FIELDS, stats_json
 from quizcards.render.stats import stats_dashboard
 from quizcards.render.stats_text import format_duration

@@ -20,7 +20,8 @@ from rich.panel import Panel
 from rich.table import Table
 from rich.text import Text
 
-from quizcards.core.stats.figures import Calendar, DeckCounts, Forecast, Leech, Practice, Stats
+from quizcards.core.stats.calendar import Calendar
+from quizcards.core.stats.figures import DeckCounts, Forecast, Leech, Practice, Stats
 from quizcards.render import line
 from quizcards.render.stats_text import format_duration, format_rate, practice_counts, window_label
 from quizcards.render.words import easiness_text, plural

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from quizcards.core.stats.figures import (
+from quizcards.core.stats.calendar import (
     CALENDAR_WEEKS,
-    FORECAST_DAYS,
     HEAT_LEVELS,
+    Calendar,
+    CalendarCell,
+    calendar,
+    calendar_start,
+    heat_level,
+    heat_scale,
+    heat_thresholds,
+)
+from quizcards.core.stats.figures import (
+    FORECAST_DAYS,
     LEECH_LIMIT,
     PASSING_GRADE,
     RETENTION_WINDOWS,
-    Calendar,
-    CalendarCell,
     DeckCounts,
     Forecast,
     ForecastDay,
@@ -22,12 +29,7 @@ from quizcards.core.stats.figures import (
     Streak,
     TodayCounts,
     build_stats,
-    calendar,
-    calendar_start,
     forecast,
-    heat_level,
-    heat_scale,
-    heat_thresholds,
     retention_windows,
     streak,
 )

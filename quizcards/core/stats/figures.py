@@ -50,46 +50,7 @@ from typing import TYPE_CHECKING, Protocol
 if TYPE_CHECKING:
     from quizcards.core.planning import StoredPlan
 
-from quizcards.core.stats.calendar import (
-    CALENDAR_WEEKS,
-    HEAT_LEVELS,
-    Calendar,
-    CalendarCell,
-    calendar,
-    calendar_start,
-    heat_level,
-    heat_scale,
-    heat_thresholds,
-)
-
-__all__ = [
-    "CALENDAR_WEEKS",
-    "FORECAST_DAYS",
-    "HEAT_LEVELS",
-    "LEECH_LIMIT",
-    "PASSING_GRADE",
-    "Calendar",
-    "CalendarCell",
-    "DeckCounts",
-    "Forecast",
-    "ForecastDay",
-    "Leech",
-    "Practice",
-    "Retention",
-    "Stats",
-    "StatsSource",
-    "Streak",
-    "TodayCounts",
-    "build_stats",
-    "calendar",
-    "calendar_start",
-    "forecast",
-    "heat_level",
-    "heat_scale",
-    "heat_thresholds",
-    "retention_windows",
-    "streak",
-]
+from quizcards.core.stats.calendar import Calendar, calendar, calendar_start
 
 # The threshold of "mature" (21 days) is quizcards.core.scheduler.MATURE_INTERVAL_DAYS.
 FORECAST_DAYS = 14

@@ -13,6 +13,7 @@ from datetime import date
 from typing import Any
 
 from quizcards.core.planning import StoredPlan
+from quizcards.core.stats.calendar import CALENDAR_WEEKS, HEAT_LEVELS, CalendarCell
 from quizcards.core.stats.fields import (
     COUNT,
     DAY,
@@ -27,11 +28,8 @@ from quizcards.core.stats.fields import (
     list_of,
 )
 from quizcards.core.stats.figures import (
-    CALENDAR_WEEKS,
     FORECAST_DAYS,
-    HEAT_LEVELS,
     RETENTION_WINDOWS,
-    CalendarCell,
     DeckCounts,
     ForecastDay,
     Leech,
