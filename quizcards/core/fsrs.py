@@ -167,7 +167,8 @@ def recall_predictions(
         card = None
         for day, grade in history:
             if card is not None and day > _state_of(card).last_reviewed_on:
-                pairs.append((float(scheduler.get_card_retrievability(card, _midnight(day))), grade >= 3))
+                recalled = parse_grade(grade) >= 3
+                pairs.append((float(scheduler.get_card_retrievability(card, _midnight(day))), recalled))
             card = _step(scheduler, card, day, grade)
     return pairs
 
