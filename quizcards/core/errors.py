@@ -27,3 +27,15 @@ class DatabaseLockedError(StoreError):
 
 class NotATerminalError(QuizError):
     """An interactive command was run without a terminal."""
+
+
+class FsrsUnavailableError(QuizError):
+    """The FSRS functions were called but the optional ``fsrs`` extra is not installed."""
+
+
+class InvalidRetentionError(QuizError, ValueError):
+    """A desired retention outside 0.70-0.99."""
+
+
+class InvalidFsrsParametersError(QuizError, ValueError):
+    """FSRS parameters that are not 21 numbers within py-fsrs's bounds."""
