@@ -59,7 +59,7 @@ from quizcards.core.scheduler import review as sm2_review
 
 START = date(2026, 1, 1)
 NEW_PER_DAY = 10
-SWEEP = (0.80, 0.85, 0.90, 0.95)
+SWEEP = (0.75, 0.80, 0.85, 0.90, 0.95)
 Log = list[tuple[date, int, str]]  # (day, grade, kind) for one card, in order
 Pair = tuple[float, int]  # (predicted recall, recalled)
 
