@@ -38,3 +38,18 @@ def test_a_jamo_h_alone_on_a_line_asks_for_the_hint(monkeypatch) -> None:  # typ
     monkeypatch.setattr("builtins.input", lambda prompt="": next(lines))
     assert asking._read_lines(console, ["Think of a weighted sum."]) == "어텐션은 가중합이다"
     assert "Think of a weighted sum." in console.file.getvalue()  # type: ignore[attr-defined]
+
+
+def test_every_single_key_prompt_takes_a_jamo_for_its_key() -> None:
+    # key_alone serves the edit-again and last-undo prompts as well as the grade prompt.
+    console = Console(file=io.StringIO(), width=100, no_color=True)
+    read_end, write_end = os.pipe()
+    try:
+        reader = KeyReader(read_end)
+        for jamo, key in (("ㄷ", "e"), ("ㅕ", "u"), ("4", "4")):
+            os.write(write_end, jamo.encode())
+            assert asking.key_alone(reader, console, "Press a key.") == key
+            time.sleep(0.02)
+    finally:
+        os.close(read_end)
+        os.close(write_end)

@@ -165,12 +165,7 @@ def _reveal(
 
 
 def _read_action(reader: KeyReader, console: Console, *, can_undo: bool, keys: frozenset[str]) -> str:
-    """A grade 0-5, or one of ``keys``, each pressed on its own; q, Ctrl-C and Ctrl-D quit.
-
-    A key typed in Korean input mode counts as its Latin letter (ㅕ is u, ㄴ is s, ㄷ is e, ㅂ is q).
-    """
-    from quizcards.adapters.terminal import latin_key
-
+    """A grade 0-5, or one of ``keys``, each pressed on its own; q, Ctrl-C and Ctrl-D quit."""
     while True:
         try:
             key = key_alone(reader, console, "Press a grade key.")
@@ -180,7 +175,7 @@ def _read_action(reader: KeyReader, console: Console, *, can_undo: bool, keys: f
             continue
         if key in ("", "\x03", "\x04"):
             return "q"
-        key = latin_key(key).lower()
+        key = key.lower()
         if key == "u" and "u" in keys and not can_undo:
             console.print("  nothing to undo yet.", style="dim")
             continue
@@ -193,8 +188,10 @@ def key_alone(keys: KeyReader, console: Console, then: str) -> str | None:
 
     A paste, or the rest of a paragraph typed on after the empty line, arrives as a burst of
     bytes; taken key by key its "2" would grade and its "s" bury. A person's keys come apart.
+    A key typed in Korean input mode is its Latin letter (ㅕ is u, ㄴ is s, ㄷ is e, ㅂ is q), at
+    every prompt that takes single keys.
     """
-    from quizcards.adapters.terminal import PASTE
+    from quizcards.adapters.terminal import PASTE, latin_key
     from quizcards.render import review as render
 
     key = keys.read()
@@ -202,7 +199,7 @@ def key_alone(keys: KeyReader, console: Console, then: str) -> str | None:
         keys.drain()
         console.print(render.text_not_a_command(then))
         return None
-    return key
+    return latin_key(key)
 
 
 # ---- the steps of `ask`, one at a time (the mock interview times the answer and may reveal later) --

@@ -191,7 +191,7 @@ def offer_last_undo(console: Console) -> bool:
     """After the last card: one chance to take back its grade (or its suspension) before the summary."""
     from rich.text import Text
 
-    from quizcards.adapters.terminal import latin_key, single_keys
+    from quizcards.adapters.terminal import single_keys
     from quizcards.cli.asking import key_alone
 
     offer = "That was the last card. u undo the last step · any other key to finish."
@@ -200,7 +200,7 @@ def offer_last_undo(console: Console) -> bool:
         try:
             while (key := key_alone(keys, console, "Press u to undo or any other key to finish.")) is None:
                 pass
-            return latin_key(key).lower() == "u"
+            return key.lower() == "u"
         except KeyboardInterrupt:
             return False
 
