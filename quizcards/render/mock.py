@@ -14,6 +14,7 @@ from quizcards.core.practice.mock import DrawReason, MockDraw, MockReport, MockR
 from quizcards.core.session import StudyCard
 from quizcards.render import line, text
 from quizcards.render.practice import fitted_header
+from quizcards.render.review import GRADE_STYLES
 from quizcards.render.stats_text import format_duration
 from quizcards.render.words import plural
 
@@ -24,7 +25,6 @@ REASON_LABELS: dict[DrawReason, str] = {
     "seen": "seen before",
 }
 MOCK_KEYS_LEGEND = "Grade yourself 0-5 · q end the interview (the report covers what you answered)"
-GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 # What the report says when no topic is weak (a tag is weak below a mean grade of 4), or nothing to study.
 NO_WEAK_TOPIC = "No weak topic: no tag has a mean grade below 4."
 NOTHING_GRADED = "Nothing was graded."

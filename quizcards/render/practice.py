@@ -8,6 +8,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from quizcards.adapters.sanitize import clean_line
+from quizcards.render.review import GRADE_STYLES
 from quizcards.render.words import plural
 
 if TYPE_CHECKING:
@@ -21,7 +22,6 @@ if TYPE_CHECKING:
 
 # The keys after the reveal in a practice mode: nothing to bury, the schedule is not touched.
 PRACTICE_KEYS_LEGEND = "Grade yourself 0-5 · u undo · q quit"
-_GRADE_STYLES = {0: "red", 1: "red", 2: "yellow", 3: "yellow", 4: "green", 5: "green"}
 
 
 def practice_header(
@@ -77,7 +77,7 @@ def _joined(pieces: Sequence[tuple[str, str]], separator: str) -> Text:
 def practice_graded(kind: PracticeKind, grade: Grade) -> Text:
     """The line after a grade: ``→ graded 3 · cram: logged, schedule unchanged``."""
     out = Text("  → ", style="dim")
-    out.append(f"graded {int(grade)}", style=_GRADE_STYLES[int(grade)])
+    out.append(f"graded {int(grade)}", style=GRADE_STYLES[int(grade)])
     out.append(f" · {kind}: logged, schedule unchanged", style="dim")
     return out
 
@@ -141,7 +141,7 @@ def cram_summary(summary: CramSummary) -> Panel:
         if count:
             if grades:
                 grades.append(" · ")
-            grades.append(f"{value}", style=f"bold {_GRADE_STYLES[value]}")
+            grades.append(f"{value}", style=f"bold {GRADE_STYLES[value]}")
             grades.append(f" ×{count}")
     rows.add_row("grades", grades if grades else Text("–"))
     if summary.weakest:
@@ -150,6 +150,6 @@ def cram_summary(summary: CramSummary) -> Panel:
             if weakest:
                 weakest.append("\n")
             weakest.append(clean_line(f"{card.deck}/{card.card_id}"))
-            weakest.append(f"  first graded {value}", style=_GRADE_STYLES[value])
+            weakest.append(f"  first graded {value}", style=GRADE_STYLES[value])
         rows.add_row("weakest", weakest)
     return Panel(rows, title=Text("Cram summary"), border_style="magenta", expand=False)
