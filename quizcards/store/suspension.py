@@ -36,32 +36,28 @@ class Suspensions(Connection):
     def suspend_cards(self, pks: Sequence[int], today: date) -> list[int]:
         """Suspend the cards as of today; returns those that were not suspended already (the others keep
         their day)."""
-        with self._transaction() as conn:
-            changed = [
-                row[0]
-                for row in conn.execute(
-                    f"SELECT id FROM cards WHERE id IN {_IDS} AND suspended_on IS NULL ORDER BY id",
-                    {"ids": json.dumps(list(pks))},
-                )
-            ]
-            conn.execute(
-                f"UPDATE cards SET suspended_on = :today WHERE id IN {_IDS}",
-                {"ids": json.dumps(changed), "today": today.isoformat()},
-            )
-        return changed
+        return self._set_suspended(pks, today.isoformat())
 
     def unsuspend_cards(self, pks: Sequence[int]) -> list[int]:
         """Unsuspend the cards; returns those that were suspended. Nothing else about them changes."""
+        return self._set_suspended(pks, None)
+
+    def _set_suspended(self, pks: Sequence[int], day: str | None) -> list[int]:
+        """Set suspended_on to day (None: unsuspend) on those of the cards it changes, in one transaction;
+        returns their ids."""
+        # Fixed text either way: the condition picks the cards whose state changes.
+        other_state = "suspended_on IS NULL" if day is not None else "suspended_on IS NOT NULL"
         with self._transaction() as conn:
             changed = [
                 row[0]
                 for row in conn.execute(
-                    f"SELECT id FROM cards WHERE id IN {_IDS} AND suspended_on IS NOT NULL ORDER BY id",
+                    f"SELECT id FROM cards WHERE id IN {_IDS} AND {other_state} ORDER BY id",
                     {"ids": json.dumps(list(pks))},
                 )
             ]
             conn.execute(
-                f"UPDATE cards SET suspended_on = NULL WHERE id IN {_IDS}", {"ids": json.dumps(changed)}
+                f"UPDATE cards SET suspended_on = :day WHERE id IN {_IDS}",
+                {"ids": json.dumps(changed), "day": day},
             )
         return changed
 
