@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from quizcards.core import fsrs
+from quizcards.core import fsrs, fsrs_fitting
 from quizcards.core.errors import (
     FsrsUnavailableError,
     InvalidFsrsParametersError,
@@ -88,7 +88,7 @@ def test_parameters_are_checked_with_a_one_line_message() -> None:
 
 
 def test_clamp_brings_f32_values_into_py_fsrs_bounds() -> None:
-    clamped = fsrs.clamp_parameters([*DEFAULTS[:9], 0.800000011920929, *DEFAULTS[10:20], 0.0])
+    clamped = fsrs_fitting.clamp_parameters([*DEFAULTS[:9], 0.800000011920929, *DEFAULTS[10:20], 0.0])
     assert clamped[9] == 0.8
     assert clamped[20] == 0.1  # w20's lower bound
     assert fsrs.memory_state([(START, 4)], clamped) is not None
@@ -234,23 +234,23 @@ def test_higher_desired_retention_never_gives_a_later_review(
 
 def test_log_loss_and_rmse_bins() -> None:
     pairs = [(0.9, True), (0.9, False), (0.2, False), (0.2, True)]
-    assert fsrs.log_loss(pairs) == pytest.approx(
+    assert fsrs_fitting.log_loss(pairs) == pytest.approx(
         -(math.log(0.9) + math.log(0.1) + math.log(0.8) + math.log(0.2)) / 4
     )
     # bins: 0.9 -> predicted 0.9 vs 0.5 recalled; 0.2 -> 0.2 vs 0.5
-    assert fsrs.rmse_bins(pairs) == pytest.approx(math.sqrt((2 * 0.4**2 + 2 * 0.3**2) / 4))
-    assert fsrs.rmse_bins([(1.0, True), (0.0, False)]) == 0.0
-    assert math.isfinite(fsrs.log_loss([(1.0, False), (0.0, True)]))
+    assert fsrs_fitting.rmse_bins(pairs) == pytest.approx(math.sqrt((2 * 0.4**2 + 2 * 0.3**2) / 4))
+    assert fsrs_fitting.rmse_bins([(1.0, True), (0.0, False)]) == 0.0
+    assert math.isfinite(fsrs_fitting.log_loss([(1.0, False), (0.0, True)]))
     with pytest.raises(ValueError, match="at least one"):
-        fsrs.log_loss([])
+        fsrs_fitting.log_loss([])
 
 
 def test_recall_predictions_skip_same_day_rows_and_first_reviews() -> None:
     history = [(START, 2), (START, 4), (START + timedelta(days=3), 4), (START + timedelta(days=3), 5)]
-    pairs = fsrs.recall_predictions([history, [(START, 5)]])
+    pairs = fsrs_fitting.recall_predictions([history, [(START, 5)]])
     assert len(pairs) == 1
     assert pairs[0] == (fsrs.recall_probability(history[:2], DEFAULTS, START + timedelta(days=3)), True)
-    assert fsrs.long_term_reviews([history, [(START, 5)]]) == 1
+    assert fsrs_fitting.long_term_reviews([history, [(START, 5)]]) == 1
 
 
 # ---------------------------------------------------------------- fitting
@@ -294,11 +294,11 @@ def learner(seed: int, cards: int, days: int) -> list[list[tuple[date, int]]]:
 
 def test_fit_on_a_synthetic_learner_improves_held_out_log_loss() -> None:
     logs = learner(seed=4, cards=200, days=200)
-    result = fsrs.fit_parameters(logs, random.Random(4))
+    result = fsrs_fitting.fit_parameters(logs, random.Random(4))
     assert result.fitted, result.reason
     assert result.reason is None
     assert (result.fitted_cards, result.held_out_cards) == (160, 40)
-    assert result.fitted_reviews >= fsrs.MIN_FIT_REVIEWS
+    assert result.fitted_reviews >= fsrs_fitting.MIN_FIT_REVIEWS
     assert result.before is not None
     assert result.after is not None
     assert result.after.reviews == result.before.reviews > 0
@@ -310,7 +310,7 @@ def test_fit_on_a_synthetic_learner_improves_held_out_log_loss() -> None:
 @pytest.mark.slow
 def test_a_larger_fit_improves_both_metrics() -> None:
     logs = learner(seed=5, cards=400, days=365)
-    result = fsrs.fit_parameters(logs, random.Random(2))
+    result = fsrs_fitting.fit_parameters(logs, random.Random(2))
     assert result.fitted
     assert result.before is not None
     assert result.after is not None
@@ -320,9 +320,9 @@ def test_a_larger_fit_improves_both_metrics() -> None:
 
 def test_the_held_out_fifth_is_chosen_by_the_given_random() -> None:
     logs = learner(seed=3, cards=40, days=30)
-    first = fsrs.fit_parameters(logs, random.Random(7), minimum_reviews=10**6)
-    again = fsrs.fit_parameters(logs, random.Random(7), minimum_reviews=10**6)
-    other = fsrs.fit_parameters(logs, random.Random(8), minimum_reviews=10**6)
+    first = fsrs_fitting.fit_parameters(logs, random.Random(7), minimum_reviews=10**6)
+    again = fsrs_fitting.fit_parameters(logs, random.Random(7), minimum_reviews=10**6)
+    other = fsrs_fitting.fit_parameters(logs, random.Random(8), minimum_reviews=10**6)
     assert first == again
     assert (first.fitted_cards, first.held_out_cards) == (32, 8)
     assert first.fitted_reviews != other.fitted_reviews or first.before != other.before
@@ -330,12 +330,12 @@ def test_the_held_out_fifth_is_chosen_by_the_given_random() -> None:
 
 def test_too_few_reviews_keeps_the_defaults_with_a_reason() -> None:
     logs = learner(seed=3, cards=40, days=40)
-    result = fsrs.fit_parameters(logs, random.Random(1))
+    result = fsrs_fitting.fit_parameters(logs, random.Random(1))
     assert not result.fitted
     assert result.parameters == DEFAULTS
     assert result.after is None
     assert result.before is not None
-    assert result.fitted_reviews < fsrs.MIN_FIT_REVIEWS
+    assert result.fitted_reviews < fsrs_fitting.MIN_FIT_REVIEWS
     assert result.reason == (
         "Kept the default FSRS parameters: fitting needs at least 600 reviews made a day or more after "
         f"the card's previous one, and there are {result.fitted_reviews:,}."
@@ -355,7 +355,7 @@ def test_an_optimizer_that_gives_back_its_defaults_is_the_same_refusal(
 
     monkeypatch.setattr(fsrs_rs_python, "FSRS", Unfitting)
     logs = learner(seed=3, cards=40, days=40)
-    result = fsrs.fit_parameters(logs, random.Random(1), minimum_reviews=1)
+    result = fsrs_fitting.fit_parameters(logs, random.Random(1), minimum_reviews=1)
     assert not result.fitted
     assert result.parameters == DEFAULTS
     assert result.reason is not None
@@ -372,7 +372,7 @@ def test_without_the_extra_the_error_names_the_install_command(monkeypatch: pyte
         fsrs.next_review([(START, 4)], DEFAULTS)
     assert "\n" not in str(caught.value)
     with pytest.raises(FsrsUnavailableError, match=r"pip install 'quizcards\[fsrs\]'"):
-        fsrs.fit_parameters([[(START, 4)]], random.Random(1))
+        fsrs_fitting.fit_parameters([[(START, 4)]], random.Random(1))
 
 
 def test_start_up_imports_neither_fsrs_library() -> None:

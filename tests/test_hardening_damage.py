@@ -405,7 +405,9 @@ def test_m004_keeps_every_row_index_and_reference(old_db: Path) -> None:
     before = schema(old_db)
     with Store.open(old_db) as store:
         assert store.integrity_problems() == []
-    assert schema(old_db) == before
+    after = schema(old_db)
+    assert after[0] >= before[0]  # every index kept (later migrations add their own)
+    assert after[1] == before[1]
     assert scalar(old_db, "SELECT count(*) FROM _sqlite_migrations") == len(migrations.NAMES)
     assert rows(old_db, 'SELECT "table", "from", "to" FROM pragma_foreign_key_list(\'reviews\')') == [
         ("cards", "card", "id")

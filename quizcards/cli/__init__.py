@@ -83,6 +83,7 @@ def global_options(
 from quizcards.cli import (  # noqa: E402
     authoring,
     cards,
+    config,
     cram,
     decks,
     export,
@@ -95,7 +96,21 @@ from quizcards.cli import (  # noqa: E402
     suspending,
 )
 
-_COMMANDS = (decks, review, cram, mock, plan, cards, suspending, stats, export, authoring, maintenance, info)
+_COMMANDS = (
+    decks,
+    review,
+    cram,
+    mock,
+    plan,
+    cards,
+    suspending,
+    stats,
+    export,
+    authoring,
+    maintenance,
+    config,
+    info,
+)
 for _module in _COMMANDS:
     _module.register(app)
 

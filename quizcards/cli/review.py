@@ -47,7 +47,8 @@ def register(app: typer.Typer) -> None:
                 min=0,
                 help=(
                     "Today's limit of new cards, in total: the cards first seen today count towards it, "
-                    "so --new 15 after 10 allows 5 more (default: new_per_day in the config, else 10)."
+                    "so --new 15 after 10 allows 5 more (default: quiz config new_per_day, else the "
+                    "config file's new_per_day, else 10)."
                 ),
                 show_default=False,
             ),
@@ -77,7 +78,6 @@ def run_review(
 
     console = make_console()
     settings = settings_of(ctx)
-    configured_new = new if new is not None else new_cards_per_day()
     first_run = settings.db_is_default and not settings.db_path.exists()
     # Load the bundled decks before creating anything, so a failure leaves no empty database.
     bundled = _bundled_decks() if first_run else None
@@ -88,6 +88,11 @@ def run_review(
             _import_bundled(store, console, bundled or _bundled_decks())
         today = local_day(clock())
         require_selection(store, deck, tag)
+        # The collection's own new_per_day (quiz config) wins over the config file's.
+        stored_new = store.collection_settings().new_per_day
+        configured_new = (
+            new if new is not None else stored_new if stored_new is not None else new_cards_per_day()
+        )
         selection = SessionFilter(decks=deck, tags=tag)
         # An applied `quiz plan` sets the limit (and, with no --deck/--tag, which new cards) until its date.
         source = review_new_cards(store.study_plan(), today, selection, new, configured_new)

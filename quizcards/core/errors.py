@@ -39,3 +39,7 @@ class InvalidRetentionError(QuizError, ValueError):
 
 class InvalidFsrsParametersError(QuizError, ValueError):
     """FSRS parameters that are not 21 numbers within py-fsrs's bounds."""
+
+
+class InvalidSettingError(QuizError, ValueError):
+    """A `quiz config` name or value that is not one of the collection's settings."""

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from itertools import repeat
 from operator import itemgetter
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
 from quizcards.core.errors import QuizError
 from quizcards.core.outlook import Outlook
@@ -32,6 +32,9 @@ from quizcards.core.scheduler import (
     parse_grade,
     review,
 )
+
+if TYPE_CHECKING:
+    from quizcards.core.fsrs import FsrsState
 
 __all__ = [
     "NewCardLimitReached",
@@ -116,6 +119,7 @@ class RecordedReview:
 
     review_id: int
     log: ReviewLog
+    fsrs: FsrsState | None = None  # the card's FSRS state after the grade, when FSRS is in force
 
     @property
     def kind(self) -> ReviewKind:

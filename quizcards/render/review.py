@@ -137,11 +137,21 @@ def text_not_a_command(then: str) -> Text:
 def graded(recorded: RecordedReview, grade: Grade) -> Text:
     out = Text("  → ", style="dim")
     out.append(f"graded {int(grade)}", style=GRADE_STYLES[int(grade)])
-    if recorded.kind == "redrill":
+    if recorded.fsrs is not None:
+        # Under FSRS a re-drill is a same-day review, which moves its state too.
+        days = (recorded.fsrs.due_on - recorded.log.reviewed_on).days
+        logged = "re-drill logged; " if recorded.kind == "redrill" else ""
+        out.append(
+            f" · {logged}FSRS: next review in {plural(days, 'day')} ({recorded.fsrs.due_on.isoformat()})",
+            style="dim",
+        )
+    elif recorded.kind == "redrill":
         out.append(" · re-drill logged; the schedule is unchanged", style="dim")
         return out
-    due_on = recorded.after.due_on.isoformat() if recorded.after.due_on else "?"
-    out.append(f" · next review in {plural(recorded.after.interval_days, 'day')} ({due_on})", style="dim")
+    else:
+        due_on = recorded.after.due_on.isoformat() if recorded.after.due_on else "?"
+        interval = plural(recorded.after.interval_days, "day")
+        out.append(f" · next review in {interval} ({due_on})", style="dim")
     if grade < Grade.HESITANT:
         out.append(" · again later today", style="dim")
     return out

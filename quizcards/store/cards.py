@@ -36,14 +36,15 @@ class CardQueries(BaseStore):
         Several decks (or tags) mean any of them. A tag matches a card's own
         tags or its deck's; "due" means not retired, not suspended and due today or earlier.
         """
+        due = self._due_source()
         rows = self._query(
             f"""
             SELECT c.deck, c.card_id, c.question, c.tags, c.retired, c.suspended_on, {_SCHEDULE_COLUMNS}
-            FROM cards c JOIN decks d ON d.slug = c.deck
+            FROM cards c JOIN decks d ON d.slug = c.deck {due.join}
             WHERE (:decks IS NULL OR c.deck IN {DECKS})
               AND (:tags IS NULL OR {TAGGED})
               AND (NOT :due_only OR (c.retired = 0 AND c.suspended_on IS NULL
-                                     AND c.due_on IS NOT NULL AND c.due_on <= :today))
+                                     AND {due.column} IS NOT NULL AND {due.column} <= :today))
               AND (NOT :suspended_only OR c.suspended_on IS NOT NULL)
             ORDER BY d.position, c.position, c.id
             """,  # the clauses are fixed text; every value is a parameter

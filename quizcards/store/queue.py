@@ -7,6 +7,7 @@ The session holds card ids only; each card's text is read when it comes up
 from __future__ import annotations
 
 import json
+import sqlite3
 from collections.abc import Sequence
 from datetime import date
 from typing import TYPE_CHECKING, Any
@@ -15,6 +16,7 @@ from quizcards.core.errors import StoreError
 from quizcards.core.session import Outlook, PastExplanation, SessionFilter, StudyCard
 from quizcards.store.connection import Connection
 from quizcards.store.rows import aggregated_day, study_card_of
+from quizcards.store.scheduling import DueSource, due_source
 
 if TYPE_CHECKING:  # `quiz decks` alone needs it, not the review
     from quizcards.core.listings import DeckSummary
@@ -58,18 +60,19 @@ class Queue(Connection):
     def deck_summaries(self, today: date) -> list[DeckSummary]:
         from quizcards.core.listings import DeckSummary
 
+        due = self._due_source()
         rows = self._query(
-            """
+            f"""
             SELECT d.slug, d.title,
                    count(c.id) FILTER (WHERE c.retired = 0) AS cards,
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL
                                        AND c.due_on IS NULL) AS new,
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL
-                                       AND c.due_on <= :today) AS due,
+                                       AND {due.column} <= :today) AS due,
                    count(c.id) FILTER (WHERE c.retired = 1) AS retired
-            FROM decks d LEFT JOIN cards c ON c.deck = d.slug
+            FROM decks d LEFT JOIN cards c ON c.deck = d.slug {due.join}
             GROUP BY d.slug ORDER BY d.position
-            """,
+            """,  # the due source is fixed text
             {"today": today.isoformat()},
         )
         return [DeckSummary(**dict(row)) for row in rows]
@@ -94,14 +97,22 @@ class Queue(Connection):
     def _filter_sql(self, selection: SessionFilter) -> tuple[str, dict[str, Any]]:
         return drawable_cards(selection)
 
+    def _due_source(self) -> DueSource:
+        """Which due day the collection's scheduler puts in force (SM-2's column, or FSRS's state)."""
+        try:
+            return due_source(self.conn, self.path)
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
+
     def due_card_ids(self, today: date, selection: SessionFilter) -> list[int]:
         where, parameters = self._filter_sql(selection)
+        due = self._due_source()
         rows = self._run(
             f"""
-            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck
-            WHERE {where} AND c.due_on IS NOT NULL AND c.due_on <= :today
+            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck {due.join}
+            WHERE {where} AND {due.column} IS NOT NULL AND {due.column} <= :today
               AND (c.buried_on IS NULL OR c.buried_on <> :today)
-            ORDER BY c.due_on, d.position, c.position
+            ORDER BY {due.column}, d.position, c.position
             """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchall()
@@ -158,12 +169,13 @@ class Queue(Connection):
         """What waits after today in the selection; the new cards counted are new_selection's (an
         applied plan's, within the selection; default: the selection), the rest as new_outside."""
         where, parameters = self._filter_sql(selection)
+        due = self._due_source()
         row = self._run(
             f"""
-            SELECT min(c.due_on) FILTER (WHERE c.due_on > :today),
-                   count(*) FILTER (WHERE c.due_on <= :today
+            SELECT min({due.column}) FILTER (WHERE {due.column} > :today),
+                   count(*) FILTER (WHERE {due.column} <= :today
                                     AND (c.buried_on IS NULL OR c.buried_on <> :today))
-            FROM cards c WHERE {where}
+            FROM cards c {due.join} WHERE {where}
             """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchone()
@@ -171,7 +183,7 @@ class Queue(Connection):
         next_count = 0
         if next_due is not None:
             next_count = self._run(
-                f"SELECT count(*) FROM cards c WHERE {where} AND c.due_on = :day",
+                f"SELECT count(*) FROM cards c {due.join} WHERE {where} AND {due.column} = :day",
                 {**parameters, "day": row[0]},
             ).fetchone()[0]
         new_here = self._new_by_deck(today, selection)

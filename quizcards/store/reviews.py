@@ -34,6 +34,7 @@ from quizcards.core.scheduler import (
 from quizcards.core.session import NewCardLimitReached, RecordedReview, may_introduce
 from quizcards.store.connection import Connection
 from quizcards.store.rows import SCHEDULE_COLUMNS, schedule_of, utc_timestamp
+from quizcards.store.scheduling import refresh_fsrs_state
 
 SCHEDULER_NAME = "sm2"
 # SM-2 never lowers EF below 1.3 nor raises it by more than 0.1 a review; this bound only keeps
@@ -137,7 +138,9 @@ class Reviews(Connection):
                 self._write_schedule(
                     conn, pk, log.after, introduced_on=introduced, keep_introduced=not before.is_new
                 )
-        return RecordedReview(review_id, log)
+            # SM-2's columns above are kept under either scheduler; FSRS replays re-drills too.
+            fsrs = refresh_fsrs_state(conn, pk, self.path)
+        return RecordedReview(review_id, log, fsrs)
 
     def record_practice(
         self,
@@ -177,6 +180,7 @@ class Reviews(Connection):
             schedule, introduced = self._rebuilt(conn, pk)
             if kind not in PRACTICE_KINDS:
                 self._write_schedule(conn, pk, schedule, introduced_on=introduced)
+                refresh_fsrs_state(conn, pk, self.path)
         return schedule
 
     def unbury(self, pk: int, today: date) -> None:

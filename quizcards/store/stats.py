@@ -47,8 +47,9 @@ class StatsQueries(BaseStore):
         from quizcards.core.scheduler import MATURE_INTERVAL_DAYS
         from quizcards.core.stats.figures import DeckCounts
 
+        due = self._due_source()
         rows = self._query(
-            """
+            f"""
             SELECT d.slug, d.title,
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NULL),
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NOT NULL
@@ -56,12 +57,13 @@ class StatsQueries(BaseStore):
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.due_on IS NOT NULL
                                        AND c.interval_days >= :mature),
                    count(c.id) FILTER (WHERE c.retired = 1),
-                   count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL AND c.due_on <= :today),
+                   count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NULL
+                                       AND {due.column} <= :today),
                    count(c.id) FILTER (WHERE c.retired = 0 AND c.suspended_on IS NOT NULL)
-            FROM decks d LEFT JOIN cards c ON c.deck = d.slug
+            FROM decks d LEFT JOIN cards c ON c.deck = d.slug {due.join}
             WHERE :decks IS NULL OR d.slug IN (SELECT value FROM json_each(:decks))
             GROUP BY d.slug ORDER BY d.position, d.slug
-            """,
+            """,  # the due source is fixed text
             {"today": today.isoformat(), "mature": MATURE_INTERVAL_DAYS, "decks": any_of(deck)},
         )
         return [DeckCounts(*row) for row in rows]
@@ -144,13 +146,15 @@ class StatsQueries(BaseStore):
 
     def due_counts(self, until: date, deck: str | Sequence[str] | None) -> dict[date, int]:
         """Active cards per due date up to until, overdue dates included (suspended ones are never due)."""
+        due = self._due_source()
         rows = self._query(
-            """
-            SELECT c.due_on, count(*) FROM cards c
-            WHERE c.retired = 0 AND c.suspended_on IS NULL AND c.due_on IS NOT NULL AND c.due_on <= :until
+            f"""
+            SELECT {due.column}, count(*) FROM cards c {due.join}
+            WHERE c.retired = 0 AND c.suspended_on IS NULL AND {due.column} IS NOT NULL
+              AND {due.column} <= :until
               AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
-            GROUP BY c.due_on
-            """,
+            GROUP BY {due.column}
+            """,  # the due source is fixed text
             {"until": until.isoformat(), "decks": any_of(deck)},
         )
         return {aggregated_day(self.conn, row[0], "due_on"): int(row[1]) for row in rows}

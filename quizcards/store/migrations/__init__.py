@@ -26,6 +26,7 @@ from quizcards.store.migrations.m004_checked import (
 from quizcards.store.migrations.m005_practice_kinds import REVIEW_CHECKS, m005_practice_kinds
 from quizcards.store.migrations.m006_suspended import m006_suspended
 from quizcards.store.migrations.m007_study_plans import m007_study_plans
+from quizcards.store.migrations.m008_fsrs import m008_fsrs
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -52,6 +53,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("m005_practice_kinds", m005_practice_kinds),
     ("m006_suspended", m006_suspended),
     ("m007_study_plans", m007_study_plans),
+    ("m008_fsrs", m008_fsrs),
 )
 NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
 

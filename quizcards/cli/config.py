@@ -1,0 +1,181 @@
+"""`quiz config`: list, read and set the collection's settings (scheduler, desired_retention, new_per_day)."""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from quizcards.cli.common import clock, config_path, handle_errors, local_day, new_cards_per_day, open_store
+from quizcards.core.errors import QuizError
+
+if TYPE_CHECKING:
+    from quizcards.core.session import SessionFilter
+    from quizcards.core.settings import CollectionSettings, SettingName, SettingValue
+    from quizcards.store import Store
+
+CONFIG_JSON_VERSION = 1
+
+
+def register(app: typer.Typer) -> None:
+    """Add this module's command to the app."""
+
+    @app.command("config")
+    @handle_errors
+    def config(
+        ctx: typer.Context,
+        name: Annotated[
+            str | None,
+            typer.Argument(
+                help="A setting: scheduler, desired_retention or new_per_day. Alone, it prints the value.",
+                show_default=False,
+            ),
+        ] = None,
+        value: Annotated[
+            str | None, typer.Argument(help="The value to store for the setting.", show_default=False)
+        ] = None,
+        unset: Annotated[
+            bool, typer.Option("--unset", help="Remove the setting, so its default applies again.")
+        ] = False,
+        as_json: Annotated[bool, typer.Option("--json", help="List the settings as JSON.")] = False,
+    ) -> None:
+        """Show or change the collection's settings, which are kept in its database.
+
+        With no argument, every setting is listed with where its value comes from.
+        `quiz config scheduler fsrs` makes FSRS decide what is due, from the whole review
+        log (SM-2 keeps its own schedule underneath, so `quiz config scheduler sm2` gives it
+        back exactly); `desired_retention` (0.70-0.99, default 0.9) is the recall FSRS aims
+        for; `new_per_day` is the daily new-card limit, which otherwise comes from the config
+        file's new_per_day, else 10.
+        """
+        from quizcards.core.settings import parse_setting, setting_name
+
+        if name is None:
+            if unset or value is not None:
+                raise QuizError("Name a setting to change: quiz config NAME VALUE (or NAME --unset).")
+            with open_store(ctx, mode="read") as store:
+                _list(store, as_json=as_json)
+            return
+        known = setting_name(name)
+        if as_json:
+            raise QuizError("--json lists every setting; use it without a name.")
+        if unset and value is not None:
+            raise QuizError(f"Give a value for {known}, or --unset, not both.")
+        if value is None and not unset:
+            with open_store(ctx, mode="read") as store:
+                typer.echo(_shown_value(known, store.collection_settings()))
+            return
+        new_value = None if unset else parse_setting(known, value or "")
+        with open_store(ctx, mode="write") as store:
+            _set(store, known, new_value)
+
+
+def _shown_value(name: SettingName, settings: CollectionSettings) -> str:
+    from quizcards.core.settings import shown
+
+    value = settings.value(name)
+    return shown(name, value) if value is not None else str(new_cards_per_day())
+
+
+def _list(store: Store, *, as_json: bool) -> None:
+    from quizcards.core.settings import DESCRIPTIONS, SETTING_NAMES, shown
+
+    settings = store.collection_settings()
+    stored = store.stored_setting_names()
+    fitted = store.fsrs_parameters()
+    rows = []
+    for name in SETTING_NAMES:
+        value = settings.value(name)
+        if name in stored:
+            source = "set"
+        elif name == "new_per_day" and config_path().is_file():
+            source = "config file"
+        else:
+            source = "default"
+        shown_value = shown(name, value) if value is not None else str(new_cards_per_day())
+        rows.append((name, shown_value, source))
+    if as_json:
+        values: dict[str, object] = {
+            "scheduler": settings.scheduler,
+            "desired_retention": settings.desired_retention,
+            "new_per_day": settings.new_per_day if settings.new_per_day is not None else new_cards_per_day(),
+        }
+        document = {
+            "version": CONFIG_JSON_VERSION,
+            "settings": [
+                {"name": name, "value": values[name], "source": source} for name, _shown, source in rows
+            ],
+            "fsrs_parameters": None
+            if fitted is None
+            else {"fitted_on": fitted.fitted_on.isoformat(), "parameters": list(fitted.parameters)},
+        }
+        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        return
+    width = max(len(name) for name in SETTING_NAMES)
+    for name, shown_value, source in rows:
+        typer.echo(f"{name:<{width}}  {shown_value:<6}  {source:<11}  {DESCRIPTIONS[name]}")
+    if any(source == "config file" for _name, _value, source in rows):
+        typer.echo(f"The config file is {config_path()}.")
+    if fitted is None:
+        typer.echo("FSRS parameters: FSRS's defaults (quiz optimize fits them to your reviews).")
+    else:
+        typer.echo(
+            f"FSRS parameters: fitted on {fitted.fitted_on.isoformat()} to {fitted.reviews:,} reviews "
+            "(quiz optimize)."
+        )
+
+
+def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
+    from quizcards.core.settings import shown
+
+    before = store.collection_settings()
+    if value is not None and before.value(name) == value and name in store.stored_setting_names():
+        typer.echo(f"{name} is already {shown(name, value)}; nothing changed.")
+        return
+    if name == "scheduler" and value == "fsrs":
+        from quizcards.core.fsrs import require_fsrs
+
+        require_fsrs()  # before anything is written, with the install command
+    today = local_day(clock())
+    rebuilt = store.set_setting(name, value)
+    after = store.collection_settings()
+    if value is None:
+        typer.echo(f"Removed {name}; it is {_shown_value(name, after)} again ({_default_source(name)}).")
+    else:
+        typer.echo(f"{name} is now {shown(name, value)}.")
+    if name == "new_per_day":
+        if store.study_plan() is not None:
+            typer.echo("An applied study plan (quiz plan) sets the limit until it ends.")
+        return
+    due = len(store.due_card_ids(today, _everything()))
+    if after.scheduler == "fsrs" and rebuilt is not None:
+        typer.echo(
+            f"FSRS replayed the review log of {rebuilt:,} {'card' if rebuilt == 1 else 'cards'} "
+            f"(desired retention {after.desired_retention:g}, {_parameters_name(store)}); "
+            f"{due:,} {'is' if due == 1 else 'are'} due today."
+        )
+    elif name == "scheduler":
+        typer.echo(
+            f"SM-2 schedules again, exactly as the review log implies; {due:,} "
+            f"{'card is' if due == 1 else 'cards are'} due today."
+        )
+    else:
+        typer.echo("FSRS aims for it once it is the scheduler (quiz config scheduler fsrs).")
+
+
+def _default_source(name: SettingName) -> str:
+    if name == "new_per_day" and config_path().is_file():
+        return f"from {config_path()}"
+    return "the default"
+
+
+def _parameters_name(store: Store) -> str:
+    fitted = store.fsrs_parameters()
+    return "default parameters" if fitted is None else f"parameters fitted on {fitted.fitted_on.isoformat()}"
+
+
+def _everything() -> SessionFilter:
+    from quizcards.core.session import SessionFilter
+
+    return SessionFilter()

@@ -1,0 +1,268 @@
+"""The collection's settings and FSRS's state: read, set, and rebuilt from the review log.
+
+SM-2 keeps running on every grade, whichever scheduler is in force: the cards' SM-2 columns and the
+log's before/after values are written as they always were, so switching back to SM-2 is exact by
+construction. Under FSRS each reviewed card also has a row in ``fsrs_states``, a pure function of
+its scheduled reviews and re-drills, the parameters in force and the desired retention; it is
+replayed inside the transaction that logs a grade or an undo, and for every card when the scheduler,
+the retention or the parameters change (and by `quiz check --repair`). Cram and mock answers are
+never replayed. ``due_source`` is the one place a query learns which due day is in force.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+from quizcards.core.checks import is_day
+from quizcards.core.errors import QuizError, StoreError
+from quizcards.core.fsrs import DEFAULT_PARAMETERS, FsrsState, History, Parameters, card_state
+from quizcards.core.settings import CollectionSettings, SettingName, SettingValue, settings_of
+from quizcards.store.connection import Connection
+
+# The rows FSRS replays: what the session grades, never cram or mock answers.
+_FSRS_KINDS = "('scheduled', 'redrill')"
+
+
+@dataclass(frozen=True, slots=True)
+class DueSource:
+    """How a query on ``cards c`` reads the due day in force: a join to add and the column to read."""
+
+    join: str
+    column: str
+
+
+SM2_DUE = DueSource("", "c.due_on")
+FSRS_DUE = DueSource("LEFT JOIN fsrs_states f ON f.card = c.id", "f.due_on")
+
+
+@dataclass(frozen=True, slots=True)
+class StoredParameters:
+    """A fit `quiz optimize` saved: the parameters and the held-out evidence printed when it was saved."""
+
+    parameters: Parameters
+    fitted_on: date
+    cards: int
+    reviews: int
+    held_out_reviews: int
+    log_loss_before: float | None
+    log_loss_after: float | None
+    rmse_bins_before: float | None
+    rmse_bins_after: float | None
+    optimizer: str
+
+
+def settings_in(conn: sqlite3.Connection, path: Path | None) -> CollectionSettings:
+    """The settings as this connection (or transaction) reads them (a database from before m008 has none)."""
+    try:
+        rows = conn.execute("SELECT name, value FROM settings ORDER BY name").fetchall()
+    except sqlite3.OperationalError as error:
+        if "no such table" not in str(error):
+            raise
+        return CollectionSettings()
+    try:
+        return settings_of(dict(rows))
+    except QuizError as error:
+        where = str(path) if path else "the database"
+        raise StoreError(
+            f"{where} holds a damaged setting ({error}); set it again with `quiz config NAME VALUE`."
+        ) from None
+
+
+def due_source(conn: sqlite3.Connection, path: Path | None) -> DueSource:
+    return FSRS_DUE if settings_in(conn, path).scheduler == "fsrs" else SM2_DUE
+
+
+def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParameters | None:
+    """The newest saved fit, or None when FSRS's defaults are in force."""
+    cursor = conn.execute("SELECT * FROM fsrs_parameters ORDER BY id DESC LIMIT 1")
+    cursor.row_factory = sqlite3.Row
+    row = cursor.fetchone()
+    if row is None:
+        return None
+    values = json.loads(row["parameters"])
+    if not is_day(row["fitted_on"]) or not all(
+        type(value) in (int, float) and math.isfinite(value) for value in values
+    ):
+        where = str(path) if path else "the database"
+        raise StoreError(
+            f"{where} holds damaged FSRS parameters; `quiz optimize --reset` goes back to the defaults."
+        )
+    return StoredParameters(
+        tuple(float(value) for value in values),
+        date.fromisoformat(row["fitted_on"]),
+        row["cards"],
+        row["reviews"],
+        row["held_out_reviews"],
+        row["log_loss_before"],
+        row["log_loss_after"],
+        row["rmse_bins_before"],
+        row["rmse_bins_after"],
+        row["optimizer"],
+    )
+
+
+def parameters_in_force(conn: sqlite3.Connection, path: Path | None) -> Parameters:
+    stored = parameters_in(conn, path)
+    return DEFAULT_PARAMETERS if stored is None else stored.parameters
+
+
+def card_histories(conn: sqlite3.Connection, pk: int | None = None) -> Iterator[tuple[int, History]]:
+    """(card row id, its (day, grade) history) for one card, or for every card with one, in log order."""
+    where = "" if pk is None else "AND card = :pk"
+    rows = conn.execute(
+        f"SELECT card, reviewed_on, grade FROM reviews WHERE kind IN {_FSRS_KINDS} {where} ORDER BY card, id",
+        {"pk": pk},
+    )
+    current: int | None = None
+    history: list[tuple[date, int]] = []
+    for card, day, grade in rows:
+        if card != current:
+            if current is not None:
+                yield current, history
+            current, history = card, []
+        if not is_day(day) or type(grade) is not int or not 0 <= grade <= 5:
+            raise StoreError(
+                f"the review log of card {card} holds a damaged grade or day, so its FSRS state cannot be "
+                "rebuilt; `quiz check` lists every such row."
+            )
+        history.append((date.fromisoformat(day), grade))
+    if current is not None:
+        yield current, history
+
+
+def replayed_states(
+    conn: sqlite3.Connection, settings: CollectionSettings, path: Path | None
+) -> Iterator[tuple[int, FsrsState]]:
+    """Every reviewed card's FSRS state, replayed from the log with the parameters and retention in force."""
+    parameters = parameters_in_force(conn, path)
+    for pk, history in card_histories(conn):
+        state = card_state(history, parameters, settings.desired_retention)
+        if state is not None:
+            yield pk, state
+
+
+def rebuild_fsrs_states(conn: sqlite3.Connection, settings: CollectionSettings, path: Path | None) -> int:
+    """Replace every card's FSRS state by its replay (inside the caller's transaction); how many cards."""
+    states = list(replayed_states(conn, settings, path))  # replayed before anything is deleted
+    conn.execute("DELETE FROM fsrs_states")
+    conn.executemany(_STATE_INSERT, (_state_values(pk, state) for pk, state in states))
+    return len(states)
+
+
+def refresh_fsrs_state(conn: sqlite3.Connection, pk: int, path: Path | None) -> FsrsState | None:
+    """Under FSRS, replay card pk into its state row (inside the caller's transaction); None under SM-2."""
+    settings = settings_in(conn, path)
+    if settings.scheduler != "fsrs":
+        return None
+    parameters = parameters_in_force(conn, path)
+    state = None
+    for _pk, history in card_histories(conn, pk):
+        state = card_state(history, parameters, settings.desired_retention)
+    conn.execute("DELETE FROM fsrs_states WHERE card = ?", [pk])
+    if state is not None:
+        conn.execute(_STATE_INSERT, _state_values(pk, state))
+    return state
+
+
+_STATE_INSERT = (
+    "INSERT INTO fsrs_states (card, stability, difficulty, last_reviewed_on, due_on) VALUES (?, ?, ?, ?, ?)"
+)
+
+
+def _state_values(pk: int, state: FsrsState) -> tuple[int, float, float, str, str]:
+    return (
+        pk,
+        state.stability,
+        state.difficulty,
+        state.last_reviewed_on.isoformat(),
+        state.due_on.isoformat(),
+    )
+
+
+class Scheduling(Connection):
+    """Settings read and written; FSRS states read, rebuilt and compared with their replay."""
+
+    def collection_settings(self) -> CollectionSettings:
+        return settings_in(self.conn, self.path)
+
+    def set_setting(self, name: SettingName, value: SettingValue | None) -> int | None:
+        """Store a setting (None: remove it, back to its default), in one transaction.
+
+        When FSRS is in force afterwards and the scheduler or the retention changed, every card's FSRS
+        state is rebuilt in the same transaction: the count of cards rebuilt is returned, else None.
+        """
+        with self._transaction() as conn:
+            if value is None:
+                conn.execute("DELETE FROM settings WHERE name = ?", [name])
+            else:
+                conn.execute("INSERT OR REPLACE INTO settings (name, value) VALUES (?, ?)", [name, value])
+            settings = settings_in(conn, self.path)
+            if name == "new_per_day" or settings.scheduler != "fsrs":
+                return None
+            return rebuild_fsrs_states(conn, settings, self.path)
+
+    def stored_setting_names(self) -> set[str]:
+        """The settings the collection has a value for (the others are at their defaults)."""
+        return {row[0] for row in self._query("SELECT name FROM settings")}
+
+    def fsrs_parameters(self) -> StoredParameters | None:
+        return parameters_in(self.conn, self.path)
+
+    def fsrs_state(self, pk: int) -> FsrsState | None:
+        """Card pk's stored FSRS state; None when it has none (a new card, or SM-2 is in force)."""
+        rows = self._query(
+            "SELECT stability, difficulty, last_reviewed_on, due_on FROM fsrs_states WHERE card = ?", [pk]
+        )
+        if not rows:
+            return None
+        stability, difficulty, last, due = rows[0]
+        return FsrsState(stability, difficulty, date.fromisoformat(last), date.fromisoformat(due))
+
+    def fsrs_histories(self) -> list[History]:
+        """Every card's scheduled reviews and re-drills as (day, grade), for fitting (retired cards too:
+        they are the learner's memory all the same)."""
+        try:
+            return [history for _pk, history in card_histories(self.conn)]
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
+
+    def rebuild_fsrs_states(self) -> int | None:
+        """Under FSRS, rebuild every card's state in one transaction (how many); None under SM-2."""
+        with self._transaction() as conn:
+            settings = settings_in(conn, self.path)
+            if settings.scheduler != "fsrs":
+                return None
+            return rebuild_fsrs_states(conn, settings, self.path)
+
+    def fsrs_states_out_of_date(self) -> list[tuple[str, str]]:
+        """Under FSRS, the (deck, card id) of cards whose stored state differs from its replay."""
+        settings = settings_in(self.conn, self.path)
+        if settings.scheduler != "fsrs":
+            return []
+        stored = {
+            pk: (stability, difficulty, last, due)
+            for pk, stability, difficulty, last, due in self._run(
+                "SELECT card, stability, difficulty, last_reviewed_on, due_on FROM fsrs_states"
+            )
+        }
+        wrong: set[int] = set(stored)
+        for pk, state in replayed_states(self.conn, settings, self.path):
+            # A REAL column gives back the very double it was given, and the replay is deterministic.
+            if stored.get(pk) == _state_values(pk, state)[1:]:
+                wrong.discard(pk)
+            else:
+                wrong.add(pk)
+        if not wrong:
+            return []
+        names = self._run(
+            "SELECT deck, card_id FROM cards WHERE id IN (SELECT value FROM json_each(?)) "
+            "ORDER BY deck, position",
+            [json.dumps(sorted(wrong))],
+        ).fetchall()
+        return [(deck, card_id) for deck, card_id in names]
