@@ -88,8 +88,13 @@ def run_review(
             _import_bundled(store, console, bundled or _bundled_decks())
         today = local_day(clock())
         require_selection(store, deck, tag)
+        collection = store.collection_settings()
+        if collection.scheduler == "fsrs":
+            from quizcards.core.fsrs import require_fsrs
+
+            require_fsrs()  # before the first question, not after an answer typed in vain
         # The collection's own new_per_day (quiz config) wins over the config file's.
-        stored_new = store.collection_settings().new_per_day
+        stored_new = collection.new_per_day
         configured_new = (
             new if new is not None else stored_new if stored_new is not None else new_cards_per_day()
         )

@@ -20,8 +20,15 @@ from datetime import date
 from pathlib import Path
 
 from quizcards.core.checks import is_day
-from quizcards.core.errors import QuizError, StoreError
-from quizcards.core.fsrs import DEFAULT_PARAMETERS, FsrsState, History, Parameters, card_state
+from quizcards.core.errors import InvalidFsrsParametersError, QuizError, StoreError
+from quizcards.core.fsrs import (
+    DEFAULT_PARAMETERS,
+    FsrsState,
+    History,
+    Parameters,
+    card_state,
+    check_parameters,
+)
 from quizcards.core.settings import CollectionSettings, SettingName, SettingValue, settings_of
 from quizcards.store.connection import Connection
 
@@ -108,8 +115,20 @@ def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParamete
 
 
 def parameters_in_force(conn: sqlite3.Connection, path: Path | None) -> Parameters:
+    """The parameters FSRS replays with: the newest saved fit, checked against py-fsrs's bounds, or the
+    defaults (a database is untrusted input: out-of-bounds values are a sentence, not a traceback)."""
     stored = parameters_in(conn, path)
-    return DEFAULT_PARAMETERS if stored is None else stored.parameters
+    if stored is None:
+        return DEFAULT_PARAMETERS
+    try:
+        check_parameters(stored.parameters)
+    except InvalidFsrsParametersError as error:
+        where = str(path) if path else "the database"
+        raise StoreError(
+            f"{where} holds FSRS parameters FSRS cannot use ({error}); "
+            "`quiz optimize --reset` goes back to the defaults."
+        ) from None
+    return stored.parameters
 
 
 def card_histories(conn: sqlite3.Connection, pk: int | None = None) -> Iterator[tuple[int, History]]:
