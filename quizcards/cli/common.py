@@ -16,6 +16,7 @@ from quizcards.adapters.sanitize import clean_line
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
+    from quizcards.core.settings import CollectionSettings
     from quizcards.store import BaseStore, Mode, Store
 
 P = ParamSpec("P")
@@ -202,6 +203,12 @@ def config_path() -> Path:
     from platformdirs import user_config_path
 
     return user_config_path("quizcards", appauthor=False) / "config.toml"
+
+
+def daily_new_limit(collection: CollectionSettings) -> int:
+    """The daily new-card limit: the collection's new_per_day (quiz config), else the config file's, else
+    10."""
+    return collection.new_per_day if collection.new_per_day is not None else new_cards_per_day()
 
 
 def new_cards_per_day() -> int:

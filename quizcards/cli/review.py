@@ -10,9 +10,9 @@ from quizcards.cli.common import (
     DecksOption,
     TagsOption,
     clock,
+    daily_new_limit,
     handle_errors,
     local_day,
-    new_cards_per_day,
     open_session_store,
     require_selection,
     settings_of,
@@ -93,11 +93,7 @@ def run_review(
             from quizcards.core.fsrs import require_fsrs
 
             require_fsrs()  # before the first question, not after an answer typed in vain
-        # The collection's own new_per_day (quiz config) wins over the config file's.
-        stored_new = collection.new_per_day
-        configured_new = (
-            new if new is not None else stored_new if stored_new is not None else new_cards_per_day()
-        )
+        configured_new = new if new is not None else daily_new_limit(collection)
         selection = SessionFilter(decks=deck, tags=tag)
         # An applied `quiz plan` sets the limit (and, with no --deck/--tag, which new cards) until its date.
         source = review_new_cards(store.study_plan(), today, selection, new, configured_new)
