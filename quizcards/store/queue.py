@@ -109,7 +109,7 @@ class Queue(Connection):
         due = self._due_source()
         rows = self._run(
             f"""
-            SELECT c.id FROM cards c JOIN decks d ON d.slug = c.deck {due.join}
+            SELECT c.id FROM {due.due_from} JOIN decks d ON d.slug = c.deck
             WHERE {where} AND {due.column} IS NOT NULL AND {due.column} <= :today
               AND (c.buried_on IS NULL OR c.buried_on <> :today)
             ORDER BY {due.column}, d.position, c.position
@@ -175,7 +175,7 @@ class Queue(Connection):
             SELECT min({due.column}) FILTER (WHERE {due.column} > :today),
                    count(*) FILTER (WHERE {due.column} <= :today
                                     AND (c.buried_on IS NULL OR c.buried_on <> :today))
-            FROM cards c {due.join} WHERE {where}
+            FROM {due.due_from} WHERE {where}
             """,  # the clauses are fixed text; every value is a parameter
             {**parameters, "today": today.isoformat()},
         ).fetchone()
@@ -183,7 +183,7 @@ class Queue(Connection):
         next_count = 0
         if next_due is not None:
             next_count = self._run(
-                f"SELECT count(*) FROM cards c {due.join} WHERE {where} AND {due.column} = :day",
+                f"SELECT count(*) FROM {due.due_from} WHERE {where} AND {due.column} = :day",
                 {**parameters, "day": row[0]},
             ).fetchone()[0]
         new_here = self._new_by_deck(today, selection)

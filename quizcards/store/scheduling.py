@@ -38,14 +38,25 @@ _FSRS_KINDS = "('scheduled', 'redrill')"
 
 @dataclass(frozen=True, slots=True)
 class DueSource:
-    """How a query on ``cards c`` reads the due day in force: a join to add and the column to read."""
+    """How a query on ``cards c`` reads the due day in force: the column, and the join that brings it.
+
+    ``join`` keeps every card (new ones have no due day under either scheduler). ``due_from`` replaces
+    ``cards c`` in a query that asks only about cards with a due day (today's due cards, the forecast,
+    the next due day): under FSRS it starts from ``fsrs_states_due`` (CROSS JOIN fixes that order; left
+    to itself SQLite reads every card through ``cards_due`` and looks each one up).
+    """
 
     join: str
+    due_from: str
     column: str
 
 
-SM2_DUE = DueSource("", "c.due_on")
-FSRS_DUE = DueSource("LEFT JOIN fsrs_states f ON f.card = c.id", "f.due_on")
+SM2_DUE = DueSource("", "cards c", "c.due_on")
+FSRS_DUE = DueSource(
+    "LEFT JOIN fsrs_states f ON f.card = c.id",
+    "fsrs_states f CROSS JOIN cards c ON c.id = f.card",
+    "f.due_on",
+)
 
 
 @dataclass(frozen=True, slots=True)

@@ -149,7 +149,7 @@ class StatsQueries(BaseStore):
         due = self._due_source()
         rows = self._query(
             f"""
-            SELECT {due.column}, count(*) FROM cards c {due.join}
+            SELECT {due.column}, count(*) FROM {due.due_from}
             WHERE c.retired = 0 AND c.suspended_on IS NULL AND {due.column} IS NOT NULL
               AND {due.column} <= :until
               AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
