@@ -59,10 +59,11 @@ def gather(ctx: typer.Context) -> dict[str, Any]:
     }
     schema: dict[str, Any] | None = None
     counts: dict[str, int] | None = None
+    collection: dict[str, Any] | None = None
     if database["exists"]:
         try:
             database["size_bytes"] = path.stat().st_size
-            schema, counts = _read_database(path)
+            schema, counts, collection = _read_database(path)
         except QuizError as error:
             database["problem"] = str(error)
         except OSError as error:
@@ -75,6 +76,7 @@ def gather(ctx: typer.Context) -> dict[str, Any]:
         "database": database,
         "schema": schema,
         "counts": counts,
+        "settings": collection,
         "config": _config(),
         "backups": {
             "path": str(backups_folder(path)),
@@ -85,28 +87,41 @@ def gather(ctx: typer.Context) -> dict[str, Any]:
     }
 
 
-def _read_database(path: Path) -> tuple[dict[str, Any], dict[str, int] | None]:
-    """Schema version and counts, read-only: opened the way `quiz backup` opens it, an older schema too."""
+def _read_database(
+    path: Path,
+) -> tuple[dict[str, Any], dict[str, int] | None, dict[str, Any] | None]:
+    """Schema version, counts and the collection's settings, read-only: opened the way `quiz backup`
+    opens it, an older schema too (which has only the default settings)."""
     from quizcards.cli.common import busy_timeout_seconds
     from quizcards.store.info import InfoQueries
 
     with InfoQueries.open(path, mode="copy", busy_timeout=busy_timeout_seconds()) as store:
         version = store.schema_version()
         counts = store.counts() if version.applied else None
+        collection = store.collection_settings() if version.applied else None
     schema = {
         "applied": len(version.applied),
         "known": version.known,
         "latest": version.applied[-1] if version.applied else None,
         "pending": list(version.pending),
     }
-    if counts is None:
-        return schema, None
-    return schema, {
-        "decks": counts.decks,
-        "cards": counts.cards,
-        "retired_cards": counts.retired_cards,
-        "reviews": counts.reviews,
+    if counts is None or collection is None:
+        return schema, None, None
+    settings = {
+        "scheduler": collection.scheduler,
+        "desired_retention": collection.desired_retention,
+        "new_per_day": collection.new_per_day,
     }
+    return (
+        schema,
+        {
+            "decks": counts.decks,
+            "cards": counts.cards,
+            "retired_cards": counts.retired_cards,
+            "reviews": counts.reviews,
+        },
+        settings,
+    )
 
 
 def _config() -> dict[str, Any]:
@@ -190,6 +205,14 @@ def text_lines(report: dict[str, Any]) -> list[str]:
         if counts["retired_cards"]:
             held += f" (and {counts['retired_cards']:,} retired)"
         add("contents", f"{held}, {plural(counts['reviews'], 'review')}")
+    collection = report.get("settings")
+    if collection is not None:
+        scheduler = "SM-2" if collection["scheduler"] == "sm2" else "FSRS"
+        if collection["scheduler"] == "fsrs":
+            scheduler += f", desired retention {collection['desired_retention']:g}"
+        if collection["new_per_day"] is not None:
+            scheduler += f"; new_per_day = {collection['new_per_day']} in the database"
+        add("scheduler", f"{scheduler} (quiz config)")
     if not config["exists"]:
         add("config", f"{config['path']} (not there; the defaults apply)")
     else:
