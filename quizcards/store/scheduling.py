@@ -200,6 +200,26 @@ def refresh_fsrs_state(conn: sqlite3.Connection, pk: int, path: Path | None) -> 
     return state
 
 
+def stored_state(row: tuple[object, ...], owner: str) -> FsrsState:
+    """A (stability, difficulty, last_reviewed_on, due_on) row read back as a state, once it holds what
+    quizcards writes (m008's checks, which a database edited with them off may break)."""
+    stability, difficulty, last, due = row
+    if (
+        type(stability) is float
+        and math.isfinite(stability)
+        and stability > 0
+        and type(difficulty) is float
+        and 1 <= difficulty <= 10
+        and is_day(last)
+        and is_day(due)
+    ):
+        return FsrsState(stability, difficulty, date.fromisoformat(str(last)), date.fromisoformat(str(due)))
+    raise StoreError(
+        f"the FSRS state of {owner} is damaged in the database; "
+        "`quiz check --repair` replays it from the log."
+    )
+
+
 _STATE_INSERT = (
     "INSERT INTO fsrs_states (card, stability, difficulty, last_reviewed_on, due_on) VALUES (?, ?, ?, ?, ?)"
 )
@@ -251,8 +271,7 @@ class Scheduling(Connection):
         )
         if not rows:
             return None
-        stability, difficulty, last, due = rows[0]
-        return FsrsState(stability, difficulty, date.fromisoformat(last), date.fromisoformat(due))
+        return stored_state(tuple(rows[0]), f"card {pk}")
 
     def fsrs_histories(self) -> list[History]:
         """Every card's scheduled reviews and re-drills as (day, grade), for fitting (retired cards too:
