@@ -27,6 +27,7 @@ from quizcards.core.fsrs import (
     History,
     Parameters,
     card_state,
+    card_states,
     check_parameters,
 )
 from quizcards.core.settings import CollectionSettings, SettingName, SettingValue, settings_of
@@ -170,11 +171,7 @@ def replayed_states(
     conn: sqlite3.Connection, settings: CollectionSettings, path: Path | None
 ) -> Iterator[tuple[int, FsrsState]]:
     """Every reviewed card's FSRS state, replayed from the log with the parameters and retention in force."""
-    parameters = parameters_in_force(conn, path)
-    for pk, history in card_histories(conn):
-        state = card_state(history, parameters, settings.desired_retention)
-        if state is not None:
-            yield pk, state
+    yield from card_states(card_histories(conn), parameters_in_force(conn, path), settings.desired_retention)
 
 
 def rebuild_fsrs_states(conn: sqlite3.Connection, settings: CollectionSettings, path: Path | None) -> int:
