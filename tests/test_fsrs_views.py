@@ -9,9 +9,9 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from click.testing import Result
 from conftest import SMALL_DECK, Restore, deck_writer
 from helpers import grade, import_decks, pk_of, scalar
+from typer.testing import Result
 
 from quizcards.core.fsrs import DEFAULT_PARAMETERS, retrievability
 from quizcards.core.stats.memory import fsrs_figures
