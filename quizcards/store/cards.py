@@ -47,7 +47,7 @@ class CardQueries(BaseStore):
         tags or its deck's; "due" means not retired, not suspended and due today or earlier.
         """
         due = self._due_source()
-        fsrs = due is FSRS_DUE
+        fsrs = due == FSRS_DUE
         parameters = parameters_in_force(self.conn, self.path) if fsrs else None
         rows = self._query(
             f"""
@@ -102,7 +102,7 @@ class CardQueries(BaseStore):
         today: as of its last review).
         """
         due = self._due_source()
-        fsrs = due is FSRS_DUE
+        fsrs = due == FSRS_DUE
         rows = self._query(
             f"""
             SELECT c.*, d.title AS deck_title, {_FSRS_COLUMNS if fsrs else _NO_FSRS_COLUMNS}
