@@ -125,6 +125,8 @@ def test_quiz_cards_json(quiz: Quiz, collection: Path) -> None:
         "reviews": 4,
         "last_reviewed_on": "2026-01-25",
         "suspended_on": None,
+        "scheduler": "sm2",
+        "fsrs": None,
     }
     assert (cards[0]["state"], cards[0]["due_on"]) == ("new", None)
     assert (cards[1]["state"], cards[1]["lapses"], cards[1]["easiness"]) == ("learning", 1, 2.16)

@@ -19,6 +19,8 @@ from quizcards.cli.common import (
 )
 
 if TYPE_CHECKING:
+    from datetime import date
+
     from quizcards.core.listings import CardRecord
     from quizcards.store import Store
 
@@ -107,7 +109,7 @@ def register(app: typer.Typer) -> None:
         """Show one card as a review shows it, with its schedule and every explanation you typed."""
         today = local_day(clock())
         with open_store(ctx, mode="read") as store:
-            record = _find_card(store, card)
+            record = _find_card(store, card, today)
         if as_json:
             from quizcards.core.listings import record_fields
 
@@ -119,9 +121,9 @@ def register(app: typer.Typer) -> None:
         make_console().print(card_view(record, today))
 
 
-def _find_card(store: Store, reference: str) -> CardRecord:
-    """The card written DECK/ID, or ID alone when exactly one deck has it."""
-    return find_card(store, reference, store.card_record)
+def _find_card(store: Store, reference: str, today: date) -> CardRecord:
+    """The card written DECK/ID, or ID alone when exactly one deck has it (its FSRS memory as of today)."""
+    return find_card(store, reference, lambda deck, card_id: store.card_record(deck, card_id, today))
 
 
 def _nothing_listed(*, deck: bool, tag: bool, due: bool, suspended: bool = False) -> str:

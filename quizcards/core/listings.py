@@ -4,6 +4,9 @@
 `quiz export` and `quiz stats` for the same things: `card_id`, the states of
 ``core.scheduler.CARD_STATES``, `interval_days`, `easiness` as a number (2.5),
 `due_on`, and a review's `interval_days_after`, `easiness_after`, `due_on_after`.
+Under FSRS a card's ``due_on`` is the day FSRS schedules it (the day ``quiz cards --due`` and the
+queue read), and ``fsrs`` holds its memory state and retrievability today (``CardMemory``); the SM-2
+fields (interval, easiness, repetitions) keep SM-2's values, which run underneath.
 `quiz cards --search` keeps the cards whose text has every word searched for
 (``matching_listings``).
 """
@@ -18,11 +21,48 @@ from typing import TYPE_CHECKING, Any
 
 from quizcards.core.days import iso_day
 from quizcards.core.errors import QuizError
+from quizcards.core.fsrs import FsrsState, Parameters, retrievability
 from quizcards.core.scheduler import CardState, Schedule, card_state, easiness_number
 from quizcards.core.session import ReviewKind, StudyCard
 
 if TYPE_CHECKING:
     from quizcards.core.export.records import CardRow
+    from quizcards.core.settings import SchedulerName
+
+
+@dataclass(frozen=True, slots=True)
+class CardMemory:
+    """A reviewed card under FSRS: its stored state and its retrievability R on the day it is shown."""
+
+    stability: float  # days until R falls to 90%
+    difficulty: float  # 1 (easiest) to 10
+    last_reviewed_on: date
+    due_on: date  # the day FSRS schedules it
+    retrievability: float  # R on the day it is shown, with the parameters in force
+
+
+def card_memory(state: FsrsState, today: date, parameters: Parameters) -> CardMemory:
+    """The card's memory as of today: its FSRS state and R after the whole days since its last review."""
+    elapsed = (today - state.last_reviewed_on).days
+    return CardMemory(
+        state.stability,
+        state.difficulty,
+        state.last_reviewed_on,
+        state.due_on,
+        retrievability(state.stability, elapsed, parameters),
+    )
+
+
+def due_in_force(
+    schedule: Schedule, memory: CardMemory | None, scheduler: SchedulerName, *, retired: bool
+) -> date | None:
+    """The due day of the scheduler in force: SM-2's, or FSRS's (None for a card FSRS has not seen); never
+    one for a retired card."""
+    if retired:
+        return None
+    if scheduler == "fsrs":
+        return memory.due_on if memory is not None else None
+    return schedule.due_on
 
 
 @dataclass(frozen=True, slots=True)
@@ -36,10 +76,16 @@ class CardListing:
     retired: bool
     schedule: Schedule
     suspended_on: date | None = None  # the day it was suspended; None when it is not
+    scheduler: SchedulerName = "sm2"  # the scheduler in force when it was listed
+    memory: CardMemory | None = None  # under FSRS, once reviewed
 
     @property
     def state(self) -> CardState:
         return card_state(self.schedule, retired=self.retired)
+
+    @property
+    def due_on(self) -> date | None:
+        return due_in_force(self.schedule, self.memory, self.scheduler, retired=self.retired)
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,10 +112,16 @@ class CardRecord:
     added_at: str
     history: tuple[PastReview, ...]
     suspended_on: date | None = None  # the day it was suspended; None when it is not
+    scheduler: SchedulerName = "sm2"  # the scheduler in force when it was read
+    memory: CardMemory | None = None  # under FSRS, once reviewed
 
     @property
     def state(self) -> CardState:
         return card_state(self.card.schedule, retired=self.retired)
+
+    @property
+    def due_on(self) -> date | None:
+        return due_in_force(self.card.schedule, self.memory, self.scheduler, retired=self.retired)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,7 +146,7 @@ def listing_fields(listing: CardListing) -> dict[str, Any]:
         "tags": list(listing.tags),
         "state": listing.state,
         # A retired card is never due, whatever its last schedule said.
-        "due_on": None if listing.retired else iso_day(schedule.due_on),
+        "due_on": iso_day(listing.due_on),
         "interval_days": schedule.interval_days,
         "easiness": schedule.easiness_number,
         "repetitions": schedule.repetitions,
@@ -102,6 +154,8 @@ def listing_fields(listing: CardListing) -> dict[str, Any]:
         "reviews": schedule.reviews,
         "last_reviewed_on": iso_day(schedule.last_reviewed_on),
         "suspended_on": iso_day(listing.suspended_on),
+        "scheduler": listing.scheduler,
+        "fsrs": memory_fields(listing.memory),
     }
 
 
@@ -109,7 +163,7 @@ def record_fields(record: CardRecord, today: date) -> dict[str, Any]:
     """One card of `quiz show --json`, with its history oldest first."""
     card = record.card
     schedule = card.schedule
-    due_on = None if record.retired else schedule.due_on
+    due_on = record.due_on
     return {
         "deck": card.deck,
         "card_id": card.card_id,
@@ -130,7 +184,22 @@ def record_fields(record: CardRecord, today: date) -> dict[str, Any]:
         "last_reviewed_on": iso_day(schedule.last_reviewed_on),
         "suspended_on": iso_day(record.suspended_on),
         "added_at": record.added_at,
+        "scheduler": record.scheduler,
+        "fsrs": memory_fields(record.memory),
         "history": [_review_fields(review) for review in record.history],
+    }
+
+
+def memory_fields(memory: CardMemory | None) -> dict[str, Any] | None:
+    """A card's FSRS memory in `quiz cards --json` and `quiz show --json` (null under SM-2 or unreviewed)."""
+    if memory is None:
+        return None
+    return {
+        "stability": round(memory.stability, 4),
+        "difficulty": round(memory.difficulty, 4),
+        "retrievability": round(memory.retrievability, 4),
+        "last_reviewed_on": memory.last_reviewed_on.isoformat(),
+        "due_on": memory.due_on.isoformat(),
     }
 
 

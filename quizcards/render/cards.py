@@ -16,7 +16,7 @@ from rich.text import Text
 
 from quizcards.core.explanation import PointMatch
 from quizcards.core.listings import CardListing, CardRecord
-from quizcards.core.scheduler import CARD_STATES, CardState, Grade, Schedule
+from quizcards.core.scheduler import CARD_STATES, CardState, Grade
 from quizcards.render import line, text
 from quizcards.render.review import GRADE_STYLES, answer_panel, points_checklist, question_panel
 from quizcards.render.words import easiness_text, plural
@@ -37,12 +37,12 @@ def shown_state(listing: CardListing) -> str:
     return SUSPENDED if listing.suspended_on is not None and not listing.retired else listing.state
 
 
-def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
-    """The due date with how far away it is: `2026-03-12 (in 2 days)`, `today`, `... overdue`."""
-    if retired or schedule.due_on is None:
+def day_text(due_on: date | None, today: date) -> Text:
+    """The due date with how far away it is: `2026-03-12 (in 2 days)`, `today`, `... overdue`; or a dash."""
+    if due_on is None:
         return Text("—", style="dim")
-    days = (schedule.due_on - today).days
-    stamp = schedule.due_on.isoformat()
+    days = (due_on - today).days
+    stamp = due_on.isoformat()
     if days == 0:
         return Text(f"{stamp} (today)", style="bold green")
     if days < 0:
@@ -55,6 +55,14 @@ def due_text(schedule: Schedule, *, retired: bool, today: date) -> Text:
 # date is never cut.
 GIVE_WAY = ("lapses", "EF", "interval")
 COLUMNS = ("card", "state", "due", "interval", "EF", "lapses", "question")
+# Under FSRS its memory replaces SM-2's interval and EF (which keep running underneath: --json has them).
+FSRS_GIVE_WAY = ("lapses", "difficulty", "stability", "R")
+FSRS_COLUMNS = ("card", "state", "due", "R", "stability", "difficulty", "lapses", "question")
+FSRS_LEGEND = {
+    "R": "R: recall FSRS predicts today",
+    "stability": "stability in days",
+    "difficulty": "difficulty 1-10",
+}
 
 
 def cards_table(listings: Sequence[CardListing], today: date, *, wide: bool = False) -> CardsTable:
@@ -73,18 +81,32 @@ class CardsTable:
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
         yield self.table(options.max_width)
 
+    @property
+    def fsrs(self) -> bool:
+        return any(listing.scheduler == "fsrs" for listing in self.listings)
+
+    @property
+    def columns(self) -> tuple[str, ...]:
+        return FSRS_COLUMNS if self.fsrs else COLUMNS
+
+    @property
+    def give_way(self) -> tuple[str, ...]:
+        return FSRS_GIVE_WAY if self.fsrs else GIVE_WAY
+
     def table(self, width: int) -> Table:
         """The table at this width: every column when it fits, else the GIVE_WAY columns hidden in order."""
         cells = self._cells()
         natural = {
-            name: max([cell_len(name), *(cell_len(row[name].plain) for row in cells)]) for name in COLUMNS
+            name: max([cell_len(name), *(cell_len(row[name].plain) for row in cells)])
+            for name in self.columns
         }
+        give_way = self.give_way
         if self.wide:
             return self._table(cells, hidden=(), widths={})
         hidden: tuple[str, ...] = ()
         question = min(natural["question"], max(16, width // 6))
-        for count in range(len(GIVE_WAY) + 1):
-            hidden = GIVE_WAY[:count]
+        for count in range(len(give_way) + 1):
+            hidden = give_way[:count]
             if _room(width, natural, hidden) >= question:
                 break
         widths = {"question": min(natural["question"], max(_room(width, natural, hidden), 1))}
@@ -114,6 +136,7 @@ class CardsTable:
                     "interval": Text("—" if schedule.is_new else f"{schedule.interval_days} d"),
                     "EF": Text(easiness_text(schedule.easiness_hundredths)),
                     "lapses": Text(str(schedule.lapses)),
+                    **_memory_cells(listing),
                     "question": line(listing.question) if self.wide else _one_line(listing.question),
                 }
             )
@@ -126,15 +149,18 @@ class CardsTable:
             + ", ".join(f"{counts[state]} {state}" for state in (*CARD_STATES, SUSPENDED) if counts[state]),
             style="dim",
         )
+        legend = [words for name, words in FSRS_LEGEND.items() if self.fsrs and name not in hidden]
+        if legend:
+            caption.append("\n" + " · ".join(legend))
         if hidden:
-            names = ", ".join(name for name in GIVE_WAY if name in hidden)
+            names = ", ".join(name for name in self.give_way if name in hidden)
             caption.append(f"\n{names} hidden to fit; --wide or a wider terminal shows them.")
         table = Table(box=box.SIMPLE_HEAVY, caption=caption, caption_justify="left")
-        columns = [name for name in COLUMNS if name not in hidden]
+        columns = [name for name in self.columns if name not in hidden]
         for name in columns:
             table.add_column(
                 name,
-                justify="right" if name in GIVE_WAY else "left",
+                justify="right" if name in self.give_way else "left",
                 # Only the card's name (folded) and the question may take fewer cells than they need.
                 no_wrap=name not in {"card", "question"},
                 overflow="fold" if name == "card" else "ellipsis",
@@ -165,9 +191,27 @@ def _state_cell(listing: CardListing) -> Text:
     return Text(state, style=SUSPENDED_STYLE if state == SUSPENDED else STATE_STYLES[listing.state])
 
 
+def _memory_cells(listing: CardListing) -> dict[str, Text]:
+    """R, stability and difficulty under FSRS (a dash for a card FSRS has not seen)."""
+    memory = listing.memory
+    if memory is None:
+        return {name: Text("—", style="dim") for name in ("R", "stability", "difficulty")}
+    return {
+        "R": recall_text(memory.retrievability),
+        "stability": Text(f"{memory.stability:.1f} d"),
+        "difficulty": Text(f"{memory.difficulty:.1f}"),
+    }
+
+
+def recall_text(retrievability: float) -> Text:
+    """R as a whole percent (100% only on the day of the review itself)."""
+    percent = min(99, round(retrievability * 100)) if retrievability < 1 else 100
+    return Text(f"{percent}%")
+
+
 def _due_cell(listing: CardListing, today: date) -> Text:
-    due_on = listing.schedule.due_on
-    if listing.retired or due_on is None:
+    due_on = listing.due_on
+    if due_on is None:
         return Text("—", style="dim")
     if listing.suspended_on is not None:  # kept, but no session draws it: neither due nor overdue
         return Text(due_on.isoformat(), style="dim")
@@ -226,19 +270,35 @@ def schedule_panel(record: CardRecord, today: date) -> Panel:
         rows.add_row(
             "", Text(f"quiz unsuspend {line(f'{record.card.deck}/{record.card.card_id}').plain}", style="dim")
         )
-    due = due_text(schedule, retired=record.retired, today=today)
-    if record.suspended_on is not None and schedule.due_on is not None and not record.retired:
-        due = Text(f"{schedule.due_on.isoformat()} (kept while suspended)", style="dim")
+    due_on = record.due_on
+    due = day_text(due_on, today)
+    if record.suspended_on is not None and due_on is not None:
+        due = Text(f"{due_on.isoformat()} (kept while suspended)", style="dim")
     rows.add_row("due", due)
-    rows.add_row("interval", "—" if schedule.is_new else plural(schedule.interval_days, "day"))
-    rows.add_row("easiness (EF)", easiness_text(schedule.easiness_hundredths))
+    if record.scheduler == "fsrs":
+        # SM-2's interval and EF keep running underneath, but FSRS decides: its memory is shown instead.
+        _memory_rows(rows, record)
+    else:
+        rows.add_row("interval", "—" if schedule.is_new else plural(schedule.interval_days, "day"))
+        rows.add_row("easiness (EF)", easiness_text(schedule.easiness_hundredths))
     rows.add_row("repetitions", str(schedule.repetitions))
     rows.add_row("lapses", str(schedule.lapses))
     rows.add_row("reviews", str(schedule.reviews))
     last = schedule.last_reviewed_on
     rows.add_row("last reviewed", last.isoformat() if last else "never")
     rows.add_row("added", record.added_at[:10])
-    return Panel(rows, title="Schedule", border_style="cyan", expand=False)
+    title = "Schedule · FSRS" if record.scheduler == "fsrs" else "Schedule"
+    return Panel(rows, title=title, border_style="cyan", expand=False)
+
+
+def _memory_rows(rows: Table, record: CardRecord) -> None:
+    memory = record.memory
+    if memory is None:
+        rows.add_row("FSRS", Text("no memory state until its first review", style="dim"))
+        return
+    rows.add_row("stability", f"{memory.stability:.1f} days (recall falls to 90% after that long)")
+    rows.add_row("difficulty", f"{memory.difficulty:.1f} (1 easiest, 10 hardest)")
+    rows.add_row("retrievability", Text.assemble(recall_text(memory.retrievability), " today"))
 
 
 _KIND_LABELS = {"redrill": "re-drill"}
@@ -249,11 +309,14 @@ def history_table(record: CardRecord) -> RenderableType:
         return Text(
             "No reviews yet: the history of your explanations starts with the first review.", style="dim"
         )
+    # Under FSRS the log's next interval and EF are SM-2's, running underneath: not what decided.
+    sm2 = record.scheduler != "fsrs"
     table = Table(title=Text("History", style="bold"), title_justify="left", box=box.SIMPLE_HEAVY)
     table.add_column("date", no_wrap=True)
     table.add_column("grade", no_wrap=True)
-    table.add_column("next", justify="right", no_wrap=True)
-    table.add_column("EF", justify="right", no_wrap=True)
+    if sm2:
+        table.add_column("next", justify="right", no_wrap=True)
+        table.add_column("EF", justify="right", no_wrap=True)
     table.add_column("your explanation", ratio=1)
     for review in record.history:
         grade = Text(f"{review.grade} {Grade(review.grade).label}", style=GRADE_STYLES[review.grade])
@@ -263,11 +326,6 @@ def history_table(record: CardRecord) -> RenderableType:
         else:
             interval = Text(plural(review.interval_days_after, "day"))
         explanation = text(review.explanation) if review.explanation else Text("(nothing typed)", style="dim")
-        table.add_row(
-            review.reviewed_on.isoformat(),
-            grade,
-            interval,
-            easiness_text(review.easiness_hundredths_after),
-            explanation,
-        )
+        schedule = (interval, easiness_text(review.easiness_hundredths_after)) if sm2 else ()
+        table.add_row(review.reviewed_on.isoformat(), grade, *schedule, explanation)
     return table

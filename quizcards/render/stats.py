@@ -23,7 +23,14 @@ from rich.text import Text
 from quizcards.core.stats.calendar import Calendar
 from quizcards.core.stats.figures import DeckCounts, Forecast, Leech, Practice, Stats
 from quizcards.render import line
-from quizcards.render.stats_text import format_duration, format_rate, practice_counts, window_label
+from quizcards.render.stats_text import (
+    format_duration,
+    format_rate,
+    fsrs_lines,
+    practice_counts,
+    scheduler_name,
+    window_label,
+)
 from quizcards.render.words import easiness_text, plural
 
 SIDE_BY_SIDE_WIDTH = 76
@@ -41,6 +48,8 @@ WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 def stats_dashboard(stats: Stats, width: int) -> RenderableType:
     """The whole dashboard for a terminal of the given width."""
     parts: list[RenderableType] = [_header(stats)]
+    if stats.fsrs is not None:
+        parts.append(Text("\n".join(fsrs_lines(stats)), style="dim"))
     if stats.plan is not None:
         from quizcards.render.plan import stored_plan_line
 
@@ -79,6 +88,7 @@ def _header(stats: Stats) -> Text:
         header.append_text(line(stats.deck, "bold"))
     if stats.since is not None:
         header.append(f" · reviews since {stats.since.isoformat()}", style="dim")
+    header.append(f" · {scheduler_name(stats)}", style="dim")
     return header
 
 

@@ -45,6 +45,32 @@ def window_label(retention: Retention, since: date | None) -> str:
     return WINDOW_LABELS.get(retention.window, retention.window)
 
 
+def scheduler_name(stats: Stats) -> str:
+    return "FSRS" if stats.scheduler == "fsrs" else "SM-2"
+
+
+def fsrs_lines(stats: Stats) -> list[str]:
+    """Under FSRS, its settings and what it predicts today, in words; nothing under SM-2."""
+    figures = stats.fsrs
+    if figures is None:
+        return []
+    parameters = (
+        "default parameters"
+        if figures.fitted_on is None
+        else f"parameters fitted on {figures.fitted_on.isoformat()}"
+    )
+    target = f"{figures.desired_retention:.0%}"
+    lines = [f"FSRS: desired retention {target}, {parameters}"]
+    if figures.predicted_retention is None:
+        lines.append("predicted retention today: – (no card reviewed yet)")
+    else:
+        lines.append(
+            f"predicted retention today {figures.predicted_retention:.1%} over "
+            f"{plural(figures.cards, 'card')}, {figures.below_retention} of them below {target}"
+        )
+    return lines
+
+
 # ---- the Markdown report ------------------------------------------------------------
 
 
@@ -58,7 +84,11 @@ def stats_markdown(stats: Stats) -> str:
     """The dashboard as Markdown (GitHub-flavoured tables), for notes and issue trackers."""
     scope = f" for deck {markdown_escape(stats.deck)}" if stats.deck else ""
     since = f", reviews since {stats.since.isoformat()}" if stats.since else ""
-    out = [f"# quizcards stats{scope}", "", f"As of {stats.as_of.isoformat()}{since}.", "", "## Decks", ""]
+    out = [f"# quizcards stats{scope}", "", f"As of {stats.as_of.isoformat()}{since}.", ""]
+    out += [f"Scheduler: {scheduler_name(stats)}.", ""]
+    if stats.fsrs is not None:
+        out += [*(f"- {line[0].upper()}{line[1:]}." for line in fsrs_lines(stats)), ""]
+    out += ["## Decks", ""]
     deck_rows = [
         [
             markdown_escape(d.deck),

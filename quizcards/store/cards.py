@@ -6,16 +6,26 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from quizcards.core.listings import CardListing, CardRecord, PastReview
+from quizcards.core.fsrs import FsrsState, Parameters
+from quizcards.core.listings import CardListing, CardMemory, CardRecord, PastReview, card_memory
 from quizcards.store.base import BaseStore
 from quizcards.store.queue import DECKS, TAGGED, any_of
 from quizcards.store.rows import log_day, log_value, review_name, texts_of
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
+from quizcards.store.scheduling import FSRS_DUE, parameters_in_force
 from quizcards.store.suspension import suspended_day
 
 _SCHEDULE_COLUMNS = (
     "c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses, c.reviews, c.last_reviewed_on"
+)
+# A card's FSRS state under the name of each column, read through FSRS_DUE's join (NULLs without it).
+_FSRS_COLUMNS = (
+    "f.stability AS fsrs_stability, f.difficulty AS fsrs_difficulty, "
+    "f.last_reviewed_on AS fsrs_last_reviewed_on, f.due_on AS fsrs_due_on"
+)
+_NO_FSRS_COLUMNS = (
+    "NULL AS fsrs_stability, NULL AS fsrs_difficulty, NULL AS fsrs_last_reviewed_on, NULL AS fsrs_due_on"
 )
 
 
@@ -37,9 +47,12 @@ class CardQueries(BaseStore):
         tags or its deck's; "due" means not retired, not suspended and due today or earlier.
         """
         due = self._due_source()
+        fsrs = due == FSRS_DUE
+        parameters = parameters_in_force(self.conn, self.path) if fsrs else None
         rows = self._query(
             f"""
-            SELECT c.deck, c.card_id, c.question, c.tags, c.retired, c.suspended_on, {_SCHEDULE_COLUMNS}
+            SELECT c.deck, c.card_id, c.question, c.tags, c.retired, c.suspended_on, {_SCHEDULE_COLUMNS},
+                   {_FSRS_COLUMNS if fsrs else _NO_FSRS_COLUMNS}
             FROM cards c JOIN decks d ON d.slug = c.deck {due.join}
             WHERE (:decks IS NULL OR c.deck IN {DECKS})
               AND (:tags IS NULL OR {TAGGED})
@@ -65,6 +78,8 @@ class CardQueries(BaseStore):
                 retired=bool(row["retired"]),
                 schedule=_schedule(row),
                 suspended_on=suspended_day(row["suspended_on"], row["deck"], row["card_id"]),
+                scheduler="fsrs" if fsrs else "sm2",
+                memory=_memory(row, today, parameters),
             )
             for row in rows
         ]
@@ -80,13 +95,20 @@ class CardQueries(BaseStore):
         )
         return [row["deck"] for row in rows]
 
-    def card_record(self, deck: str, card_id: str) -> CardRecord | None:
-        """One card with its schedule and every logged review, oldest first."""
+    def card_record(self, deck: str, card_id: str, today: date | None = None) -> CardRecord | None:
+        """One card with its schedule and every logged review, oldest first.
+
+        Under FSRS the record has the card's FSRS memory, its retrievability as of today (without
+        today: as of its last review).
+        """
+        due = self._due_source()
+        fsrs = due == FSRS_DUE
         rows = self._query(
-            """
-            SELECT c.*, d.title AS deck_title FROM cards c JOIN decks d ON d.slug = c.deck
+            f"""
+            SELECT c.*, d.title AS deck_title, {_FSRS_COLUMNS if fsrs else _NO_FSRS_COLUMNS}
+            FROM cards c JOIN decks d ON d.slug = c.deck {due.join}
             WHERE c.deck = ? AND c.card_id = ?
-            """,
+            """,  # the columns and the join are fixed text; the values are parameters
             [deck, card_id],
         )
         if not rows:
@@ -108,7 +130,22 @@ class CardQueries(BaseStore):
                 _past_review(review, review_name(review["id"], deck, card_id)) for review in history
             ),
             suspended_on=suspended_day(row["suspended_on"], deck, card_id),
+            scheduler="fsrs" if fsrs else "sm2",
+            memory=_memory(row, today, parameters_in_force(self.conn, self.path) if fsrs else None),
         )
+
+
+def _memory(row: sqlite3.Row, today: date | None, parameters: Parameters | None) -> CardMemory | None:
+    """The FSRS memory in a row read with _FSRS_COLUMNS (m008's CHECKs keep it well-formed), as of today."""
+    if parameters is None or row["fsrs_stability"] is None:
+        return None
+    state = FsrsState(
+        row["fsrs_stability"],
+        row["fsrs_difficulty"],
+        date.fromisoformat(row["fsrs_last_reviewed_on"]),
+        date.fromisoformat(row["fsrs_due_on"]),
+    )
+    return card_memory(state, today or state.last_reviewed_on, parameters)
 
 
 def _past_review(row: sqlite3.Row, owner: str) -> PastReview:

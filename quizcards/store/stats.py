@@ -26,7 +26,9 @@ from quizcards.store.queue import DECKS, any_of
 from quizcards.store.rows import aggregated_day, card_day, card_name, card_value
 
 if TYPE_CHECKING:
+    from quizcards.core.settings import SchedulerName
     from quizcards.core.stats.figures import DeckCounts, Leech, TodayCounts
+    from quizcards.core.stats.memory import FsrsFigures
 
 # quizcards.core.stats.figures is imported by the queries that need it, not here: every command opens
 # the store, and only `quiz stats` needs the figures' types.
@@ -220,14 +222,15 @@ class StatsQueries(BaseStore):
                 ORDER BY l.lapses DESC, c.easiness_hundredths, d.position, c.position
                 LIMIT :limit
             """
+        due = self._due_source()  # a leech's due day is the one of the scheduler in force
         rows = self._query(
             f"""
             WITH top AS ({top})
             SELECT c.deck, c.card_id, c.question, top.lapses AS top_lapses, c.easiness_hundredths,
-                   c.reviews, c.interval_days, c.due_on, d.source_path
-            FROM top JOIN cards c ON c.id = top.card JOIN decks d ON d.slug = c.deck
+                   c.reviews, c.interval_days, {due.column} AS due_on, d.source_path
+            FROM top JOIN cards c ON c.id = top.card JOIN decks d ON d.slug = c.deck {due.join}
             ORDER BY top.lapses DESC, c.easiness_hundredths, d.position, c.position
-            """,  # the sub-query is one of two fixed texts; every value is a parameter
+            """,  # the sub-query is one of two fixed texts, the due source fixed text; values are parameters
             {
                 "since": iso_day(since),
                 "until": until.isoformat(),
@@ -237,6 +240,37 @@ class StatsQueries(BaseStore):
             },
         )
         return [_leech(row) for row in rows]
+
+    def scheduler_figures(
+        self, today: date, deck: str | Sequence[str] | None
+    ) -> tuple[SchedulerName, FsrsFigures | None]:
+        """The scheduler in force and, under FSRS, its predictions today for the active, unsuspended cards
+        (R is computed here from each card's stored stability and last review day: SQLite may lack pow())."""
+        from quizcards.core.fsrs import DEFAULT_PARAMETERS
+        from quizcards.core.stats.memory import fsrs_figures
+        from quizcards.store.scheduling import parameters_in, settings_in
+
+        settings = settings_in(self.conn, self.path)
+        if settings.scheduler != "fsrs":
+            return settings.scheduler, None
+        stored = parameters_in(self.conn, self.path)
+        rows = self._query(
+            """
+            SELECT f.stability, f.last_reviewed_on
+            FROM cards c JOIN fsrs_states f ON f.card = c.id
+            WHERE c.retired = 0 AND c.suspended_on IS NULL
+              AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
+            """,
+            {"decks": any_of(deck)},
+        )
+        # m008's CHECKs hold every stored state to a stability above 0 and a well-formed day.
+        return "fsrs", fsrs_figures(
+            ((stability, date.fromisoformat(last)) for stability, last in rows),
+            today,
+            DEFAULT_PARAMETERS if stored is None else stored.parameters,
+            settings.desired_retention,
+            None if stored is None else stored.fitted_on,
+        )
 
 
 def _leech(row: sqlite3.Row) -> Leech:

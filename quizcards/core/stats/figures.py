@@ -35,9 +35,12 @@ Definitions, written down once:
   learned): most lapses first, then lowest easiness. A suspended card is not
   among them: the learner has already set it aside (`quiz cards --suspended`).
 
+*Scheduler*: the one in force (``sm2`` or ``fsrs``); under FSRS the forecast, *due today* and the
+leeches' due days are FSRS's, and ``core.stats.memory`` defines the predicted retention.
+
 ``--since DATE`` limits the figures taken from the review log (today, streaks,
 retention, calendar, leeches' lapses) to reviews on or after DATE; the state
-of the cards (deck counts, forecast) is always today's.
+of the cards (deck counts, forecast, FSRS's predictions) is always today's.
 """
 
 from __future__ import annotations
@@ -49,6 +52,8 @@ from typing import TYPE_CHECKING, Protocol
 
 if TYPE_CHECKING:
     from quizcards.core.planning import StoredPlan
+    from quizcards.core.settings import SchedulerName
+    from quizcards.core.stats.memory import FsrsFigures
 
 from quizcards.core.stats.calendar import Calendar, calendar, calendar_start
 
@@ -182,6 +187,9 @@ class Stats:
     practice: Practice
     # The applied `quiz plan`, ended or not (`quiz stats` adds it; the figures do not depend on it).
     plan: StoredPlan | None = None
+    # The scheduler in force, and under FSRS what it predicts today (core.stats.memory).
+    scheduler: SchedulerName = "sm2"
+    fsrs: FsrsFigures | None = None
 
     @property
     def totals(self) -> DeckCounts:
@@ -217,6 +225,10 @@ class StatsSource(Protocol):
     def practice_counts(self, start: date, until: date, deck: Sequence[str]) -> tuple[int, int]: ...
 
     def leeches(self, until: date, deck: Sequence[str], since: date | None, limit: int) -> list[Leech]: ...
+
+    def scheduler_figures(
+        self, today: date, deck: Sequence[str]
+    ) -> tuple[SchedulerName, FsrsFigures | None]: ...
 
 
 def streak(review_days: Iterable[date], today: date) -> Streak:
@@ -285,6 +297,7 @@ def build_stats(
     cal_first = calendar_start(today)
     if since is not None:
         cal_first = max(cal_first, since)
+    scheduler, fsrs = source.scheduler_figures(today, decks)
     return Stats(
         as_of=today,
         deck=", ".join(decks) or None,
@@ -300,4 +313,6 @@ def build_stats(
         calendar=calendar(source.daily_review_counts(cal_first, today, decks), today, since=since),
         leeches=tuple(source.leeches(today, decks, since, leech_limit)),
         practice=Practice(cal_first, today, *source.practice_counts(cal_first, today, decks)),
+        scheduler=scheduler,
+        fsrs=fsrs,
     )

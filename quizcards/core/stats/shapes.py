@@ -36,6 +36,7 @@ from quizcards.core.stats.figures import (
     Retention,
     Stats,
 )
+from quizcards.core.stats.memory import FSRS, SCHEDULER
 
 STATS_FORMAT = "quizcards-stats"
 # Bumped only when a field is removed, renamed or changes meaning; new fields may appear in any version.
@@ -309,6 +310,19 @@ STATS: Shape[Stats] = Shape(
             lambda s: (s.plan, s.as_of) if s.plan is not None else None,
             nullable=True,
         ),
+        Field(
+            "scheduler",
+            SCHEDULER,
+            "the scheduler in force (quiz config scheduler): it decides due_today, the forecast and due_on",
+            lambda s: s.scheduler,
+        ),
+        Field(
+            "fsrs",
+            FSRS.kind(),
+            "what FSRS predicts today; null under SM-2",
+            lambda s: s.fsrs,
+            nullable=True,
+        ),
     )
 )
 
@@ -370,3 +384,6 @@ def stats_csv_rows(stats: Stats) -> Iterator[dict[str, Any]]:
         for metric, value in leech.items():
             if metric not in ("deck", "card_id"):
                 yield _row("leeches", metric, value, deck=leech["deck"], card_id=leech["card_id"])
+    yield _row("scheduler", "scheduler", data["scheduler"])
+    for metric, value in (data["fsrs"] or {}).items():
+        yield _row("fsrs", metric, value, day=data["as_of"])
