@@ -291,3 +291,50 @@ def test_the_review_takes_new_per_day_from_the_collection_before_the_config_file
         assert daily_new_limit(store.collection_settings()) == 0
         store.set_setting("new_per_day", None)
         assert daily_new_limit(store.collection_settings()) == 2
+
+
+# ---- FSRS values damaged outside quizcards ------------------------------------------------------
+
+
+def _unchecked(db: Path, sql: str, parameters: tuple[object, ...] = ()) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")
+        conn.execute(sql, parameters)
+        conn.commit()
+
+
+@pytest.mark.parametrize(
+    "parameters",
+    ["[1, 2]", "{}", "not json", json.dumps([0.5] * 20 + [0.0]), json.dumps([0.5] * 20 + ["x"])],
+)
+def test_damaged_fsrs_parameters_are_a_sentence_naming_the_file(
+    quiz: Quiz, deck_db: Path, parameters: str
+) -> None:
+    grade(deck_db, "attention", "qkv", 4, TODAY - timedelta(days=3))
+    assert quiz("config", "scheduler", "fsrs", db=deck_db).exit_code == 0
+    _unchecked(
+        deck_db,
+        "INSERT INTO fsrs_parameters (parameters, fitted_on, fitted_at, cards, reviews, held_out_reviews,"
+        " optimizer) VALUES (?, '2026-03-01', 'x', 1, 1, 1, 'x')",
+        (parameters,),
+    )
+    for command in (("stats",), ("config", "desired_retention", "0.8")):
+        result = quiz(*command, db=deck_db)
+        assert result.exit_code == 1
+        assert result.output == (
+            f"Error: {deck_db} holds damaged FSRS parameters; "
+            "`quiz optimize --reset` goes back to the defaults.\n"
+        )
+
+
+def test_a_damaged_fsrs_state_is_a_sentence_naming_the_card(quiz: Quiz, deck_db: Path) -> None:
+    grade(deck_db, "attention", "qkv", 4, TODAY - timedelta(days=3))
+    assert quiz("config", "scheduler", "fsrs", db=deck_db).exit_code == 0
+    _unchecked(deck_db, "UPDATE fsrs_states SET stability = -1")
+    for command in (("show", "attention/qkv"), ("stats",), ("cards",)):
+        result = quiz(*command, db=deck_db)
+        assert result.exit_code == 1, command
+        assert result.output == (
+            "Error: the FSRS state of attention/qkv is damaged in the database; "
+            "`quiz check --repair` replays it from the log.\n"
+        )

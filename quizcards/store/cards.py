@@ -6,14 +6,14 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import date
 
-from quizcards.core.fsrs import FsrsState, Parameters
+from quizcards.core.fsrs import Parameters
 from quizcards.core.listings import CardListing, CardMemory, CardRecord, PastReview, card_memory
 from quizcards.store.base import BaseStore
 from quizcards.store.queue import DECKS, TAGGED, any_of
 from quizcards.store.rows import log_day, log_value, review_name, texts_of
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
-from quizcards.store.scheduling import FSRS_DUE, parameters_in_force
+from quizcards.store.scheduling import FSRS_DUE, parameters_in_force, stored_state
 from quizcards.store.suspension import suspended_day
 
 _SCHEDULE_COLUMNS = (
@@ -136,14 +136,17 @@ class CardQueries(BaseStore):
 
 
 def _memory(row: sqlite3.Row, today: date | None, parameters: Parameters | None) -> CardMemory | None:
-    """The FSRS memory in a row read with _FSRS_COLUMNS (m008's CHECKs keep it well-formed), as of today."""
+    """The FSRS memory in a row read with _FSRS_COLUMNS, as of today; a damaged one is a sentence."""
     if parameters is None or row["fsrs_stability"] is None:
         return None
-    state = FsrsState(
-        row["fsrs_stability"],
-        row["fsrs_difficulty"],
-        date.fromisoformat(row["fsrs_last_reviewed_on"]),
-        date.fromisoformat(row["fsrs_due_on"]),
+    state = stored_state(
+        (
+            row["fsrs_stability"],
+            row["fsrs_difficulty"],
+            row["fsrs_last_reviewed_on"],
+            row["fsrs_due_on"],
+        ),
+        f"{row['deck']}/{row['card_id']}",
     )
     return card_memory(state, today or state.last_reviewed_on, parameters)
 

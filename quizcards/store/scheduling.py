@@ -104,9 +104,17 @@ def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParamete
     row = cursor.fetchone()
     if row is None:
         return None
-    values = json.loads(row["parameters"])
-    if not is_day(row["fitted_on"]) or not all(
-        type(value) in (int, float) and math.isfinite(value) for value in values
+    try:
+        values = json.loads(row["parameters"])
+    except (TypeError, ValueError):
+        values = None
+    # The forgetting curve's decay (w20) divides: checked here, so stats need not import py-fsrs to trust it.
+    if (
+        not isinstance(values, list)
+        or len(values) != len(DEFAULT_PARAMETERS)
+        or not all(type(value) in (int, float) and math.isfinite(value) for value in values)
+        or not 0 < _number(values[20]) <= 1
+        or not is_day(row["fitted_on"])
     ):
         where = str(path) if path else "the database"
         raise StoreError(
@@ -124,6 +132,10 @@ def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParamete
         row["rmse_bins_after"],
         row["optimizer"],
     )
+
+
+def _number(value: object) -> float:
+    return float(value) if type(value) in (int, float) else math.nan  # type: ignore[arg-type]
 
 
 def parameters_in_force(conn: sqlite3.Connection, path: Path | None) -> Parameters:

@@ -248,7 +248,7 @@ class StatsQueries(BaseStore):
         (R is computed here from each card's stored stability and last review day: SQLite may lack pow())."""
         from quizcards.core.fsrs import DEFAULT_PARAMETERS
         from quizcards.core.stats.memory import fsrs_figures
-        from quizcards.store.scheduling import parameters_in, settings_in
+        from quizcards.store.scheduling import parameters_in, settings_in, stored_state
 
         settings = settings_in(self.conn, self.path)
         if settings.scheduler != "fsrs":
@@ -256,16 +256,16 @@ class StatsQueries(BaseStore):
         stored = parameters_in(self.conn, self.path)
         rows = self._query(
             """
-            SELECT f.stability, f.last_reviewed_on
+            SELECT f.stability, f.difficulty, f.last_reviewed_on, f.due_on, c.deck, c.card_id
             FROM cards c JOIN fsrs_states f ON f.card = c.id
             WHERE c.retired = 0 AND c.suspended_on IS NULL
               AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
             """,
             {"decks": any_of(deck)},
         )
-        # m008's CHECKs hold every stored state to a stability above 0 and a well-formed day.
+        states = (stored_state(tuple(row[:4]), f"{row[4]}/{row[5]}") for row in rows)
         return "fsrs", fsrs_figures(
-            ((stability, date.fromisoformat(last)) for stability, last in rows),
+            ((state.stability, state.last_reviewed_on) for state in states),
             today,
             DEFAULT_PARAMETERS if stored is None else stored.parameters,
             settings.desired_retention,
