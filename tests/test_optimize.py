@@ -6,8 +6,10 @@ difficulty, SM-2 scheduling, re-drills to a 4), built once per session and copie
 
 from __future__ import annotations
 
+import contextlib
 import json
 import random
+import sqlite3
 import sys
 from datetime import date
 from pathlib import Path
@@ -304,3 +306,21 @@ def _everything() -> object:
     from quizcards.core.session import SessionFilter
 
     return SessionFilter()
+
+
+def test_damaged_parameters_name_the_reset_which_puts_the_defaults_back(quiz: Quiz, learner_db: Path) -> None:
+    with contextlib.closing(sqlite3.connect(learner_db)) as conn, conn:
+        conn.execute(
+            "INSERT INTO fsrs_parameters (parameters, fitted_on, fitted_at, cards, reviews, "
+            "held_out_reviews, optimizer) VALUES (?, '2026-03-01', '2026-03-01T09:00:00.000Z', 1, 1, 1, 'x')",
+            [json.dumps(["w"] * 21)],
+        )
+    refused = quiz("optimize", "--yes")
+    assert refused.exit_code == 1
+    assert (
+        "holds damaged FSRS parameters; `quiz optimize --reset` goes back to the defaults." in refused.output
+    )
+    result = quiz("optimize", "--reset", "--yes")
+    assert result.exit_code == 0, result.output
+    assert "FSRS's default parameters are in force again." in flat(result.output)
+    assert saved_parameters(learner_db) == fsrs.DEFAULT_PARAMETERS

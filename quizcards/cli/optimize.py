@@ -139,7 +139,7 @@ def _reset(store: Store, console: Console, *, yes: bool) -> None:
     if not damaged and is_defaults(stored):
         console.print("FSRS's default parameters are already in force; nothing changed.")
         return
-    what = "the damaged parameters" if stored is None else f"the fit of {stored.fitted_on.isoformat()}"
+    what = "the damaged row" if stored is None else f"the fit of {stored.fitted_on.isoformat()}"
     question = f"Go back to FSRS's default parameters? ({what} stays in the database's history)"
     if not yes and not _ask(console, question, default=False):
         console.print("Nothing changed.")
