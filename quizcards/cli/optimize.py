@@ -41,19 +41,23 @@ def register(app: typer.Typer) -> None:
         seed: Annotated[
             int,
             typer.Option(
-                "--seed", min=0, help="Which cards are held out of the fit to judge it (default 17)."
+                "--seed",
+                min=0,
+                help="Which cards are held out of the fit to judge it (default 17).",
+                show_default=False,
             ),
         ] = DEFAULT_SEED,
         reset: Annotated[bool, typer.Option("--reset", help="Go back to FSRS's default parameters.")] = False,
     ) -> None:
         """Fit FSRS's parameters to your own review log, and show how well they predict.
 
-        A fifth of your cards is held out of the fit; the fit is judged on their reviews,
-        beside FSRS's defaults (and the parameters in force, if a fit is saved): log loss
-        and RMSE(bins), lower is better. You are asked before anything is saved. Under
-        FSRS, saving reschedules every card at once; under SM-2 the parameters wait for
-        `quiz config scheduler fsrs`. Fitting needs 600 reviews made a day or more after
-        the card's previous one; below that the defaults stay, and it says why.
+        A fifth of your cards is held out of the fit and judges it: log loss and RMSE(bins), lower is better.
+
+        The new fit is shown beside FSRS's defaults and the fit in force, and saved only if you say yes.
+
+        Under FSRS, saving reschedules every card at once; under SM-2 the parameters wait for FSRS.
+
+        Fitting needs 600 reviews made a day or more after the card's previous one; below that, it says why.
         """
         from quizcards.adapters.terminal import is_interactive
 
