@@ -90,6 +90,7 @@ from quizcards.cli import (  # noqa: E402
     info,
     maintenance,
     mock,
+    optimize,
     plan,
     review,
     stats,
@@ -109,6 +110,7 @@ _COMMANDS = (
     authoring,
     maintenance,
     config,
+    optimize,
     info,
 )
 for _module in _COMMANDS:

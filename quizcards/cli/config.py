@@ -14,6 +14,7 @@ if TYPE_CHECKING:
     from quizcards.core.session import SessionFilter
     from quizcards.core.settings import CollectionSettings, SettingName, SettingValue
     from quizcards.store import Store
+    from quizcards.store.scheduling import StoredParameters
 
 CONFIG_JSON_VERSION = 1
 
@@ -83,7 +84,7 @@ def _list(store: Store, *, as_json: bool) -> None:
 
     settings = store.collection_settings()
     stored = store.stored_setting_names()
-    fitted = store.fsrs_parameters()
+    fitted = _fitted(store)
     rows = []
     for name in SETTING_NAMES:
         value = settings.value(name)
@@ -171,8 +172,16 @@ def _default_source(name: SettingName) -> str:
 
 
 def _parameters_name(store: Store) -> str:
-    fitted = store.fsrs_parameters()
+    fitted = _fitted(store)
     return "default parameters" if fitted is None else f"parameters fitted on {fitted.fitted_on.isoformat()}"
+
+
+def _fitted(store: Store) -> StoredParameters | None:
+    """The fit in force; None when FSRS's defaults are (no fit saved, or `quiz optimize --reset`)."""
+    from quizcards.store.fitting import is_defaults
+
+    fitted = store.fsrs_parameters()
+    return None if is_defaults(fitted) else fitted
 
 
 def _everything() -> SessionFilter:

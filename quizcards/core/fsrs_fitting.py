@@ -58,6 +58,8 @@ class FitResult:
     held_out_cards: int
     before: FitQuality | None  # the defaults on the held-out cards; None if they have no reviews to judge
     after: FitQuality | None  # the fitted parameters on the same reviews; None when nothing was fitted
+    # The ``baseline`` given to fit_parameters (the parameters in force) on the same reviews, if any.
+    baseline: FitQuality | None = None
 
 
 def recall_predictions(
@@ -125,13 +127,28 @@ def long_term_reviews(histories: Sequence[History]) -> int:
     return count
 
 
+def require_optimizer() -> None:
+    """Raise FsrsUnavailableError, with the install command, unless fsrs-rs-python can be imported."""
+    try:
+        import fsrs_rs_python  # noqa: F401
+    except ImportError:
+        raise FsrsUnavailableError(missing_extra("Fitting FSRS parameters")) from None
+
+
 def fit_parameters(
-    histories: Sequence[History], rng: random.Random, *, minimum_reviews: int = MIN_FIT_REVIEWS
+    histories: Sequence[History],
+    rng: random.Random,
+    *,
+    minimum_reviews: int = MIN_FIT_REVIEWS,
+    baseline: Parameters | None = None,
 ) -> FitResult:
     """Fit FSRS parameters to four fifths of the cards (chosen by ``rng``) and judge them on the rest.
 
-    Below ``minimum_reviews`` long-term reviews in the part fitted on, or when the optimizer gives back
-    its defaults (fsrs-rs does so silently on too little data), the defaults are returned with a reason.
+    The defaults are judged on the held-out cards (``before``), and so is ``baseline`` when given (the
+    parameters in force, which a new fit would replace: ``FitResult.baseline``), fit or no fit. Below
+    ``minimum_reviews`` long-term reviews in the part fitted on, or when the optimizer gives back its
+    defaults (fsrs-rs does so silently on too little data), the defaults (or ``baseline``) are returned
+    with a reason.
     Fitted values are rounded to 6 decimals and clamped into py-fsrs's bounds (fsrs-rs computes in f32).
     """
     try:
@@ -143,27 +160,31 @@ def fit_parameters(
     judged_on = [h for i, h in enumerate(histories) if i in held]
     reviews = long_term_reviews(fitted_on)
     before = fit_quality(judged_on, DEFAULT_PARAMETERS)
+    current = None if baseline is None else fit_quality(judged_on, baseline)
+    kept_what = (
+        "Kept the default FSRS parameters" if baseline is None else "Kept the FSRS parameters in force"
+    )
 
     def kept(reason: str) -> FitResult:
+        kept_parameters = DEFAULT_PARAMETERS if baseline is None else baseline
         return FitResult(
-            DEFAULT_PARAMETERS, False, reason, len(fitted_on), reviews, len(judged_on), before, None
+            kept_parameters, False, reason, len(fitted_on), reviews, len(judged_on), before, None, current
         )
 
     if reviews < minimum_reviews:
         return kept(
-            f"Kept the default FSRS parameters: fitting needs at least {minimum_reviews:,} reviews made a "
+            f"{kept_what}: fitting needs at least {minimum_reviews:,} reviews made a "
             f"day or more after the card's previous one, and there are {reviews:,}."
         )
     items = [item for history in fitted_on for item in _items(fsrs_rs, history)]
     raw = fsrs_rs.FSRS(fsrs_rs.DEFAULT_PARAMETERS).compute_parameters(items)
     if list(raw) == list(fsrs_rs.DEFAULT_PARAMETERS):
         return kept(
-            f"Kept the default FSRS parameters: the optimizer could not fit {reviews:,} reviews "
-            "(it returned its defaults)."
+            f"{kept_what}: the optimizer could not fit {reviews:,} reviews (it returned its defaults)."
         )
     parameters = clamp_parameters(raw)
     after = fit_quality(judged_on, parameters)
-    return FitResult(parameters, True, None, len(fitted_on), reviews, len(judged_on), before, after)
+    return FitResult(parameters, True, None, len(fitted_on), reviews, len(judged_on), before, after, current)
 
 
 def clamp_parameters(values: Sequence[float]) -> Parameters:

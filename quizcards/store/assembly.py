@@ -10,10 +10,13 @@ from __future__ import annotations
 from quizcards.store.base import BaseStore
 from quizcards.store.cards import CardQueries
 from quizcards.store.export import ExportQueries
+from quizcards.store.fitting import FsrsFits
 from quizcards.store.maintenance import MaintenanceQueries
 from quizcards.store.practice import PracticeQueries
 from quizcards.store.stats import StatsQueries
 
 
-class Store(CardQueries, StatsQueries, ExportQueries, MaintenanceQueries, PracticeQueries, BaseStore):
+class Store(
+    CardQueries, StatsQueries, ExportQueries, MaintenanceQueries, PracticeQueries, FsrsFits, BaseStore
+):
     """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""
