@@ -95,10 +95,7 @@ class MaintenanceQueries(BaseStore):
             for row in self._query(_REVIEWS_CHECKED + " ORDER BY card, id"):
                 logs.setdefault(row["card"], []).append(_logged(row))
                 review_count += row["kind"] == "scheduled"
-            settings = settings_in(self.conn, self.path)
-            fsrs_in_force = settings.scheduler == "fsrs"
-            if fsrs_in_force:
-                stored_states, parameters = self._stored_fsrs()
+            inputs = self._fsrs_inputs()
         drifts: list[ScheduleDrift] = []
         unreadable: list[UnreadableLog] = []
         for row in cards:
@@ -110,32 +107,37 @@ class MaintenanceQueries(BaseStore):
             elif isinstance(found, UnreadableLog):
                 unreadable.append(found)
         fsrs: FsrsStateCheck | None = None
-        if fsrs_in_force:
-            if isinstance(parameters, str):
-                fsrs = FsrsStateCheck(0, not_checked=parameters)
-            else:
-                # A card whose log cannot be replayed is reported as such, not as an FSRS state.
-                skipped = {entry.pk for entry in unreadable}
-                names = {
-                    row["id"]: (str(row["deck"]), str(row["card_id"]))
-                    for row in cards
-                    if row["id"] not in skipped
-                }
-                fsrs = check_fsrs_states(names, logs, stored_states, parameters, settings.desired_retention)
+        if isinstance(inputs, str):
+            fsrs = FsrsStateCheck(0, not_checked=inputs)
+        elif inputs is not None:
+            retention, states, parameters = inputs
+            # A card whose log cannot be replayed is reported as such, not as an FSRS state.
+            skipped = {entry.pk for entry in unreadable}
+            names = {
+                row["id"]: (str(row["deck"]), str(row["card_id"]))
+                for row in cards
+                if row["id"] not in skipped
+            }
+            fsrs = check_fsrs_states(names, logs, states, parameters, retention)
         return ScheduleCheck(len(cards), review_count, tuple(drifts), tuple(unreadable), fsrs)
 
-    def _stored_fsrs(self) -> tuple[dict[int, StoredFsrsState], Parameters | str]:
-        """Every stored FSRS state by card, and the parameters in force (or why they cannot be read)."""
+    def _fsrs_inputs(self) -> tuple[float, dict[int, StoredFsrsState], Parameters] | str | None:
+        """Under FSRS, the desired retention, every stored state by card and the parameters in force;
+        why they cannot be read (a damaged setting or fit); None under SM-2."""
+        try:
+            settings = settings_in(self.conn, self.path)
+            if settings.scheduler != "fsrs":
+                return None
+            parameters = parameters_in_force(self.conn, self.path)
+        except QuizError as error:
+            return str(error)
         stored = {
             row[0]: (row[1], row[2], row[3], row[4])
             for row in self._query(
                 "SELECT card, stability, difficulty, last_reviewed_on, due_on FROM fsrs_states"
             )
         }
-        try:
-            return stored, parameters_in_force(self.conn, self.path)
-        except QuizError as error:
-            return stored, str(error)
+        return settings.desired_retention, stored, parameters
 
     def repair_fsrs_states(self, pks: Iterable[int]) -> int:
         """Under FSRS, replace the given cards' FSRS states by their replay, all in one transaction.
