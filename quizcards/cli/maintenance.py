@@ -83,7 +83,7 @@ def register(app: typer.Typer) -> None:
                     rebuilt = store.repair_fsrs_states(fsrs_wrong)
             console.print(schedule_lines(report, repaired=repaired))
             if fsrs is not None:
-                console.print(fsrs_lines(fsrs, repaired=rebuilt is not None), soft_wrap=True)
+                console.print(fsrs_lines(fsrs, repaired=rebuilt is not None))
         if repaired is not None:
             console.print(repaired_line(repaired, backup), soft_wrap=True)
         if rebuilt is not None:
