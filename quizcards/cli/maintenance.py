@@ -29,16 +29,26 @@ def register(app: typer.Typer) -> None:
             bool,
             typer.Option(
                 "--repair",
-                help="Rewrite each drifted card from its review log (a backup is taken first).",
+                help="Rewrite each drifted card (and, under FSRS, each wrong FSRS state) from its review log "
+                "(a backup is taken first).",
             ),
         ] = False,
     ) -> None:
         """Check the database: SQLite's integrity check, and every card's schedule against its review log.
 
+        Under FSRS, also every card's FSRS state against its replay of the log.
+
         Exits with 1 when a problem is found and left in place.
         """
         from quizcards.render import make_console
-        from quizcards.render.maintenance import checking, integrity_lines, repaired_line, schedule_lines
+        from quizcards.render.maintenance import (
+            checking,
+            fsrs_lines,
+            fsrs_repaired_line,
+            integrity_lines,
+            repaired_line,
+            schedule_lines,
+        )
 
         console = make_console()
         try:
@@ -58,23 +68,38 @@ def register(app: typer.Typer) -> None:
                     "(see `quiz backup --help`). Nothing was repaired."
                 )
             report = store.check_schedules()
+            fsrs = report.fsrs  # None under SM-2: FSRS states are rebuilt when it is switched on
+            fsrs_wrong = fsrs.pks if fsrs is not None else ()
             repaired: int | None = None
+            rebuilt: int | None = None
             backup: Path | None = None
-            if repair and report.drifts:
+            if repair and (report.drifts or fsrs_wrong):
                 from quizcards.store.backups import stamp
 
                 backup = store.backup_automatically("before-repair", stamp=stamp(clock()))
-                repaired = store.repair_schedules(drift.pk for drift in report.drifts)
+                if report.drifts:
+                    repaired = store.repair_schedules(drift.pk for drift in report.drifts)
+                if fsrs_wrong:
+                    rebuilt = store.repair_fsrs_states(fsrs_wrong)
             console.print(schedule_lines(report, repaired=repaired))
+            if fsrs is not None:
+                console.print(fsrs_lines(fsrs, repaired=rebuilt is not None))
         if repaired is not None:
             console.print(repaired_line(repaired, backup), soft_wrap=True)
-        elif report.drifts:
+        if rebuilt is not None:
+            console.print(
+                fsrs_repaired_line(rebuilt, None if repaired is not None else backup), soft_wrap=True
+            )
+        if report.drifts and repaired is None:
             console.print("Run quiz check --repair to rewrite them from the log (a backup is taken first).")
+        elif fsrs_wrong and rebuilt is None:
+            console.print("Run quiz check --repair to rebuild them from the log (a backup is taken first).")
         if report.unreadable:
             count = len(report.unreadable)
             which = "1 card has a review log" if count == 1 else f"{count} cards have review logs"
             raise QuizError(f"{which} that cannot be replayed; restore the database from a backup.")
-        if report.drifts and repaired is None:
+        left = (report.drifts and repaired is None) or (fsrs_wrong and rebuilt is None)
+        if left or (fsrs is not None and fsrs.not_checked is not None):
             raise typer.Exit(code=1)
 
     @app.command("backup")

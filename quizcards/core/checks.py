@@ -12,6 +12,7 @@ import re
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TYPE_CHECKING
 
 from quizcards.core.errors import InvalidGradeError, StoreError
 from quizcards.core.scheduler import (
@@ -22,6 +23,9 @@ from quizcards.core.scheduler import (
     parse_grade,
     replay,
 )
+
+if TYPE_CHECKING:
+    from quizcards.core.fsrs_check import FsrsStateCheck
 
 # The stored fields a check compares, named as the cards table names them, in the order reports show them.
 CHECKED_FIELDS = (
@@ -187,12 +191,17 @@ class UnreadableLog:
 
 @dataclass(frozen=True, slots=True)
 class ScheduleCheck:
-    """Every card compared with its log: what drifted, what cannot be replayed, and the totals."""
+    """Every card compared with its log: what drifted, what cannot be replayed, and the totals.
+
+    ``fsrs`` is the FSRS states' check while FSRS is in force; None under SM-2, whose stale
+    ``fsrs_states`` rows are no problem (switching rebuilds them).
+    """
 
     cards: int
     reviews: int
     drifts: tuple[ScheduleDrift, ...]
     unreadable: tuple[UnreadableLog, ...]
+    fsrs: FsrsStateCheck | None = None
 
 
 @dataclass(frozen=True, slots=True)

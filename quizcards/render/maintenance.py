@@ -8,11 +8,14 @@ from rich.console import Group
 from rich.text import Text
 
 from quizcards.core.checks import ScheduleCheck
+from quizcards.core.fsrs_check import FsrsStateCheck
 from quizcards.render import line
 from quizcards.render.words import plural
 
 # A check after a bad bug could list every card; the first ones tell the story.
 MAX_LISTED = 50
+# An FSRS finding is one line per kind: its count and the first few cards.
+FSRS_NAMED = 3
 
 
 def _value(value: object) -> str:
@@ -75,12 +78,59 @@ def schedule_lines(check: ScheduleCheck, *, repaired: int | None) -> Group:
     return Group(*parts)
 
 
+def fsrs_lines(check: FsrsStateCheck, *, repaired: bool) -> Group:
+    """Under FSRS: whether every card's stored FSRS state is its replay, one line per kind of problem."""
+    if check.not_checked is not None:
+        return Group(Text.assemble(_mark(False), "FSRS states: not checked: ", line(check.not_checked)))
+    if not check.problems:
+        verb = "matches its" if check.states == 1 else "match their"
+        return Group(Text.assemble(_mark(True), f"FSRS states: {plural(check.states, 'card')} {verb} replay"))
+    # (cards, then for one and for many: the subject, its verb, its verb after a repair, the rest)
+    kinds = (
+        (
+            check.differ,
+            ("card", "differs", "differed", "from its replay"),
+            ("cards", "differ", "differed", "from their replay"),
+        ),
+        (
+            check.missing,
+            ("reviewed card", "has", "had", "no state"),
+            ("reviewed cards", "have", "had", "no state"),
+        ),
+        (
+            check.stray,
+            ("card with nothing to replay", "has", "had", "a state"),
+            ("cards with nothing to replay", "have", "had", "a state"),
+        ),
+    )
+    parts: list[Text] = []
+    for names, *forms in kinds:
+        if not names:
+            continue
+        noun, now, then, rest = forms[len(names) != 1]
+        phrase = f"{len(names)} {noun} {then if repaired else now} {rest}"
+        listed = ", ".join(f"{deck}/{card_id}" for deck, card_id in names[:FSRS_NAMED])
+        if len(names) > FSRS_NAMED:
+            listed += f" and {len(names) - FSRS_NAMED} more"
+        parts.append(Text.assemble(_mark(repaired), f"FSRS states: {phrase}: ", line(listed)))
+    return Group(*parts)
+
+
 def checking(path: Path) -> Text:
     return Text.assemble("Checking ", line(str(path)))
 
 
 def repaired_line(repaired: int, backup: Path | None) -> Text:
     out = Text(f"Repaired {plural(repaired, 'card')} from the review log")
+    if backup is not None:
+        out.append("; the database as it was is in ")
+        out.append(line(str(backup), "bold"))
+    out.append(".")
+    return out
+
+
+def fsrs_repaired_line(rebuilt: int, backup: Path | None) -> Text:
+    out = Text(f"Rebuilt the FSRS state of {plural(rebuilt, 'card')} from the review log")
     if backup is not None:
         out.append("; the database as it was is in ")
         out.append(line(str(backup), "bold"))

@@ -22,10 +22,14 @@ from quizcards.core.checks import (
     check_card,
     rebuilt_log_values,
 )
+from quizcards.core.errors import QuizError
+from quizcards.core.fsrs import Parameters
+from quizcards.core.fsrs_check import FsrsStateCheck, StoredFsrsState, check_fsrs_states
 from quizcards.store.base import BaseStore
 from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
 from quizcards.store.connection import describe as _describe
 from quizcards.store.migrations import REVIEW_CHECKS
+from quizcards.store.scheduling import parameters_in_force, refresh_fsrs_state, settings_in
 
 # The columns are fixed names, never values.
 _CARDS_CHECKED = (
@@ -80,14 +84,18 @@ class MaintenanceQueries(BaseStore):
         return problems
 
     def check_schedules(self) -> ScheduleCheck:
-        """Replay every card's scheduled reviews and compare the result with its stored state."""
+        """Replay every card's scheduled reviews and compare the result with its stored state.
+
+        Under FSRS, also replay every card's FSRS state and compare it with its stored row.
+        """
         logs: dict[int, list[LoggedReview]] = {}
         review_count = 0
-        with self._snapshot():  # cards and log as of one moment, whatever another process writes
+        with self._snapshot():  # cards, log and states as of one moment, whatever another process writes
             cards = self._query(_CARDS_CHECKED)
             for row in self._query(_REVIEWS_CHECKED + " ORDER BY card, id"):
                 logs.setdefault(row["card"], []).append(_logged(row))
                 review_count += row["kind"] == "scheduled"
+            inputs = self._fsrs_inputs()
         drifts: list[ScheduleDrift] = []
         unreadable: list[UnreadableLog] = []
         for row in cards:
@@ -98,7 +106,51 @@ class MaintenanceQueries(BaseStore):
                 drifts.append(found)
             elif isinstance(found, UnreadableLog):
                 unreadable.append(found)
-        return ScheduleCheck(len(cards), review_count, tuple(drifts), tuple(unreadable))
+        fsrs: FsrsStateCheck | None = None
+        if isinstance(inputs, str):
+            fsrs = FsrsStateCheck(0, not_checked=inputs)
+        elif inputs is not None:
+            retention, states, parameters = inputs
+            # A card whose log cannot be replayed is reported as such, not as an FSRS state.
+            skipped = {entry.pk for entry in unreadable}
+            names = {
+                row["id"]: (str(row["deck"]), str(row["card_id"]))
+                for row in cards
+                if row["id"] not in skipped
+            }
+            fsrs = check_fsrs_states(names, logs, states, parameters, retention)
+        return ScheduleCheck(len(cards), review_count, tuple(drifts), tuple(unreadable), fsrs)
+
+    def _fsrs_inputs(self) -> tuple[float, dict[int, StoredFsrsState], Parameters] | str | None:
+        """Under FSRS, the desired retention, every stored state by card and the parameters in force;
+        why they cannot be read (a damaged setting or fit); None under SM-2."""
+        try:
+            settings = settings_in(self.conn, self.path)
+            if settings.scheduler != "fsrs":
+                return None
+            parameters = parameters_in_force(self.conn, self.path)
+        except QuizError as error:
+            return str(error)
+        stored = {
+            row[0]: (row[1], row[2], row[3], row[4])
+            for row in self._query(
+                "SELECT card, stability, difficulty, last_reviewed_on, due_on FROM fsrs_states"
+            )
+        }
+        return settings.desired_retention, stored, parameters
+
+    def repair_fsrs_states(self, pks: Iterable[int]) -> int:
+        """Under FSRS, replace the given cards' FSRS states by their replay, all in one transaction.
+
+        A card with nothing to replay loses its row. Returns how many cards were rebuilt.
+        """
+        repaired = 0
+        with self._transaction() as conn:
+            for pk in pks:
+                # Replayed inside the transaction, so a grade logged since the check is included.
+                refresh_fsrs_state(conn, pk, self.path)
+                repaired += 1
+        return repaired
 
     def repair_schedules(self, pks: Iterable[int]) -> int:
         """Rewrite the given cards' schedules from their logs, all in one transaction.
