@@ -12,6 +12,7 @@ import os
 import shutil
 import signal
 import sqlite3
+import sys
 import tempfile
 import textwrap
 import time
@@ -30,7 +31,14 @@ from tests.helpers import FAST_TIER_VARIABLE, FIXED_NOW, examples, import_decks
 
 
 def pytest_configure(config: pytest.Config) -> None:
-    """In the fast tier, properties try fewer examples (see tests/helpers.py ``examples``)."""
+    """In the fast tier, properties try fewer examples (see tests/helpers.py ``examples``).
+
+    Where PYTHONDONTWRITEBYTECODE=1 is set (this project's machines set it), pytest would rewrite and
+    compile every test module again on every run, about 4 s of each process's start; the suite keeps
+    its own bytecode (in the git-ignored __pycache__ folders) whatever the variable says. The `quiz`
+    processes the tests spawn still follow it.
+    """
+    sys.dont_write_bytecode = False
     if "".join(str(config.option.markexpr).split()) == "notslow":
         os.environ[FAST_TIER_VARIABLE] = "1"
         settings.register_profile("fast-tier", max_examples=examples(100))

@@ -304,6 +304,7 @@ def test_spreadsheet_safe_prefixes_tab_and_carriage_return_and_negative_text() -
 # ---- item 7: the same read and write checks for every user-named file ---------------------------
 
 
+@pytest.mark.slow  # a whole `quiz` process
 def test_quiz_add_refuses_a_fifo_instead_of_hanging(tmp_path: Path, db_path: Path) -> None:
     fifo = tmp_path / "deck.yaml"
     os.mkfifo(fifo)
@@ -418,6 +419,7 @@ def _to_dev_full(args: list[str], db: Path) -> subprocess.CompletedProcess[bytes
         return _run(*args, db=db, stdout=full)
 
 
+@pytest.mark.slow  # a whole `quiz` process
 def test_a_full_disk_on_standard_output_is_one_line(full_db: Path) -> None:
     result = _to_dev_full(["cards"], full_db)
     assert result.returncode == 1
@@ -465,7 +467,8 @@ def _closed_pipe() -> Iterator[int]:
         os.close(write)
 
 
-@pytest.mark.parametrize("args", [["export", "reviews"], pytest.param(["cards"], marks=pytest.mark.slow)])
+@pytest.mark.slow  # a whole `quiz` process
+@pytest.mark.parametrize("args", [["export", "reviews"], ["cards"]])
 def test_a_closed_pipe_ends_quietly_and_non_zero(full_db: Path, args: list[str]) -> None:
     with _closed_pipe() as pipe:
         result = _run(*args, db=full_db, stdout=pipe)
