@@ -191,7 +191,7 @@ def test_setting_and_unsetting_new_per_day(
     assert document["version"] == 1
     assert document["settings"][2] == {"name": "new_per_day", "value": 7, "source": "set"}
     result = quiz("config", "new_per_day", "--unset", db=deck_db)
-    assert result.output == f"Removed new_per_day; it is 4 again (from {config}).\n"
+    assert " ".join(result.output.split()) == f"Removed new_per_day; it is 4 again (from {config})."
     assert json.loads(quiz("config", "--json", db=deck_db).output)["settings"][2]["source"] == "config file"
 
 

@@ -129,10 +129,12 @@ def _list(store: Store, *, as_json: bool) -> None:
 
 def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
     from quizcards.core.settings import shown
+    from quizcards.render import make_console
 
+    say = make_console().print  # wrapped between words at the terminal's width
     before = store.collection_settings()
     if value is not None and before.value(name) == value and name in store.stored_setting_names():
-        typer.echo(f"{name} is already {shown(name, value)}; nothing changed.")
+        say(f"{name} is already {shown(name, value)}; nothing changed.")
         return
     if name == "scheduler" and value == "fsrs":
         from quizcards.core.fsrs import require_fsrs
@@ -142,27 +144,27 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
     rebuilt = store.set_setting(name, value)
     after = store.collection_settings()
     if value is None:
-        typer.echo(f"Removed {name}; it is {_shown_value(name, after)} again ({_default_source(name)}).")
+        say(f"Removed {name}; it is {_shown_value(name, after)} again ({_default_source(name)}).")
     else:
-        typer.echo(f"{name} is now {shown(name, value)}.")
+        say(f"{name} is now {shown(name, value)}.")
     if name == "new_per_day":
         if store.study_plan() is not None:
-            typer.echo("An applied study plan (quiz plan) sets the limit until it ends.")
+            say("An applied study plan (quiz plan) sets the limit until it ends.")
         return
     due = len(store.due_card_ids(today, _everything()))
     if after.scheduler == "fsrs" and rebuilt is not None:
-        typer.echo(
+        say(
             f"FSRS replayed the review log of {rebuilt:,} {'card' if rebuilt == 1 else 'cards'} "
             f"(desired retention {after.desired_retention:g}, {_parameters_name(store)}); "
             f"{due:,} {'is' if due == 1 else 'are'} due today."
         )
     elif name == "scheduler":
-        typer.echo(
+        say(
             f"SM-2 schedules again, exactly as the review log implies; {due:,} "
             f"{'card is' if due == 1 else 'cards are'} due today."
         )
     else:
-        typer.echo("FSRS aims for it once it is the scheduler (quiz config scheduler fsrs).")
+        say("FSRS aims for it once it is the scheduler (quiz config scheduler fsrs).")
 
 
 def _default_source(name: SettingName) -> str:
