@@ -338,3 +338,13 @@ def test_a_damaged_fsrs_state_is_a_sentence_naming_the_card(quiz: Quiz, deck_db:
             "Error: the FSRS state of attention/qkv is damaged in the database; "
             "`quiz check --repair` replays it from the log.\n"
         )
+
+
+def test_the_plan_says_its_forecast_is_sm2_s_under_fsrs(quiz: Quiz, deck_db: Path) -> None:
+    by = (TODAY + timedelta(days=20)).isoformat()
+    note = "The forecast follows SM-2's intervals at grade 4; FSRS, the scheduler in force"
+    assert note not in " ".join(quiz("plan", "--by", by, db=deck_db).output.split())
+    assert quiz("config", "scheduler", "fsrs", db=deck_db).exit_code == 0
+    result = quiz("plan", "--by", by, db=deck_db)
+    assert result.exit_code == 0
+    assert note in " ".join(result.output.split())

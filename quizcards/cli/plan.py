@@ -148,6 +148,14 @@ def _run(
 
     console = make_console()
     console.print(plan_view(plan, selection))
+    if store.collection_settings().scheduler == "fsrs":
+        # The plan's rules (ready = two reviews, the forecast at grade 4) are SM-2's, which keeps
+        # running underneath; FSRS spaces the same cards its own way.
+        console.print(
+            "The forecast follows SM-2's intervals at grade 4; FSRS, the scheduler in force, spaces "
+            "reviews its own way, so take the review counts as a guide.",
+            style="dim",
+        )
     console.print()
     if apply:
         applied = Text("Applied: ", style="bold green")
