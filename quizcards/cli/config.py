@@ -131,7 +131,8 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
     from quizcards.core.settings import shown
     from quizcards.render import make_console
 
-    say = make_console().print  # wrapped between words at the terminal's width
+    console = make_console()
+    say = console.print  # wrapped between words at the terminal's width
     before = store.collection_settings()
     if value is not None and before.value(name) == value and name in store.stored_setting_names():
         say(f"{name} is already {shown(name, value)}; nothing changed.")
@@ -141,7 +142,9 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
 
         require_fsrs()  # before anything is written, with the install command
     today = local_day(clock())
-    rebuilt = store.set_setting(name, value)
+    # A transient line on a terminal (nothing elsewhere): a large log takes a while to replay.
+    with console.status("Replaying the review log under FSRS…"):
+        rebuilt = store.set_setting(name, value)
     after = store.collection_settings()
     if value is None:
         say(f"Removed {name}; it is {_shown_value(name, after)} again ({_default_source(name)}).")

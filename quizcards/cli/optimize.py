@@ -92,10 +92,12 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
 
     stored = store.fsrs_parameters()
     in_force = None if is_defaults(stored) else stored
-    histories = store.fsrs_histories()
-    result = fit_parameters(
-        histories, random.Random(seed), baseline=None if in_force is None else in_force.parameters
-    )
+    # A transient line on a terminal (nothing elsewhere): a large log takes seconds to read and fit.
+    with console.status("Fitting FSRS to your review log…"):
+        histories = store.fsrs_histories()
+        result = fit_parameters(
+            histories, random.Random(seed), baseline=None if in_force is None else in_force.parameters
+        )
     today = local_day(clock())
     reference = result.before if in_force is None else result.baseline
     verdict = _verdict(reference, result.after) if result.fitted else None
@@ -128,7 +130,8 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
     elif not _ask(console, question, default=verdict == "better"):
         console.print("Nothing saved; the parameters in force stay.")
         return
-    rebuilt, due = _save(store, result, reference, today)
+    with console.status("Saving, and replaying the review log under FSRS if it is in force…"):
+        rebuilt, due = _save(store, result, reference, today)
     console.print(f"Saved the new fit. {_in_force_sentence(rebuilt, due)}")
 
 
@@ -149,7 +152,8 @@ def _reset(store: Store, console: Console, *, yes: bool) -> None:
         console.print("Nothing changed.")
         return
     today = local_day(clock())
-    rebuilt = store.reset_fsrs_parameters(today, fitted_at=clock())
+    with console.status("Saving, and replaying the review log under FSRS if it is in force…"):
+        rebuilt = store.reset_fsrs_parameters(today, fitted_at=clock())
     due = _due_today(store, today)
     console.print(f"FSRS's default parameters are in force again. {_in_force_sentence(rebuilt, due)}")
 
