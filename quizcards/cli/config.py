@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 from typing import TYPE_CHECKING, Annotated
 
@@ -142,8 +143,9 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
 
         require_fsrs()  # before anything is written, with the install command
     today = local_day(clock())
+    replays = name != "new_per_day" and "fsrs" in (value, before.scheduler)
     # A transient line on a terminal (nothing elsewhere): a large log takes a while to replay.
-    with console.status("Replaying the review log under FSRS…"):
+    with console.status("Replaying the review log under FSRS…") if replays else contextlib.nullcontext():
         rebuilt = store.set_setting(name, value)
     after = store.collection_settings()
     if value is None:
