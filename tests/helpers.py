@@ -151,3 +151,13 @@ def examples(full: int) -> int:
     """How many examples a property tries: ``full`` in the full suite, a quarter (at least 10) in the fast
     tier."""
     return max(10, full // 4) if os.environ.get(FAST_TIER_VARIABLE) == "1" else full
+
+
+def fsrs_states_out_of_date(store: Store) -> list[tuple[str, str]]:
+    """The (deck, card id) of cards whose stored FSRS state is not its replay, as `quiz check` finds them
+    ([] under SM-2, where the states are not in use)."""
+    check = store.check_schedules().fsrs
+    if check is None:
+        return []
+    assert check.not_checked is None, check.not_checked
+    return [*check.differ, *check.missing, *check.stray]

@@ -22,7 +22,7 @@ from quizcards.core.scheduler import Grade, PracticeKind
 from quizcards.core.session import SessionFilter, grading
 from quizcards.store import Store
 from tests.conftest import SMALL_DECK
-from tests.helpers import examples, grade, import_decks, pk_of, rows, scalar
+from tests.helpers import examples, fsrs_states_out_of_date, grade, import_decks, pk_of, rows, scalar
 
 START = date(2026, 3, 1)
 CARDS = ("qkv", "scale", "bottleneck")
@@ -78,7 +78,7 @@ def assert_in_step(store: Store) -> None:
     assert check.drifts == ()
     assert check.unreadable == ()
     if store.collection_settings().scheduler == "fsrs":
-        assert store.fsrs_states_out_of_date() == []
+        assert fsrs_states_out_of_date(store) == []
         assert check.fsrs is not None
         assert check.fsrs.problems == 0
     else:
@@ -333,7 +333,7 @@ def test_check_under_fsrs_names_each_kind_of_wrong_state_and_repair_rebuilds_the
     ]
     assert rows(backup, "SELECT * FROM fsrs_states ORDER BY card") == before
     with Store.open(deck_db) as store:
-        assert store.fsrs_states_out_of_date() == []
+        assert fsrs_states_out_of_date(store) == []
         assert scalar(deck_db, "SELECT count(*) FROM fsrs_states") == 2
 
 
@@ -348,7 +348,7 @@ def test_check_lists_the_first_few_cards_of_a_kind_and_repairs_both_schedulers_i
         conn.execute("UPDATE cards SET reviews = 7 WHERE card_id = 'qkv'")
     conn.close()
     with Store.open(deck_db) as store:
-        out_of_date = store.fsrs_states_out_of_date()
+        out_of_date = fsrs_states_out_of_date(store)
         assert set(store.check_schedules().fsrs.pks) == {  # type: ignore[union-attr]
             pk_of(deck_db, deck, card) for deck, card in out_of_date
         }

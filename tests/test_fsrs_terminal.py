@@ -13,7 +13,7 @@ import pytest
 
 from quizcards.core.session import SessionFilter
 from quizcards.store import Store
-from tests.helpers import FIXED_NOW, quiz_env, rows, scalar, spawn
+from tests.helpers import FIXED_NOW, fsrs_states_out_of_date, quiz_env, rows, scalar, spawn
 
 pytestmark = pytest.mark.slow
 
@@ -106,7 +106,7 @@ def test_a_review_under_fsrs_schedules_redrills_and_undoes_by_fsrs(
         ("scale", "redrill", 4),
     ]
     with Store.open(deck_db) as store:
-        assert store.fsrs_states_out_of_date() == []
+        assert fsrs_states_out_of_date(store) == []
         pks = dict(rows(deck_db, "SELECT card_id, id FROM cards"))
         for card_id, grades in (("qkv", [4]), ("scale", [2, 4]), ("bottleneck", [5])):
             expected = py_fsrs_card(grades)

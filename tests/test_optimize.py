@@ -19,7 +19,7 @@ import pytest
 from quizcards.core import fsrs, fsrs_fitting
 from quizcards.store import Store
 from tests.conftest import Restore
-from tests.helpers import Quiz, rows, scalar
+from tests.helpers import Quiz, fsrs_states_out_of_date, rows, scalar
 
 BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
 sys.path.insert(0, str(BENCHMARKS))
@@ -125,7 +125,7 @@ def test_under_fsrs_saving_rebuilds_every_card_s_state_with_the_new_fit(quiz: Qu
     out = flat(result.output)
     assert "FSRS schedules with them now: it replayed the review logs of 70 cards;" in out
     with Store.open(learner_db, mode="read") as store:
-        assert store.fsrs_states_out_of_date() == []
+        assert fsrs_states_out_of_date(store) == []
         due = len(store.due_card_ids(TODAY, _everything()))
     assert f"{due} cards are due today." in out
     after = stored_states(learner_db)

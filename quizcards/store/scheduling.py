@@ -289,38 +289,3 @@ class Scheduling(Connection):
             return [history for _pk, history in card_histories(self.conn)]
         except sqlite3.Error as error:
             raise self._describe(error) from None
-
-    def rebuild_fsrs_states(self) -> int | None:
-        """Under FSRS, rebuild every card's state in one transaction (how many); None under SM-2."""
-        with self._transaction() as conn:
-            settings = settings_in(conn, self.path)
-            if settings.scheduler != "fsrs":
-                return None
-            return rebuild_fsrs_states(conn, settings, self.path)
-
-    def fsrs_states_out_of_date(self) -> list[tuple[str, str]]:
-        """Under FSRS, the (deck, card id) of cards whose stored state differs from its replay."""
-        settings = settings_in(self.conn, self.path)
-        if settings.scheduler != "fsrs":
-            return []
-        stored = {
-            pk: (stability, difficulty, last, due)
-            for pk, stability, difficulty, last, due in self._run(
-                "SELECT card, stability, difficulty, last_reviewed_on, due_on FROM fsrs_states"
-            )
-        }
-        wrong: set[int] = set(stored)
-        for pk, state in replayed_states(self.conn, settings, self.path):
-            # A REAL column gives back the very double it was given, and the replay is deterministic.
-            if stored.get(pk) == _state_values(pk, state)[1:]:
-                wrong.discard(pk)
-            else:
-                wrong.add(pk)
-        if not wrong:
-            return []
-        names = self._run(
-            "SELECT deck, card_id FROM cards WHERE id IN (SELECT value FROM json_each(?)) "
-            "ORDER BY deck, position",
-            [json.dumps(sorted(wrong))],
-        ).fetchall()
-        return [(deck, card_id) for deck, card_id in names]
