@@ -121,16 +121,15 @@ def checking(path: Path) -> Text:
 
 
 def repaired_line(repaired: int, backup: Path | None) -> Text:
-    out = Text(f"Repaired {plural(repaired, 'card')} from the review log")
-    if backup is not None:
-        out.append("; the database as it was is in ")
-        out.append(line(str(backup), "bold"))
-    out.append(".")
-    return out
+    return _rebuilt_line(f"Repaired {plural(repaired, 'card')} from the review log", backup)
 
 
 def fsrs_repaired_line(rebuilt: int, backup: Path | None) -> Text:
-    out = Text(f"Rebuilt the FSRS state of {plural(rebuilt, 'card')} from the review log")
+    return _rebuilt_line(f"Rebuilt the FSRS state of {plural(rebuilt, 'card')} from the review log", backup)
+
+
+def _rebuilt_line(done: str, backup: Path | None) -> Text:
+    out = Text(done)
     if backup is not None:
         out.append("; the database as it was is in ")
         out.append(line(str(backup), "bold"))
