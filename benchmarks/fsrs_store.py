@@ -132,6 +132,7 @@ def due_query(collection: Path, work: Path, spec: CollectionSpec) -> None:
     db = copy(collection, work / "due" / "q.db")
     with Store.open(db) as store:
         figures = {}
+        outlooks: dict[str, float] = {}
         for scheduler in ("sm2", "fsrs"):
             store.set_setting("scheduler", scheduler)
             statements: list[str] = []
@@ -151,9 +152,19 @@ def due_query(collection: Path, work: Path, spec: CollectionSpec) -> None:
                 due = store.due_card_ids(spec.today, SessionFilter())
                 samples.append(time.perf_counter() - started)
             figures[scheduler] = (statistics.median(samples) * 1000, len(due), plan)
+            outlook = []
+            for _ in range(7):
+                started = time.perf_counter()
+                store.outlook(spec.today, SessionFilter())
+                outlook.append(time.perf_counter() - started)
+            outlooks[scheduler] = statistics.median(outlook) * 1000
     for scheduler, (ms, count, plan) in figures.items():
         print(f"3. due query under {scheduler}: {ms:.1f} ms, {count:,} due; plan: {plan}")
     print(f"   FSRS / SM-2: {figures['fsrs'][0] / figures['sm2'][0]:.2f}x")
+    print(
+        f"   the outlook (after a session, or when nothing is due): SM-2 {outlooks['sm2']:.1f} ms, "
+        f"FSRS {outlooks['fsrs']:.1f} ms: {outlooks['fsrs'] / outlooks['sm2']:.2f}x"
+    )
     # FSRS and SM-2 find different numbers of cards due, and the query's cost follows that number.
     per_card = {name: ms * 1000 / max(1, count) for name, (ms, count, _plan) in figures.items()}
     print(

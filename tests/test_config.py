@@ -15,10 +15,11 @@ from hypothesis import strategies as st
 from typer.testing import Result
 
 from quizcards.core.errors import InvalidRetentionError, InvalidSettingError, StoreError
+from quizcards.core.fsrs import DEFAULT_PARAMETERS
 from quizcards.core.session import SessionFilter
-from quizcards.core.settings import CollectionSettings, parse_setting, setting_name, settings_of
+from quizcards.core.settings import CollectionSettings, collection_settings_of, parse_setting, setting_name
 from quizcards.store import Store, migrations
-from tests.helpers import examples, grade, import_decks, rows, scalar
+from tests.helpers import examples, grade, import_decks, pk_of, rows, scalar
 
 Quiz = Callable[..., Result]
 TODAY = date(2026, 3, 10)  # FIXED_NOW's day
@@ -86,12 +87,12 @@ def test_a_retention_is_stored_only_inside_its_range(value: float) -> None:
 
 
 def test_stored_values_are_parsed_again() -> None:
-    assert settings_of({}) == CollectionSettings()
-    assert settings_of(
+    assert collection_settings_of({}) == CollectionSettings()
+    assert collection_settings_of(
         {"scheduler": "fsrs", "desired_retention": 0.8, "new_per_day": 3}
     ) == CollectionSettings("fsrs", 0.8, 3)
     with pytest.raises(InvalidSettingError):
-        settings_of({"scheduler": "fsrs6"})
+        collection_settings_of({"scheduler": "fsrs6"})
 
 
 # ---- the store: the table refuses what the reader would ---------------------------------------
@@ -304,27 +305,105 @@ def _unchecked(db: Path, sql: str, parameters: tuple[object, ...] = ()) -> None:
 
 
 @pytest.mark.parametrize(
-    "parameters",
-    ["[1, 2]", "{}", "not json", json.dumps([0.5] * 20 + [0.0]), json.dumps([0.5] * 20 + ["x"])],
+    ("parameters", "reviews", "why"),
+    [
+        ("[1, 2]", 1, "(FSRS needs 21 parameters, not 2.)"),
+        ("{}", 1, "(FSRS needs 21 parameters, not 0.)"),
+        ("not json", 1, "(FSRS needs 21 parameters, not 0.)"),
+        (
+            json.dumps([*DEFAULT_PARAMETERS[:20], 0.0001]),
+            1,
+            "(FSRS parameter w20 must be a number from 0.1 to 0.8, not 0.0001.)",
+        ),
+        (
+            json.dumps([*DEFAULT_PARAMETERS[:20], "x"]),
+            1,
+            "(FSRS parameter w20 must be a number from 0.1 to 0.8, not 'x'.)",
+        ),
+        (
+            "[" + "1" * 401 + "," + "0.5," * 19 + "0.5]",
+            1,
+            "(FSRS parameter w0 must be a number from 0.001 to 100.0, not 1111",
+        ),
+        (json.dumps(DEFAULT_PARAMETERS), "many", None),
+    ],
 )
 def test_damaged_fsrs_parameters_are_a_sentence_naming_the_file(
-    quiz: Quiz, deck_db: Path, parameters: str
+    quiz: Quiz, deck_db: Path, parameters: str, reviews: object, why: str | None
 ) -> None:
     grade(deck_db, "attention", "qkv", 4, TODAY - timedelta(days=3))
     assert quiz("config", "scheduler", "fsrs", db=deck_db).exit_code == 0
     _unchecked(
         deck_db,
         "INSERT INTO fsrs_parameters (parameters, fitted_on, fitted_at, cards, reviews, held_out_reviews,"
-        " optimizer) VALUES (?, '2026-03-01', 'x', 1, 1, 1, 'x')",
-        (parameters,),
+        " optimizer) VALUES (?, '2026-03-01', 'x', 1, ?, 1, 'x')",
+        (parameters, reviews),
     )
-    for command in (("stats",), ("config", "desired_retention", "0.8")):
+    for command in (("stats",), ("cards",), ("config",), ("config", "desired_retention", "0.8"), ("check",)):
         result = quiz(*command, db=deck_db)
-        assert result.exit_code == 1
-        assert result.output == (
-            f"Error: {deck_db} holds damaged FSRS parameters; "
-            "`quiz optimize --reset` goes back to the defaults.\n"
-        )
+        assert result.exit_code == 1, command
+        if command == ("check",):
+            assert "not checked" in result.output
+            continue
+        assert result.output.startswith(f"Error: {deck_db} holds "), command
+        assert result.output.endswith("`quiz optimize --reset` goes back to the defaults.\n")
+        assert result.output.count("\n") == 1
+        if why is not None:
+            assert why in result.output
+    assert quiz("optimize", "--reset", "--yes", db=deck_db).exit_code == 0
+    assert quiz("stats", db=deck_db).exit_code == 0
+
+
+def test_a_damaged_setting_is_mended_the_way_its_message_says(quiz: Quiz, deck_db: Path) -> None:
+    _unchecked(deck_db, "INSERT INTO settings (name, value) VALUES ('desired_retention', 'abc')")
+    _unchecked(deck_db, "INSERT INTO settings (name, value) VALUES (x'7363686564756c6572', 'fsrs')")
+    _unchecked(deck_db, "INSERT INTO settings (name, value) VALUES ('colour', 'blue')")
+    result = quiz("stats", db=deck_db)
+    assert result.output.startswith(
+        f"Error: {deck_db} holds a damaged setting (The desired retention must be"
+    )
+    assert result.output.endswith("set it again with `quiz config NAME VALUE`.\n")
+    assert quiz("config", "desired_retention", "0.85", db=deck_db).exit_code == 0
+    assert quiz("stats", db=deck_db).exit_code == 0  # names that are no setting change nothing
+    _unchecked(deck_db, "UPDATE settings SET value = 2 WHERE name = 'desired_retention'")
+    assert quiz("config", "desired_retention", "--unset", db=deck_db).exit_code == 0
+    assert quiz("config", "desired_retention", db=deck_db).output == "0.9\n"
+
+
+def test_a_review_fsrs_cannot_schedule_is_a_sentence_naming_the_card(quiz: Quiz, deck_db: Path) -> None:
+    grade(deck_db, "attention", "qkv", 4, date(9999, 12, 30))
+    result = quiz("config", "scheduler", "fsrs", db=deck_db)
+    assert result.exit_code == 1
+    assert result.output == (
+        "Error: the review log of attention/qkv cannot be replayed: a review dated 9999-12-30 leaves FSRS no "
+        "day to schedule the next one.\n"
+    )
+    assert scalar(deck_db, "SELECT count(*) FROM settings") == 0
+
+
+def test_a_redrill_whose_review_was_undone_is_not_replayed(deck_db: Path) -> None:
+    from quizcards.core.fsrs import replayed_rows
+
+    day = TODAY - timedelta(days=1)
+    assert replayed_rows(
+        [(day, 2, "redrill"), (day, 4, "scheduled"), (day, 4, "redrill"), (day, 1, "cram")]
+    ) == [
+        (day, 4),
+        (day, 4),
+    ]
+    assert replayed_rows([(day, 4, "scheduled"), (TODAY, 3, "redrill")]) == [(day, 4)]
+    with Store.open(deck_db) as store:
+        store.set_setting("scheduler", "fsrs")
+        grade(store, "attention", "qkv", 2, day)  # scheduled
+        grade(store, "attention", "qkv", 4, day)  # its re-drill
+        first = scalar_in(store, "SELECT min(id) FROM reviews")
+        store.undo_review(first)  # as a second session's undo of the scheduled row leaves it
+        assert store.fsrs_state(pk_of(store, "attention", "qkv")) is None
+        assert pk_of(store, "attention", "qkv") not in store.due_card_ids(TODAY, EVERYTHING)
+
+
+def scalar_in(store: Store, sql: str) -> int:
+    return int(store.conn.execute(sql).fetchone()[0])
 
 
 def test_a_damaged_fsrs_state_is_a_sentence_naming_the_card(quiz: Quiz, deck_db: Path) -> None:

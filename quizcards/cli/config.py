@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from quizcards.cli.common import clock, config_path, handle_errors, local_day, new_cards_per_day, open_store
-from quizcards.core.errors import QuizError
+from quizcards.core.errors import QuizError, StoreError
 
 if TYPE_CHECKING:
     from quizcards.core.session import SessionFilter
@@ -134,8 +134,16 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
 
     console = make_console()
     say = console.print  # wrapped between words at the terminal's width
-    before = store.collection_settings()
-    if value is not None and before.value(name) == value and name in store.stored_setting_names():
+    try:
+        before: CollectionSettings | None = store.collection_settings()
+    except StoreError:
+        before = None  # a damaged setting: storing a value, or --unset, is how it is mended
+    if (
+        before is not None
+        and value is not None
+        and before.value(name) == value
+        and name in store.stored_setting_names()
+    ):
         say(f"{name} is already {shown(name, value)}; nothing changed.")
         return
     if name == "scheduler" and value == "fsrs":
@@ -143,7 +151,7 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
 
         require_fsrs()  # before anything is written, with the install command
     today = local_day(clock())
-    replays = name != "new_per_day" and "fsrs" in (value, before.scheduler)
+    replays = name != "new_per_day" and "fsrs" in (value, before and before.scheduler)
     # A transient line on a terminal (nothing elsewhere): a large log takes a while to replay.
     with console.status("Replaying the review log under FSRS…") if replays else contextlib.nullcontext():
         rebuilt = store.set_setting(name, value)

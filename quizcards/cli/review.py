@@ -93,6 +93,7 @@ def run_review(
             from quizcards.core.fsrs import require_fsrs
 
             require_fsrs()  # before the first question, not after an answer typed in vain
+            store.fsrs_parameters()  # damaged saved parameters: said now, for the same reason
         configured_new = new if new is not None else daily_new_limit(collection)
         selection = SessionFilter(decks=deck, tags=tag)
         # An applied `quiz plan` sets the limit (and, with no --deck/--tag, which new cards) until its date.

@@ -43,3 +43,14 @@ class InvalidFsrsParametersError(QuizError, ValueError):
 
 class InvalidSettingError(QuizError, ValueError):
     """A `quiz config` name or value that is not one of the collection's settings."""
+
+
+class FsrsReplayError(QuizError):
+    """A card's log that FSRS cannot replay (a review so late that no later day exists).
+
+    ``subject`` is the key the caller gave the card's history (the store names the card by it).
+    """
+
+    def __init__(self, message: str, subject: object = None) -> None:
+        super().__init__(message)
+        self.subject = subject

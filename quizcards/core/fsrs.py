@@ -43,7 +43,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import TYPE_CHECKING, Any, TypeVar
 
-from quizcards.core.errors import FsrsUnavailableError, InvalidFsrsParametersError, InvalidRetentionError
+from quizcards.core.errors import (
+    FsrsReplayError,
+    FsrsUnavailableError,
+    InvalidFsrsParametersError,
+    InvalidRetentionError,
+)
 from quizcards.core.scheduler import parse_grade
 
 if TYPE_CHECKING:
@@ -57,6 +62,16 @@ History = Sequence[tuple[date, int]]
 DEFAULT_PARAMETERS: Parameters = (
     0.212, 1.2931, 2.3065, 8.2956, 6.4133, 0.8334, 3.0194, 0.001, 1.8722, 0.1666, 0.796,
     1.4835, 0.0614, 0.2629, 1.6483, 0.6014, 1.8729, 0.5425, 0.0912, 0.0658, 0.1542,
+)  # fmt: skip
+# py-fsrs 6.3's bounds on each parameter (its Scheduler refuses anything outside; a test checks they
+# still match the library), kept here so that stored parameters are checked without importing it.
+LOWER_BOUNDS: Parameters = (
+    0.001, 0.001, 0.001, 0.001, 1.0, 0.001, 0.001, 0.001, 0.0, 0.0, 0.001,
+    0.001, 0.001, 0.001, 0.0, 0.0, 1.0, 0.0, 0.0, 0.0, 0.1,
+)  # fmt: skip
+UPPER_BOUNDS: Parameters = (
+    100.0, 100.0, 100.0, 100.0, 10.0, 4.0, 4.0, 0.75, 4.5, 0.8, 3.5,
+    5.0, 0.25, 0.9, 4.0, 1.0, 6.0, 2.0, 2.0, 0.8, 0.8,
 )  # fmt: skip
 DEFAULT_RETENTION = 0.9
 MIN_RETENTION = 0.70
@@ -137,6 +152,24 @@ def next_review(
     return card.due.date()
 
 
+def replayed_rows(rows: Iterable[tuple[date, int, str]]) -> list[tuple[date, int]]:
+    """The (day, grade) rows FSRS replays from a card's (day, grade, kind) log rows, in log order.
+
+    Scheduled reviews, and the same-day re-drills that follow one: a re-drill is a repeat of that
+    day's review, so one left without it (its review undone) is not replayed, as SM-2 ignores it.
+    Cram and mock answers are never replayed.
+    """
+    history: list[tuple[date, int]] = []
+    reviewed_on: date | None = None
+    for day, grade, kind in rows:
+        if kind == "scheduled":
+            reviewed_on = day
+            history.append((day, grade))
+        elif kind == "redrill" and day == reviewed_on:
+            history.append((day, grade))
+    return history
+
+
 def card_state(
     history: History, parameters: Parameters, desired_retention: float = DEFAULT_RETENTION
 ) -> FsrsState | None:
@@ -172,7 +205,12 @@ def card_states(
                 moment = moments[day] = midnight(day)
             if card is None:
                 card = fsrs.Card(card_id=0, due=moment)
-            card = review(card, ratings[parse_grade(grade)], moment)[0]
+            try:
+                card = review(card, ratings[parse_grade(grade)], moment)[0]
+            except OverflowError:  # the next due day would be past 9999-12-31
+                raise FsrsReplayError(
+                    f"a review dated {day.isoformat()} leaves FSRS no day to schedule the next one", key
+                ) from None
             last = day
         if card is not None:
             state = state_of(card)
@@ -217,24 +255,30 @@ def missing_extra(what: str) -> str:
 
 
 def bounds() -> tuple[Parameters, Parameters]:
-    scheduler_module = _fsrs().scheduler
-    return tuple(scheduler_module.LOWER_BOUNDS_PARAMETERS), tuple(scheduler_module.UPPER_BOUNDS_PARAMETERS)
+    """py-fsrs's lower and upper bound of each parameter."""
+    return LOWER_BOUNDS, UPPER_BOUNDS
 
 
-def check_parameters(parameters: Parameters) -> None:
-    """Raise InvalidFsrsParametersError unless there are 21 numbers, each within py-fsrs's bounds."""
-    lower, upper = bounds()
-    if len(parameters) != len(lower):
-        raise InvalidFsrsParametersError(f"FSRS needs {len(lower)} parameters, not {len(parameters)}.")
-    for index, (value, lo, hi) in enumerate(zip(parameters, lower, upper, strict=True)):
-        if isinstance(value, bool) or not isinstance(value, int | float) or not lo <= value <= hi:
+def check_parameters(parameters: Sequence[object]) -> Parameters:
+    """The parameters as floats, if there are 21 numbers, each within py-fsrs's bounds; else
+    InvalidFsrsParametersError (needs no library: stored parameters are untrusted input)."""
+    if len(parameters) != len(LOWER_BOUNDS):
+        raise InvalidFsrsParametersError(f"FSRS needs {len(LOWER_BOUNDS)} parameters, not {len(parameters)}.")
+    checked = []
+    for index, (value, lo, hi) in enumerate(zip(parameters, LOWER_BOUNDS, UPPER_BOUNDS, strict=True)):
+        # an int too large for a float (10**400) is out of bounds, not an OverflowError
+        number = float(value) if type(value) is float or (type(value) is int and abs(value) <= hi) else None
+        if number is None or not lo <= number <= hi:
+            shown = repr(value) if len(repr(value)) <= 40 else f"{repr(value)[:37]}..."
             raise InvalidFsrsParametersError(
-                f"FSRS parameter w{index} must be a number from {lo} to {hi}, not {value!r}."
+                f"FSRS parameter w{index} must be a number from {lo} to {hi}, not {shown}."
             )
+        checked.append(number)
+    return tuple(checked)
 
 
 def py_scheduler(parameters: Parameters, desired_retention: float) -> py_fsrs.Scheduler:
-    check_parameters(parameters)
+    parameters = check_parameters(parameters)
     scheduler: py_fsrs.Scheduler = _fsrs().Scheduler(
         parameters=tuple(float(v) for v in parameters),
         desired_retention=desired_retention,
@@ -261,7 +305,12 @@ def step(scheduler: py_fsrs.Scheduler, card: py_fsrs.Card | None, day: date, gra
         card = fsrs.Card(card_id=0, due=midnight(day))
     else:
         day = max(day, state_of(card).last_reviewed_on)
-    reviewed: py_fsrs.Card = scheduler.review_card(card, rating, midnight(day))[0]
+    try:
+        reviewed: py_fsrs.Card = scheduler.review_card(card, rating, midnight(day))[0]
+    except OverflowError:  # the next due day would be past 9999-12-31
+        raise FsrsReplayError(
+            f"a review dated {day.isoformat()} leaves FSRS no day to schedule the next one"
+        ) from None
     return reviewed
 
 

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from quizcards.core.checks import LoggedReview
-from quizcards.core.errors import FsrsUnavailableError, InvalidFsrsParametersError
-from quizcards.core.fsrs import History, Parameters, card_state
+from quizcards.core.errors import FsrsReplayError, FsrsUnavailableError, InvalidFsrsParametersError
+from quizcards.core.fsrs import History, Parameters, card_states, replayed_rows
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,27 +59,35 @@ def check_fsrs_states(
     stray: list[int] = []
     states = 0
     try:
-        for pk in names:
-            state = card_state(fsrs_history(logs.get(pk, ())), parameters, retention)
-            row = stored.get(pk)
-            if state is None:
-                if row is not None:
-                    stray.append(pk)
-                continue
-            states += 1
-            replayed = (
-                state.stability,
-                state.difficulty,
-                state.last_reviewed_on.isoformat(),
-                state.due_on.isoformat(),
-            )
-            if row is None:
-                missing.append(pk)
-            elif tuple(row) != replayed:
-                # A REAL column gives back the very double it was given, and the replay is deterministic.
-                differ.append(pk)
+        # One replay of every card, with one scheduler (as a rebuild does); empty histories give none.
+        histories = ((pk, fsrs_history(logs.get(pk, ()))) for pk in names)
+        replayed = dict(card_states(histories, parameters, retention))
+    except FsrsReplayError as error:
+        deck, card_id = names.get(error.subject, ("?", "?"))  # type: ignore[call-overload]
+        return FsrsStateCheck(
+            0, not_checked=f"the review log of {deck}/{card_id} cannot be replayed: {error}"
+        )
     except (FsrsUnavailableError, InvalidFsrsParametersError) as error:
         return FsrsStateCheck(0, not_checked=str(error))
+    for pk in names:
+        state = replayed.get(pk)
+        row = stored.get(pk)
+        if state is None:
+            if row is not None:
+                stray.append(pk)
+            continue
+        states += 1
+        as_stored = (
+            state.stability,
+            state.difficulty,
+            state.last_reviewed_on.isoformat(),
+            state.due_on.isoformat(),
+        )
+        if row is None:
+            missing.append(pk)
+        elif tuple(row) != as_stored:
+            # A REAL column gives back the very double it was given, and the replay is deterministic.
+            differ.append(pk)
 
     def named(pks: list[int]) -> tuple[tuple[str, str], ...]:
         return tuple(names[pk] for pk in pks)
@@ -90,12 +98,11 @@ def check_fsrs_states(
 
 
 def fsrs_history(log: Sequence[LoggedReview]) -> History:
-    """The (day, grade) rows FSRS replays, in the order they were written: never cram or mock answers.
+    """The (day, grade) rows FSRS replays (``core.fsrs.replayed_rows``), in the order they were written.
 
     The rows are known to be readable (``check_card`` found no impossible value).
     """
-    return [
-        (date.fromisoformat(str(entry.reviewed_on)), int(str(entry.grade)))
+    return replayed_rows(
+        (date.fromisoformat(str(entry.reviewed_on)), int(str(entry.grade)), str(entry.kind))
         for entry in sorted(log, key=lambda entry: entry.review_id)
-        if entry.kind in ("scheduled", "redrill")
-    ]
+    )

@@ -91,11 +91,13 @@ def shown(name: SettingName, value: SettingValue) -> str:
     return str(value)
 
 
-def settings_of(values: dict[str, object]) -> CollectionSettings:
+def collection_settings_of(values: dict[object, object]) -> CollectionSettings:
     """The settings from stored (name, value) pairs; a value the database's checks let through is trusted
     only once it parses again here, so a damaged row is an error rather than a schedule."""
     found: dict[str, SettingValue] = {}
     for name, value in values.items():
+        if not isinstance(name, str) or name not in SETTING_NAMES:
+            continue  # not a setting (m008's check keeps such rows out): it changes nothing
         known = setting_name(name)
         found[known] = parse_setting(
             known, shown(known, value) if isinstance(value, int | float) else str(value)

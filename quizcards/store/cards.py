@@ -13,7 +13,7 @@ from quizcards.store.queue import DECKS, TAGGED, any_of
 from quizcards.store.rows import log_day, log_value, review_name, texts_of
 from quizcards.store.rows import schedule_of as _schedule
 from quizcards.store.rows import study_card_of as _study_card
-from quizcards.store.scheduling import FSRS_DUE, parameters_in_force, stored_state
+from quizcards.store.scheduling import FSRS_DUE, stored_state
 from quizcards.store.suspension import suspended_day
 
 _SCHEDULE_COLUMNS = (
@@ -48,7 +48,7 @@ class CardQueries(BaseStore):
         """
         due = self._due_source()
         fsrs = due == FSRS_DUE
-        parameters = parameters_in_force(self.conn, self.path) if fsrs else None
+        parameters = self.fsrs_parameters_in_force() if fsrs else None
         rows = self._query(
             f"""
             SELECT c.deck, c.card_id, c.question, c.tags, c.retired, c.suspended_on, {_SCHEDULE_COLUMNS},
@@ -131,7 +131,7 @@ class CardQueries(BaseStore):
             ),
             suspended_on=suspended_day(row["suspended_on"], deck, card_id),
             scheduler="fsrs" if fsrs else "sm2",
-            memory=_memory(row, today, parameters_in_force(self.conn, self.path) if fsrs else None),
+            memory=_memory(row, today, self.fsrs_parameters_in_force() if fsrs else None),
         )
 
 
@@ -139,15 +139,9 @@ def _memory(row: sqlite3.Row, today: date | None, parameters: Parameters | None)
     """The FSRS memory in a row read with _FSRS_COLUMNS, as of today; a damaged one is a sentence."""
     if parameters is None or row["fsrs_stability"] is None:
         return None
-    state = stored_state(
-        (
-            row["fsrs_stability"],
-            row["fsrs_difficulty"],
-            row["fsrs_last_reviewed_on"],
-            row["fsrs_due_on"],
-        ),
-        f"{row['deck']}/{row['card_id']}",
-    )
+    name = f"{row['deck']}/{row['card_id']}"
+    columns = ("fsrs_stability", "fsrs_difficulty", "fsrs_last_reviewed_on", "fsrs_due_on")
+    state = stored_state([row[column] for column in columns], lambda: name)
     return card_memory(state, today or state.last_reviewed_on, parameters)
 
 

@@ -29,7 +29,7 @@ from quizcards.store.base import BaseStore
 from quizcards.store.connection import BUSY_TIMEOUT_SECONDS
 from quizcards.store.connection import describe as _describe
 from quizcards.store.migrations import REVIEW_CHECKS
-from quizcards.store.scheduling import parameters_in_force, refresh_fsrs_state, settings_in
+from quizcards.store.scheduling import refresh_fsrs_state
 
 # The columns are fixed names, never values.
 _CARDS_CHECKED = (
@@ -125,10 +125,10 @@ class MaintenanceQueries(BaseStore):
         """Under FSRS, the desired retention, every stored state by card and the parameters in force;
         why they cannot be read (a damaged setting or fit); None under SM-2."""
         try:
-            settings = settings_in(self.conn, self.path)
+            settings = self.collection_settings()
             if settings.scheduler != "fsrs":
                 return None
-            parameters = parameters_in_force(self.conn, self.path)
+            parameters = self.fsrs_parameters_in_force()
         except QuizError as error:
             return str(error)
         stored = {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
@@ -28,7 +29,10 @@ class PracticeQueries(Connection):
 
         # The session's own rule: active and unsuspended (the learner asked not to see those).
         where, parameters = drawable_cards(selection)
-        due = due_source(self.conn, self.path)
+        try:
+            due = due_source(self.conn, self.path)
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
         rows = self._query(
             f"""
             SELECT c.id, c.deck, c.card_id, c.tags, d.tags AS deck_tags,

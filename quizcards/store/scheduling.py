@@ -14,23 +14,23 @@ from __future__ import annotations
 import json
 import math
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
 
 from quizcards.core.checks import is_day
-from quizcards.core.errors import InvalidFsrsParametersError, QuizError, StoreError
+from quizcards.core.errors import FsrsReplayError, InvalidFsrsParametersError, QuizError, StoreError
 from quizcards.core.fsrs import (
     DEFAULT_PARAMETERS,
     FsrsState,
     History,
     Parameters,
-    card_state,
     card_states,
     check_parameters,
+    replayed_rows,
 )
-from quizcards.core.settings import CollectionSettings, SettingName, SettingValue, settings_of
+from quizcards.core.settings import CollectionSettings, SettingName, SettingValue, collection_settings_of
 from quizcards.store.connection import Connection
 
 # The rows FSRS replays: what the session grades, never cram or mock answers.
@@ -85,7 +85,7 @@ def settings_in(conn: sqlite3.Connection, path: Path | None) -> CollectionSettin
             raise
         return CollectionSettings()
     try:
-        return settings_of(dict(rows))
+        return collection_settings_of(dict(rows))
     except QuizError as error:
         where = str(path) if path else "the database"
         raise StoreError(
@@ -98,92 +98,97 @@ def due_source(conn: sqlite3.Connection, path: Path | None) -> DueSource:
 
 
 def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParameters | None:
-    """The newest saved fit, or None when FSRS's defaults are in force."""
+    """The newest saved fit (checked: 21 numbers within py-fsrs's bounds, each column of its type), or
+    None when FSRS's defaults are in force. A damaged row is one sentence naming the file and the cure."""
     cursor = conn.execute("SELECT * FROM fsrs_parameters ORDER BY id DESC LIMIT 1")
     cursor.row_factory = sqlite3.Row
     row = cursor.fetchone()
     if row is None:
         return None
+    where = str(path) if path else "the database"
     try:
         values = json.loads(row["parameters"])
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, RecursionError):
         values = None
-    # The forgetting curve's decay (w20) divides: checked here, so stats need not import py-fsrs to trust it.
-    if (
-        not isinstance(values, list)
-        or len(values) != len(DEFAULT_PARAMETERS)
-        or not all(type(value) in (int, float) and math.isfinite(value) for value in values)
-        or not 0 < _number(values[20]) <= 1
-        or not is_day(row["fitted_on"])
-    ):
-        where = str(path) if path else "the database"
-        raise StoreError(
-            f"{where} holds damaged FSRS parameters; `quiz optimize --reset` goes back to the defaults."
-        )
-    return StoredParameters(
-        tuple(float(value) for value in values),
-        date.fromisoformat(row["fitted_on"]),
-        row["cards"],
-        row["reviews"],
-        row["held_out_reviews"],
-        row["log_loss_before"],
-        row["log_loss_after"],
-        row["rmse_bins_before"],
-        row["rmse_bins_after"],
-        row["optimizer"],
-    )
-
-
-def _number(value: object) -> float:
-    return float(value) if type(value) in (int, float) else math.nan  # type: ignore[arg-type]
-
-
-def parameters_in_force(conn: sqlite3.Connection, path: Path | None) -> Parameters:
-    """The parameters FSRS replays with: the newest saved fit, checked against py-fsrs's bounds, or the
-    defaults (a database is untrusted input: out-of-bounds values are a sentence, not a traceback)."""
-    stored = parameters_in(conn, path)
-    if stored is None:
-        return DEFAULT_PARAMETERS
     try:
-        check_parameters(stored.parameters)
+        parameters = check_parameters(values if isinstance(values, list) else [])
     except InvalidFsrsParametersError as error:
-        where = str(path) if path else "the database"
         raise StoreError(
             f"{where} holds FSRS parameters FSRS cannot use ({error}); "
             "`quiz optimize --reset` goes back to the defaults."
         ) from None
-    return stored.parameters
+    counts = (row["cards"], row["reviews"], row["held_out_reviews"])
+    metrics = (row["log_loss_before"], row["log_loss_after"], row["rmse_bins_before"], row["rmse_bins_after"])
+    if (
+        not is_day(row["fitted_on"])
+        or not all(type(count) is int and 0 <= count < 2**62 for count in counts)
+        or not all(metric is None or (type(metric) is float and math.isfinite(metric)) for metric in metrics)
+        or not isinstance(row["optimizer"], str)
+    ):
+        raise StoreError(
+            f"{where} holds damaged FSRS parameters; `quiz optimize --reset` goes back to the defaults."
+        )
+    return StoredParameters(
+        parameters, date.fromisoformat(row["fitted_on"]), *counts, *metrics, row["optimizer"]
+    )
+
+
+def parameters_in_force(conn: sqlite3.Connection, path: Path | None) -> Parameters:
+    """The parameters FSRS replays with: the newest saved fit, or FSRS's defaults."""
+    stored = parameters_in(conn, path)
+    return DEFAULT_PARAMETERS if stored is None else stored.parameters
 
 
 def card_histories(conn: sqlite3.Connection, pk: int | None = None) -> Iterator[tuple[int, History]]:
-    """(card row id, its (day, grade) history) for one card, or for every card with one, in log order."""
+    """(card row id, the (day, grade) rows FSRS replays) for one card, or for every card with any, in log
+    order (``core.fsrs.replayed_rows`` says which rows count)."""
     where = "" if pk is None else "AND card = :pk"
     rows = conn.execute(
-        f"SELECT card, reviewed_on, grade FROM reviews WHERE kind IN {_FSRS_KINDS} {where} ORDER BY card, id",
+        f"SELECT card, reviewed_on, grade, kind FROM reviews WHERE kind IN {_FSRS_KINDS} {where} "
+        "ORDER BY card, id",
         {"pk": pk},
     )
     current: int | None = None
-    history: list[tuple[date, int]] = []
-    for card, day, grade in rows:
+    logged: list[tuple[date, int, str]] = []
+    for card, day, grade, kind in rows:
         if card != current:
-            if current is not None:
+            if current is not None and (history := replayed_rows(logged)):
                 yield current, history
-            current, history = card, []
+            current, logged = card, []
         if not is_day(day) or type(grade) is not int or not 0 <= grade <= 5:
             raise StoreError(
-                f"the review log of card {card} holds a damaged grade or day, so its FSRS state cannot be "
-                "rebuilt; `quiz check` lists every such row."
+                f"the review log of {card_name_of(conn, card)} holds a damaged grade or day, so FSRS cannot "
+                "replay it; `quiz check` lists every such row."
             )
-        history.append((date.fromisoformat(day), grade))
-    if current is not None:
+        logged.append((date.fromisoformat(day), grade, kind))
+    if current is not None and (history := replayed_rows(logged)):
         yield current, history
+
+
+def card_name_of(conn: sqlite3.Connection, pk: object) -> str:
+    """A card as `quiz show` takes it (deck/card id), for a message."""
+    row = conn.execute("SELECT deck, card_id FROM cards WHERE id = ?", [pk]).fetchone()
+    return f"card {pk}" if row is None else f"{row[0]}/{row[1]}"  # made inert where it is printed
+
+
+def _replayed(
+    states: Iterator[tuple[int, FsrsState]], conn: sqlite3.Connection
+) -> Iterator[tuple[int, FsrsState]]:
+    """States as replayed, a log FSRS cannot replay made a sentence naming its card."""
+    try:
+        yield from states
+    except FsrsReplayError as error:
+        raise StoreError(
+            f"the review log of {card_name_of(conn, error.subject)} cannot be replayed: {error}."
+        ) from None
 
 
 def replayed_states(
     conn: sqlite3.Connection, settings: CollectionSettings, path: Path | None
 ) -> Iterator[tuple[int, FsrsState]]:
     """Every reviewed card's FSRS state, replayed from the log with the parameters and retention in force."""
-    yield from card_states(card_histories(conn), parameters_in_force(conn, path), settings.desired_retention)
+    states = card_states(card_histories(conn), parameters_in_force(conn, path), settings.desired_retention)
+    yield from _replayed(states, conn)
 
 
 def rebuild_fsrs_states(conn: sqlite3.Connection, settings: CollectionSettings, path: Path | None) -> int:
@@ -200,18 +205,18 @@ def refresh_fsrs_state(conn: sqlite3.Connection, pk: int, path: Path | None) -> 
     if settings.scheduler != "fsrs":
         return None
     parameters = parameters_in_force(conn, path)
-    state = None
-    for _pk, history in card_histories(conn, pk):
-        state = card_state(history, parameters, settings.desired_retention)
+    replayed = card_states(card_histories(conn, pk), parameters, settings.desired_retention)
+    state = next((state for _pk, state in _replayed(replayed, conn)), None)
     conn.execute("DELETE FROM fsrs_states WHERE card = ?", [pk])
     if state is not None:
         conn.execute(_STATE_INSERT, _state_values(pk, state))
     return state
 
 
-def stored_state(row: tuple[object, ...], owner: str) -> FsrsState:
+def stored_state(row: Sequence[object], owner: Callable[[], str]) -> FsrsState:
     """A (stability, difficulty, last_reviewed_on, due_on) row read back as a state, once it holds what
-    quizcards writes (m008's checks, which a database edited with them off may break)."""
+    quizcards writes (m008's checks, which a database edited with them off may break); ``owner`` names
+    the card for the message, asked only then."""
     stability, difficulty, last, due = row
     if (
         type(stability) is float
@@ -224,7 +229,7 @@ def stored_state(row: tuple[object, ...], owner: str) -> FsrsState:
     ):
         return FsrsState(stability, difficulty, date.fromisoformat(str(last)), date.fromisoformat(str(due)))
     raise StoreError(
-        f"the FSRS state of {owner} is damaged in the database; "
+        f"the FSRS state of {owner()} is damaged in the database; "
         "`quiz check --repair` replays it from the log."
     )
 
@@ -248,7 +253,10 @@ class Scheduling(Connection):
     """Settings read and written; FSRS states read, rebuilt and compared with their replay."""
 
     def collection_settings(self) -> CollectionSettings:
-        return settings_in(self.conn, self.path)
+        try:
+            return settings_in(self.conn, self.path)
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
 
     def set_setting(self, name: SettingName, value: SettingValue | None) -> int | None:
         """Store a setting (None: remove it, back to its default), in one transaction.
@@ -271,7 +279,15 @@ class Scheduling(Connection):
         return {row[0] for row in self._query("SELECT name FROM settings")}
 
     def fsrs_parameters(self) -> StoredParameters | None:
-        return parameters_in(self.conn, self.path)
+        """The newest saved fit (checked), or None when FSRS's defaults are in force."""
+        try:
+            return parameters_in(self.conn, self.path)
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
+
+    def fsrs_parameters_in_force(self) -> Parameters:
+        stored = self.fsrs_parameters()
+        return DEFAULT_PARAMETERS if stored is None else stored.parameters
 
     def fsrs_state(self, pk: int) -> FsrsState | None:
         """Card pk's stored FSRS state; None when it has none (a new card, or SM-2 is in force)."""
@@ -280,7 +296,7 @@ class Scheduling(Connection):
         )
         if not rows:
             return None
-        return stored_state(tuple(rows[0]), f"card {pk}")
+        return stored_state(tuple(rows[0]), lambda: card_name_of(self.conn, pk))
 
     def fsrs_histories(self) -> list[History]:
         """Every card's scheduled reviews and re-drills as (day, grade), for fitting (retired cards too:

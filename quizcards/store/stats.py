@@ -15,6 +15,7 @@ is counted per day and summed here; the card-side counts read the
 
 from __future__ import annotations
 
+import functools
 import sqlite3
 from collections.abc import Sequence
 from datetime import date
@@ -246,28 +247,29 @@ class StatsQueries(BaseStore):
     ) -> tuple[SchedulerName, FsrsFigures | None]:
         """The scheduler in force and, under FSRS, its predictions today for the active, unsuspended cards
         (R is computed here from each card's stored stability and last review day: SQLite may lack pow())."""
-        from quizcards.core.fsrs import DEFAULT_PARAMETERS
         from quizcards.core.stats.memory import fsrs_figures
-        from quizcards.store.scheduling import parameters_in, settings_in, stored_state
+        from quizcards.store.scheduling import FSRS_DUE, card_name_of, stored_state
 
-        settings = settings_in(self.conn, self.path)
+        settings = self.collection_settings()
         if settings.scheduler != "fsrs":
             return settings.scheduler, None
-        stored = parameters_in(self.conn, self.path)
+        stored = self.fsrs_parameters()
         rows = self._query(
-            """
-            SELECT f.stability, f.difficulty, f.last_reviewed_on, f.due_on, c.deck, c.card_id
-            FROM cards c JOIN fsrs_states f ON f.card = c.id
+            f"""
+            SELECT c.id, f.stability, f.difficulty, f.last_reviewed_on, f.due_on
+            FROM {FSRS_DUE.due_from}
             WHERE c.retired = 0 AND c.suspended_on IS NULL
               AND (:decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks)))
-            """,
+            """,  # the join is fixed text; every value is a parameter
             {"decks": any_of(deck)},
         )
-        states = (stored_state(tuple(row[:4]), f"{row[4]}/{row[5]}") for row in rows)
+        states = (
+            stored_state(tuple(row)[1:], functools.partial(card_name_of, self.conn, row[0])) for row in rows
+        )
         return "fsrs", fsrs_figures(
             ((state.stability, state.last_reviewed_on) for state in states),
             today,
-            DEFAULT_PARAMETERS if stored is None else stored.parameters,
+            self.fsrs_parameters_in_force(),
             settings.desired_retention,
             None if stored is None else stored.fitted_on,
         )
