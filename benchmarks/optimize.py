@@ -139,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         subprocess.run([*quiz, "config", "scheduler", "fsrs"], env=env, check=True, capture_output=True)
         with Store.open(db) as store:
             started = time.perf_counter()
-            histories = store.fsrs_histories()
+            histories = [history for _name, history in store.fsrs_histories()]
             read = time.perf_counter() - started
             started = time.perf_counter()
             result = fit_parameters(histories, random_module.Random(17))

@@ -382,3 +382,17 @@ def test_start_up_imports_neither_fsrs_library() -> None:
     )
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "[]"
+
+
+def test_the_bounds_kept_in_core_are_py_fsrs_own() -> None:
+    assert tuple(py_fsrs.scheduler.LOWER_BOUNDS_PARAMETERS) == fsrs.LOWER_BOUNDS
+    assert tuple(py_fsrs.scheduler.UPPER_BOUNDS_PARAMETERS) == fsrs.UPPER_BOUNDS
+
+
+def test_held_out_cards_stay_held_out_as_the_collection_grows() -> None:
+    names = [f"deck/card-{i}" for i in range(2000)]
+    held = fsrs_fitting.held_out_cards(names, 17)
+    assert 0.17 < len(held) / len(names) < 0.23
+    grown = fsrs_fitting.held_out_cards([*names, *(f"other/card-{i}" for i in range(500))], 17)
+    assert {i for i in grown if i < len(names)} == held
+    assert fsrs_fitting.held_out_cards(names, 18) != held

@@ -23,7 +23,7 @@ OPTIMIZE_JSON_VERSION = 1
 DEFAULT_SEED = 17
 OPTIMIZER_PACKAGE = "fsrs-rs-python"
 
-Verdict = Literal["better", "worse", "mixed", "unjudged"]
+Verdict = Literal["better", "same", "worse", "mixed", "unjudged"]
 
 
 def register(app: typer.Typer) -> None:
@@ -87,16 +87,20 @@ def register(app: typer.Typer) -> None:
 def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: bool) -> None:
     import random
 
-    from quizcards.core.fsrs_fitting import fit_parameters, long_term_reviews
+    from quizcards.core.fsrs_fitting import fit_parameters, held_out_cards, long_term_reviews
     from quizcards.store.fitting import is_defaults
 
     stored = store.fsrs_parameters()
     in_force = None if is_defaults(stored) else stored
     # A transient line on a terminal (nothing elsewhere): a large log takes seconds to read and fit.
     with console.status("Fitting FSRS to your review log…"):
-        histories = store.fsrs_histories()
+        named = store.fsrs_histories()
+        histories = [history for _name, history in named]
         result = fit_parameters(
-            histories, random.Random(seed), baseline=None if in_force is None else in_force.parameters
+            histories,
+            random.Random(seed),
+            baseline=None if in_force is None else in_force.parameters,
+            held_out=held_out_cards([name for name, _history in named], seed),
         )
     today = local_day(clock())
     reference = result.before if in_force is None else result.baseline
@@ -120,8 +124,8 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
     console.print(_verdict_sentence(verdict, in_force))
     if in_force is not None:
         console.print(
-            f"(The fit in force was made on {in_force.fitted_on.isoformat()}, perhaps on some of these same "
-            "reviews, which flatters it.)"
+            f"(The fit in force was made on {in_force.fitted_on.isoformat()}; with the same --seed it never "
+            "saw these held-out cards, with another it may have, which would flatter it.)"
         )
     question = f"Save the new fit (fitted {today.isoformat()})?"
     if yes:
@@ -182,20 +186,33 @@ def _save(
 
 
 def _verdict(reference: FitQuality | None, after: FitQuality | None) -> Verdict:
-    """The new fit against what it would replace, on the same held-out reviews (lower is better)."""
+    """The new fit against what it would replace, on the same held-out reviews (lower is better;
+    figures equal to the printed three decimals count as equal)."""
     if reference is None or after is None:
         return "unjudged"
-    if after.log_loss < reference.log_loss and after.rmse_bins <= reference.rmse_bins:
+    log_loss = _compared(after.log_loss, reference.log_loss)
+    rmse = _compared(after.rmse_bins, reference.rmse_bins)
+    if log_loss == rmse == 0:
+        return "same"
+    if log_loss <= 0 and rmse <= 0:
         return "better"
-    if after.log_loss >= reference.log_loss and after.rmse_bins >= reference.rmse_bins:
+    if log_loss >= 0 and rmse >= 0:
         return "worse"
     return "mixed"
+
+
+def _compared(new: float, old: float) -> int:
+    """-1, 0 or 1 as new is lower than, equal to or higher than old, to the three decimals shown."""
+    difference = round(new, 3) - round(old, 3)
+    return 0 if abs(difference) < 5e-4 else (1 if difference > 0 else -1)
 
 
 def _verdict_sentence(verdict: Verdict, in_force: StoredParameters | None) -> str:
     replaced = "FSRS's defaults" if in_force is None else "the parameters in force"
     if verdict == "better":
         return f"The new fit predicts the held-out reviews better than {replaced}, by both measures."
+    if verdict == "same":
+        return f"The new fit predicts the held-out reviews as well as {replaced}: no difference."
     if verdict == "worse":
         return f"The new fit predicts the held-out reviews WORSE than {replaced}, by both measures."
     if verdict == "mixed":

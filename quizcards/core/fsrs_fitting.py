@@ -8,9 +8,10 @@ card's previous one (the reviews FSRS predicts; same-day re-drills move the stat
 
 from __future__ import annotations
 
+import hashlib
 import math
 import random
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -141,8 +142,12 @@ def fit_parameters(
     *,
     minimum_reviews: int = MIN_FIT_REVIEWS,
     baseline: Parameters | None = None,
+    held_out: Collection[int] | None = None,
 ) -> FitResult:
     """Fit FSRS parameters to four fifths of the cards (chosen by ``rng``) and judge them on the rest.
+
+    ``held_out`` (positions in ``histories``) chooses the judging cards instead of ``rng``:
+    :func:`held_out_cards` keeps each card on the same side from one fit to the next.
 
     The defaults are judged on the held-out cards (``before``), and so is ``baseline`` when given (the
     parameters in force, which a new fit would replace: ``FitResult.baseline``), fit or no fit. Below
@@ -155,7 +160,11 @@ def fit_parameters(
         import fsrs_rs_python as fsrs_rs
     except ImportError:
         raise FsrsUnavailableError(missing_extra("Fitting FSRS parameters")) from None
-    held = set(rng.sample(range(len(histories)), len(histories) // HELD_OUT_SHARE))
+    held = (
+        set(rng.sample(range(len(histories)), len(histories) // HELD_OUT_SHARE))
+        if held_out is None
+        else set(held_out)
+    )
     fitted_on = [h for i, h in enumerate(histories) if i not in held]
     judged_on = [h for i, h in enumerate(histories) if i in held]
     reviews = long_term_reviews(fitted_on)
@@ -185,6 +194,18 @@ def fit_parameters(
     parameters = clamp_parameters(raw)
     after = fit_quality(judged_on, parameters)
     return FitResult(parameters, True, None, len(fitted_on), reviews, len(judged_on), before, after, current)
+
+
+def held_out_cards(names: Sequence[str], seed: int) -> set[int]:
+    """The positions of the cards that judge a fit: about one in HELD_OUT_SHARE, chosen by a hash of
+    (seed, the card's name), so a card stays on its side as the collection grows. A fit saved earlier
+    was then never fitted on the cards that judge it now (cards added since aside)."""
+    held = set()
+    for index, name in enumerate(names):
+        digest = hashlib.blake2b(f"{seed}\x00{name}".encode(), digest_size=8).digest()
+        if int.from_bytes(digest, "big") % HELD_OUT_SHARE == 0:
+            held.add(index)
+    return held
 
 
 def clamp_parameters(values: Sequence[float]) -> Parameters:

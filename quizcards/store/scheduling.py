@@ -298,10 +298,22 @@ class Scheduling(Connection):
             return None
         return stored_state(tuple(rows[0]), lambda: card_name_of(self.conn, pk))
 
-    def fsrs_histories(self) -> list[History]:
-        """Every card's scheduled reviews and re-drills as (day, grade), for fitting (retired cards too:
-        they are the learner's memory all the same)."""
+    def fsrs_histories(self) -> list[tuple[str, History]]:
+        """Every card's replayed rows as (day, grade), named deck/card_id, for fitting (retired cards too:
+        they are the learner's memory all the same), in deck and card order."""
         try:
-            return [history for _pk, history in card_histories(self.conn)]
+            names = {
+                pk: f"{deck}/{card_id}"
+                for pk, deck, card_id in self.conn.execute("SELECT id, deck, card_id FROM cards")
+            }
+            return [(names.get(pk, f"card {pk}"), history) for pk, history in card_histories(self.conn)]
         except sqlite3.Error as error:
             raise self._describe(error) from None
+
+    def rebuild_fsrs_states(self) -> int | None:
+        """Under FSRS, replay every card's state in one transaction (how many cards); None under SM-2."""
+        with self._transaction() as conn:
+            settings = settings_in(conn, self.path)
+            if settings.scheduler != "fsrs":
+                return None
+            return rebuild_fsrs_states(conn, settings, self.path)
