@@ -158,7 +158,7 @@ def test_stats_under_fsrs_predict_retention_and_date_leeches_by_fsrs(restore: Re
     assert data["scheduler"] == "fsrs"
     assert data["fsrs"] == {
         "desired_retention": 0.9,
-        "parameters": "default",
+        "parameters_source": "default",
         "fitted_on": None,
         "cards": 2,
         "predicted_retention": round(sum(values) / 2, 4),
@@ -184,7 +184,7 @@ def test_stats_name_fitted_parameters_and_use_them(restore: Restore, quiz: Quiz)
             [json.dumps(fitted)],
         )
     data = json.loads(quiz("stats", "--format", "json").stdout)["fsrs"]
-    assert (data["parameters"], data["fitted_on"]) == ("fitted", "2026-03-08")
+    assert (data["parameters_source"], data["fitted_on"]) == ("fitted", "2026-03-08")
     stability, _, last, _ = states(db)["qkv"]
     shown = json.loads(quiz("show", "attention/qkv", "--json").stdout)["fsrs"]["retrievability"]
     assert shown == round(retrievability(stability, (TODAY - last).days, tuple(fitted)), 4)

@@ -212,7 +212,7 @@ def test_json_reports_the_fit_and_saves_only_with_yes(quiz: Quiz, learner_db: Pa
     document = json.loads(result.output)
     assert set(document) == {
         "version", "seed", "fitted", "reason", "minimum_reviews", "cards", "reviews", "held_out_cards",
-        "judged", "in_force", "verdict", "parameters", "fitted_on", "saved", "scheduler",
+        "judged", "parameters_in_force", "verdict", "parameters", "fitted_on", "saved", "scheduler",
         "rescheduled_cards", "due_today", "all_reviews",
     }  # fmt: skip
     assert (document["version"], document["seed"], document["fitted"], document["saved"]) == (
@@ -224,7 +224,7 @@ def test_json_reports_the_fit_and_saves_only_with_yes(quiz: Quiz, learner_db: Pa
     assert (document["cards"], document["held_out_cards"]) == (56, 14)
     assert set(document["judged"]) == {"defaults", "in_force", "fitted"}
     assert document["judged"]["in_force"] is None
-    assert document["in_force"] is None
+    assert document["parameters_in_force"] is None
     assert set(document["judged"]["fitted"]) == {"log_loss", "rmse_bins", "reviews"}
     assert document["verdict"] in ("better", "worse", "mixed")
     assert len(document["parameters"]) == 21
@@ -234,7 +234,7 @@ def test_json_reports_the_fit_and_saves_only_with_yes(quiz: Quiz, learner_db: Pa
     assert (saved["saved"], saved["scheduler"], saved["rescheduled_cards"]) == (True, "sm2", None)
     assert tuple(saved["parameters"]) == saved_parameters(learner_db)
     again = json.loads(quiz("optimize", "--json").output)
-    assert again["in_force"] == {"fitted_on": "2026-03-10", "parameters": saved["parameters"]}
+    assert again["parameters_in_force"] == {"fitted_on": "2026-03-10", "parameters": saved["parameters"]}
     assert again["judged"]["in_force"] == again["judged"]["fitted"]  # the same fit, on the same reviews
 
 
@@ -261,7 +261,7 @@ def test_reset_goes_back_to_the_defaults_and_rebuilds_under_fsrs(quiz: Quiz, lea
     assert saved_parameters(learner_db) == fsrs.DEFAULT_PARAMETERS
     assert stored_states(learner_db) == replayed(learner_db, fsrs.DEFAULT_PARAMETERS)
     listed = json.loads(quiz("optimize", "--json").output)
-    assert listed["in_force"] is None  # the defaults row is the defaults, not a fit
+    assert listed["parameters_in_force"] is None  # the defaults row is the defaults, not a fit
     assert json.loads(quiz("config", "--json").output)["fsrs_parameters"] is None
     assert "FSRS parameters: FSRS's defaults" in quiz("config").output
     again = quiz("optimize", "--reset", "--yes")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 from typing import TYPE_CHECKING, Annotated
 
 import typer
@@ -15,7 +14,6 @@ if TYPE_CHECKING:
     from quizcards.core.session import SessionFilter
     from quizcards.core.settings import CollectionSettings, SettingName, SettingValue
     from quizcards.store import Store
-    from quizcards.store.scheduling import StoredParameters
 
 CONFIG_JSON_VERSION = 1
 
@@ -85,7 +83,7 @@ def _list(store: Store, *, as_json: bool) -> None:
 
     settings = store.collection_settings()
     stored = store.stored_setting_names()
-    fitted = _fitted(store)
+    fitted = store.fsrs_parameters()
     rows = []
     for name in SETTING_NAMES:
         value = settings.value(name)
@@ -112,7 +110,9 @@ def _list(store: Store, *, as_json: bool) -> None:
             if fitted is None
             else {"fitted_on": fitted.fitted_on.isoformat(), "parameters": list(fitted.parameters)},
         }
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        from quizcards.adapters.sanitize import json_text
+
+        typer.echo(json_text(document))
         return
     width = max(len(name) for name in SETTING_NAMES)
     for name, shown_value, source in rows:
@@ -187,16 +187,8 @@ def _default_source(name: SettingName) -> str:
 
 
 def _parameters_name(store: Store) -> str:
-    fitted = _fitted(store)
-    return "default parameters" if fitted is None else f"parameters fitted on {fitted.fitted_on.isoformat()}"
-
-
-def _fitted(store: Store) -> StoredParameters | None:
-    """The fit in force; None when FSRS's defaults are (no fit saved, or `quiz optimize --reset`)."""
-    from quizcards.store.fitting import is_defaults
-
     fitted = store.fsrs_parameters()
-    return None if is_defaults(fitted) else fitted
+    return "default parameters" if fitted is None else f"parameters fitted on {fitted.fitted_on.isoformat()}"
 
 
 def _everything() -> SessionFilter:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from datetime import date
 from typing import TYPE_CHECKING, Annotated, Literal
 
@@ -88,10 +87,8 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
     import random
 
     from quizcards.core.fsrs_fitting import fit_parameters, held_out_cards, long_term_reviews
-    from quizcards.store.fitting import is_defaults
 
-    stored = store.fsrs_parameters()
-    in_force = None if is_defaults(stored) else stored
+    in_force = store.fsrs_parameters()
     # A transient line on a terminal (nothing elsewhere): a large log takes seconds to read and fit.
     with console.status("Fitting FSRS to your review log…"):
         named = store.fsrs_histories()
@@ -113,7 +110,9 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
             store, result, in_force=in_force, verdict=verdict, saved=saved, seed=seed, today=today
         )
         document["all_reviews"] = long_term_reviews(histories)
-        typer.echo(json.dumps(document, ensure_ascii=False, indent=2))
+        from quizcards.adapters.sanitize import json_text
+
+        typer.echo(json_text(document))
         return
     if not result.fitted:
         _explain_refusal(console, result, long_term_reviews(histories), in_force)
@@ -140,14 +139,12 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
 
 
 def _reset(store: Store, console: Console, *, yes: bool) -> None:
-    from quizcards.store.fitting import is_defaults
-
     try:
         stored = store.fsrs_parameters()
         damaged = False
     except StoreError:
         stored, damaged = None, True  # the reset is the cure the error names
-    if not damaged and is_defaults(stored):
+    if not damaged and stored is None:
         console.print("FSRS's default parameters are already in force; nothing changed.")
         return
     what = "the damaged row" if stored is None else f"the fit of {stored.fitted_on.isoformat()}"
@@ -286,7 +283,7 @@ def _document(
             "in_force": quality(result.baseline),
             "fitted": quality(result.after),
         },
-        "in_force": None
+        "parameters_in_force": None
         if in_force is None
         else {"fitted_on": in_force.fitted_on.isoformat(), "parameters": list(in_force.parameters)},
         "verdict": verdict,

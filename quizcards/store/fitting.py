@@ -16,10 +16,7 @@ from quizcards.core.errors import InvalidFsrsParametersError
 from quizcards.core.fsrs import DEFAULT_PARAMETERS
 from quizcards.store.connection import Connection
 from quizcards.store.rows import utc_timestamp
-from quizcards.store.scheduling import StoredParameters, rebuild_fsrs_states, settings_in
-
-# The optimizer column of a row that puts FSRS's own defaults back in force (`quiz optimize --reset`).
-DEFAULTS_OPTIMIZER = "defaults"
+from quizcards.store.scheduling import DEFAULTS_OPTIMIZER, StoredParameters, rebuild_fsrs_states, settings_in
 
 _INSERT = """
     INSERT INTO fsrs_parameters (parameters, fitted_on, fitted_at, cards, reviews, held_out_reviews,
@@ -31,11 +28,6 @@ _INSERT = """
 def defaults_record(on: date) -> StoredParameters:
     """The row `quiz optimize --reset` appends: FSRS's defaults, fitted to nothing."""
     return StoredParameters(DEFAULT_PARAMETERS, on, 0, 0, 0, None, None, None, None, DEFAULTS_OPTIMIZER)
-
-
-def is_defaults(stored: StoredParameters | None) -> bool:
-    """Are FSRS's defaults in force (no fit saved, or the newest row put them back)?"""
-    return stored is None or stored.optimizer == DEFAULTS_OPTIMIZER
 
 
 class FsrsFits(Connection):

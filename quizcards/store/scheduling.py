@@ -52,6 +52,9 @@ class DueSource:
     column: str
 
 
+# The optimizer column of a row that puts FSRS's own defaults back in force (`quiz optimize --reset`).
+DEFAULTS_OPTIMIZER = "defaults"
+
 SM2_DUE = DueSource("", "cards c", "c.due_on")
 FSRS_DUE = DueSource(
     "LEFT JOIN fsrs_states f ON f.card = c.id",
@@ -99,12 +102,13 @@ def due_source(conn: sqlite3.Connection, path: Path | None) -> DueSource:
 
 def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParameters | None:
     """The newest saved fit (checked: 21 numbers within py-fsrs's bounds, each column of its type), or
-    None when FSRS's defaults are in force. A damaged row is one sentence naming the file and the cure."""
+    None when FSRS's defaults are in force (no row, or a `--reset` row). A damaged row is one sentence
+    naming the file and the cure."""
     cursor = conn.execute("SELECT * FROM fsrs_parameters ORDER BY id DESC LIMIT 1")
     cursor.row_factory = sqlite3.Row
     row = cursor.fetchone()
-    if row is None:
-        return None
+    if row is None or row["optimizer"] == DEFAULTS_OPTIMIZER:
+        return None  # no fit saved, or `quiz optimize --reset` put the defaults back
     where = str(path) if path else "the database"
     try:
         values = json.loads(row["parameters"])

@@ -60,7 +60,7 @@ FSRS: Shape[FsrsFigures] = Shape(
             lambda f: f.desired_retention,
         ),
         Field(
-            "parameters",
+            "parameters_source",
             Kind({"enum": ["default", "fitted"]}),
             "FSRS's default parameters, or ones quiz optimize fitted to the log",
             lambda f: "default" if f.fitted_on is None else "fitted",
