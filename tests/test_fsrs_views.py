@@ -212,3 +212,27 @@ def test_fsrs_figures_count_cards_below_the_desired_retention() -> None:
     assert figures.predicted_retention == sum(values) / 3
     assert fsrs_figures(rows, today, DEFAULT_PARAMETERS, 0.95, None).below_retention == 2
     assert fsrs_figures([], today, DEFAULT_PARAMETERS, 0.9, None).predicted_retention is None
+
+
+def test_the_card_export_carries_sm2_s_schedule_and_the_fsrs_state_in_force(
+    restore: Restore, quiz: Quiz
+) -> None:
+    db = restore(build_fsrs)
+    exported = {
+        card["card_id"]: card for card in map(json.loads, quiz("export", "cards", "--format", "jsonl").stdout.splitlines())
+    }
+    stored = states(db)
+    qkv = exported["qkv"]
+    assert qkv["due_on"] == sm2_due(db, "qkv")  # the SM-2 state, as the README's table says
+    assert (qkv["scheduler"], qkv["fsrs_stability"], qkv["fsrs_difficulty"], qkv["fsrs_due_on"]) == (
+        "fsrs",
+        stored["qkv"][0],
+        stored["qkv"][1],
+        stored["qkv"][3].isoformat(),
+    )
+    assert exported["bottleneck"]["fsrs_due_on"] is None  # new: no state yet
+    back = restore(build_back_to_sm2)
+    again = [json.loads(line) for line in quiz("export", "cards", "--format", "jsonl", db=back).stdout.splitlines()]
+    assert {(card["scheduler"], card["fsrs_stability"], card["fsrs_due_on"]) for card in again} == {
+        ("sm2", None, None)
+    }

@@ -18,6 +18,7 @@ from quizcards.core.days import iso_day
 from quizcards.store.base import BaseStore
 from quizcards.store.queue import DECKS, any_of
 from quizcards.store.rows import card_name, card_value, stored_points, texts_of
+from quizcards.store.scheduling import FSRS_DUE, DueSource, stored_state
 from quizcards.store.suspension import suspended_day
 
 if TYPE_CHECKING:
@@ -38,14 +39,23 @@ _REVIEW_SELECT = """
 _ALL_REVIEWS = "FROM reviews r JOIN cards c ON c.id = r.card ORDER BY r.id"
 _DECK_REVIEWS = f"FROM reviews r JOIN cards c ON c.id = r.card WHERE c.deck IN {DECKS} ORDER BY r.id"
 
-_CARD_SELECT = """
+
+def _card_select(due: DueSource) -> str:
+    """Every card's columns; under FSRS its state too (NULLs under SM-2, whose FSRS rows are stale)."""
+    fsrs = (
+        "'fsrs', f.stability, f.difficulty, f.last_reviewed_on, f.due_on"
+        if due == FSRS_DUE
+        else "'sm2', NULL, NULL, NULL, NULL"
+    )
+    return f"""
     SELECT c.deck, c.card_id, c.position, c.question, c.answer, c.points, c.hints, c.tags, c.source,
            c.retired, c.repetitions, c.interval_days, c.easiness_hundredths, c.due_on, c.lapses,
-           c.reviews, c.last_reviewed_on, c.introduced_on, c.added_at, c.updated_at, c.suspended_on
-    FROM cards c JOIN decks d ON d.slug = c.deck
+           c.reviews, c.last_reviewed_on, c.introduced_on, c.added_at, c.updated_at, c.suspended_on,
+           {fsrs}
+    FROM cards c JOIN decks d ON d.slug = c.deck {due.join}
     WHERE :decks IS NULL OR c.deck IN (SELECT value FROM json_each(:decks))
     ORDER BY d.position, d.slug, c.position
-"""
+    """  # the columns and the join are fixed text; every value is a parameter
 
 
 def _card_row(row: tuple[Any, ...]) -> CardRow:
@@ -69,6 +79,8 @@ def _card_row(row: tuple[Any, ...]) -> CardRow:
         added_at=row[18],
         updated_at=row[19],
         suspended_on=iso_day(suspended_day(row[20], row[0], row[1])),
+        scheduler=row[21],
+        fsrs=None if row[22] is None else stored_state(row[22:26], lambda: owner),
         **schedule,
     )
 
@@ -125,7 +137,7 @@ class ExportQueries(BaseStore):
 
     def iter_card_rows(self, deck: str | Sequence[str] | None = None) -> Iterator[CardRow]:
         """Every card, retired ones included, in deck order (of any of the decks, when given)."""
-        for batch in self._batches(_CARD_SELECT, {"decks": any_of(deck)}):
+        for batch in self._batches(_card_select(self._due_source()), {"decks": any_of(deck)}):
             for row in batch:
                 yield _card_row(row)
 

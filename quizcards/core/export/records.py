@@ -10,11 +10,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from quizcards.core.days import parse_day
 from quizcards.core.points import Point
 from quizcards.core.scheduler import Schedule, card_state, easiness_number
+
+if TYPE_CHECKING:
+    from quizcards.core.fsrs import FsrsState
 
 REVIEW_FIELDS: tuple[str, ...] = (
     "review_id",
@@ -59,6 +62,10 @@ CARD_FIELDS: tuple[str, ...] = (
     "added_at",
     "updated_at",
     "suspended_on",
+    "scheduler",
+    "fsrs_stability",
+    "fsrs_difficulty",
+    "fsrs_due_on",
 )
 
 
@@ -87,6 +94,8 @@ class CardRow:
     added_at: str
     updated_at: str
     suspended_on: str | None = None  # the day it was suspended; None when it is not
+    scheduler: str = "sm2"  # the collection's scheduler when it was read
+    fsrs: FsrsState | None = None  # its FSRS state, under FSRS once it is reviewed
 
     @property
     def schedule(self) -> Schedule:
@@ -158,4 +167,8 @@ def card_record(row: CardRow) -> dict[str, Any]:
         "added_at": row.added_at,
         "updated_at": row.updated_at,
         "suspended_on": row.suspended_on,
+        "scheduler": row.scheduler,
+        "fsrs_stability": None if row.fsrs is None else row.fsrs.stability,
+        "fsrs_difficulty": None if row.fsrs is None else row.fsrs.difficulty,
+        "fsrs_due_on": None if row.fsrs is None else row.fsrs.due_on.isoformat(),
     }
