@@ -66,7 +66,7 @@ def fsrs_lines(stats: Stats) -> list[str]:
     else:
         lines.append(
             f"predicted retention today {figures.predicted_retention:.1%} over "
-            f"{plural(figures.cards, 'card')}, {figures.below_retention} of them below {target}"
+            f"{plural(figures.cards, 'card')}, {figures.below_retention:,} of them below {target}"
         )
     return lines
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 
 def plural(count: int, noun: str) -> str:
-    """``1 card``, ``2 cards``, ``0 cards``: a count and its noun, in English."""
-    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+    """``1 card``, ``2 cards``, ``0 cards``, ``2,000 cards``: a count and its noun, in English."""
+    return f"{count} {noun}" if count == 1 else f"{count:,} {noun}s"
 
 
 def easiness_text(hundredths: int) -> str:
