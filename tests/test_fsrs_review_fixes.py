@@ -1,0 +1,44 @@
+"""Fixes found by using FSRS as a learner would (issue 17's review): each test failed before its fix."""
+
+from __future__ import annotations
+
+import contextlib
+import sqlite3
+from collections.abc import Callable
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from typer.testing import Result
+
+from tests.helpers import grade, rows
+
+Quiz = Callable[..., Result]
+TODAY = date(2026, 3, 10)  # FIXED_NOW's day
+
+
+def said(result: Result) -> str:
+    """The output as one line: a long message wraps at the terminal's width, between words."""
+    return " ".join(result.output.split())
+
+
+def _unchecked(db: Path, sql: str) -> None:
+    with contextlib.closing(sqlite3.connect(db)) as conn:
+        conn.execute("PRAGMA ignore_check_constraints = ON")  # m008's CHECK refuses such a write
+        conn.execute(sql)
+        conn.commit()
+
+
+# ---- a damaged setting is repaired the way its error says ------------------------------------------
+
+
+def test_a_damaged_scheduler_is_set_again_by_the_command_its_error_names(quiz: Quiz, deck_db: Path) -> None:
+    # tests/test_config.py mends a damaged desired_retention; the scheduler's own row mends the same way.
+    grade(deck_db, "attention", "qkv", 4, TODAY - timedelta(days=3))
+    assert quiz("config", "scheduler", "fsrs", db=deck_db).exit_code == 0
+    _unchecked(deck_db, "UPDATE settings SET value = 'fsrs6' WHERE name = 'scheduler'")
+    assert "set it again with `quiz config NAME VALUE`" in said(quiz("stats", db=deck_db))
+    repaired = quiz("config", "scheduler", "sm2", db=deck_db)
+    assert repaired.exit_code == 0, repaired.output
+    assert rows(deck_db, "SELECT name, value FROM settings") == [("scheduler", "sm2")]
+    assert quiz("check", db=deck_db).exit_code == 0
