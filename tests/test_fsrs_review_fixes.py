@@ -42,3 +42,19 @@ def test_a_damaged_scheduler_is_set_again_by_the_command_its_error_names(quiz: Q
     assert repaired.exit_code == 0, repaired.output
     assert rows(deck_db, "SELECT name, value FROM settings") == [("scheduler", "sm2")]
     assert quiz("check", db=deck_db).exit_code == 0
+
+
+# ---- `quiz config`'s list fits an 80-column terminal ------------------------------------------------
+
+
+def test_the_settings_list_wraps_between_words_at_80_columns(
+    quiz: Quiz, deck_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    lines = quiz("config", db=deck_db).output.splitlines()
+    assert max(len(line) for line in lines) <= 80, lines
+    assert lines[0].split()[:3] == ["scheduler", "sm2", "default"]
+    # The description's second line hangs under its first, whole words on each.
+    indent = lines[0].index("sm2 (SuperMemo-2)")
+    assert lines[0].endswith("sm2 (SuperMemo-2) or fsrs (FSRS-6)")
+    assert lines[1] == " " * indent + "decides what is due"

@@ -79,7 +79,10 @@ def _shown_value(name: SettingName, settings: CollectionSettings) -> str:
 
 
 def _list(store: Store, *, as_json: bool) -> None:
+    import textwrap
+
     from quizcards.core.settings import DESCRIPTIONS, SETTING_NAMES, shown
+    from quizcards.render import make_console
 
     settings = store.collection_settings()
     stored = store.stored_setting_names()
@@ -115,8 +118,12 @@ def _list(store: Store, *, as_json: bool) -> None:
         typer.echo(json_text(document))
         return
     width = max(len(name) for name in SETTING_NAMES)
+    columns = make_console().width
     for name, shown_value, source in rows:
-        typer.echo(f"{name:<{width}}  {shown_value:<6}  {source:<11}  {DESCRIPTIONS[name]}")
+        start = f"{name:<{width}}  {shown_value:<6}  {source:<11}  "
+        # Wrapped here, between words, with the rest hanging under the first line's description.
+        described = textwrap.wrap(DESCRIPTIONS[name], width=max(columns - len(start), 20))
+        typer.echo(start + f"\n{' ' * len(start)}".join(described))
     if any(source == "config file" for _name, _value, source in rows):
         typer.echo(f"The config file is {config_path()}.")
     if fitted is None:
