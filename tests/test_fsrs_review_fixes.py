@@ -58,3 +58,14 @@ def test_the_settings_list_wraps_between_words_at_80_columns(
     indent = lines[0].index("sm2 (SuperMemo-2)")
     assert lines[0].endswith("sm2 (SuperMemo-2) or fsrs (FSRS-6)")
     assert lines[1] == " " * indent + "decides what is due"
+
+
+# ---- messages name what they count ----------------------------------------------------------------
+
+
+def test_switching_to_fsrs_counts_due_cards_as_cards_as_the_other_messages_do(
+    quiz: Quiz, deck_db: Path
+) -> None:
+    grade(deck_db, "attention", "qkv", 4, TODAY - timedelta(days=9))
+    result = quiz("config", "scheduler", "fsrs", db=deck_db)
+    assert said(result).endswith("(desired retention 0.9, default parameters); 1 card is due today.")

@@ -176,7 +176,7 @@ def _set(store: Store, name: SettingName, value: SettingValue | None) -> None:
         say(
             f"FSRS replayed the review log of {rebuilt:,} {'card' if rebuilt == 1 else 'cards'} "
             f"(desired retention {after.desired_retention:g}, {_parameters_name(store)}); "
-            f"{due:,} {'is' if due == 1 else 'are'} due today."
+            f"{due:,} {'card is' if due == 1 else 'cards are'} due today."
         )
     elif name == "scheduler":
         say(
