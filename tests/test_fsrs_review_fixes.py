@@ -69,3 +69,26 @@ def test_switching_to_fsrs_counts_due_cards_as_cards_as_the_other_messages_do(
     grade(deck_db, "attention", "qkv", 4, TODAY - timedelta(days=9))
     result = quiz("config", "scheduler", "fsrs", db=deck_db)
     assert said(result).endswith("(desired retention 0.9, default parameters); 1 card is due today.")
+
+
+def test_a_review_under_fsrs_without_its_library_names_the_way_back_to_sm2(
+    quiz: Quiz, deck_db: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import importlib.util
+
+    from quizcards.adapters import terminal
+
+    assert quiz("config", "scheduler", "fsrs", db=deck_db).exit_code == 0
+    # The collection travels to a machine without the extra.
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == "fsrs" else real(name, *a)
+    )
+    monkeypatch.setattr(terminal, "is_interactive", lambda: True)
+    result = quiz("review", db=deck_db)
+    assert result.exit_code == 1
+    assert said(result) == (
+        "Error: FSRS needs the optional fsrs extra, which is not installed: pip install 'quizcards[fsrs]'. "
+        "Or schedule this collection with SM-2 again: quiz config scheduler sm2."
+    )
+    assert rows(deck_db, "SELECT count(*) FROM reviews") == [(0,)]

@@ -90,9 +90,16 @@ def run_review(
         require_selection(store, deck, tag)
         collection = store.collection_settings()
         if collection.scheduler == "fsrs":
+            from quizcards.core.errors import FsrsUnavailableError
             from quizcards.core.fsrs import require_fsrs
 
-            require_fsrs()  # before the first question, not after an answer typed in vain
+            try:
+                require_fsrs()  # before the first question, not after an answer typed in vain
+            except FsrsUnavailableError as error:
+                # The setting travels with the database, to machines without the extra too.
+                raise FsrsUnavailableError(
+                    f"{error} Or schedule this collection with SM-2 again: quiz config scheduler sm2."
+                ) from None
             store.fsrs_parameters()  # damaged saved parameters: said now, for the same reason
         configured_new = new if new is not None else daily_new_limit(collection)
         selection = SessionFilter(decks=deck, tags=tag)
