@@ -135,7 +135,7 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
         return
     with console.status("Saving, and replaying the review log under FSRS if it is in force…"):
         rebuilt, due = _save(store, result, reference, today)
-    console.print(f"Saved the new fit. {_in_force_sentence(rebuilt, due)}")
+    console.print(f"Saved the new fit's parameters. {_in_force_sentence(rebuilt, due)}")
 
 
 def _reset(store: Store, console: Console, *, yes: bool) -> None:
