@@ -92,3 +92,19 @@ def test_a_review_under_fsrs_without_its_library_names_the_way_back_to_sm2(
         "Or schedule this collection with SM-2 again: quiz config scheduler sm2."
     )
     assert rows(deck_db, "SELECT count(*) FROM reviews") == [(0,)]
+
+
+# ---- the desired retention in force is the one stored -----------------------------------------------
+
+
+def test_a_retention_with_many_digits_is_in_force_as_stored_and_setting_it_again_changes_nothing(
+    quiz: Quiz, deck_db: Path
+) -> None:
+    import json
+
+    assert quiz("config", "desired_retention", "0.8765432", db=deck_db).exit_code == 0
+    assert rows(deck_db, "SELECT value FROM settings") == [(0.8765432,)]
+    listed = json.loads(quiz("config", "--json", db=deck_db).output)
+    assert listed["settings"][1] == {"name": "desired_retention", "value": 0.8765432, "source": "set"}
+    again = quiz("config", "desired_retention", "0.8765432", db=deck_db)
+    assert said(again) == "desired_retention is already 0.876543; nothing changed."

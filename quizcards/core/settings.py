@@ -99,7 +99,6 @@ def collection_settings_of(values: dict[object, object]) -> CollectionSettings:
         if not isinstance(name, str) or name not in SETTING_NAMES:
             continue  # not a setting (m008's check keeps such rows out): it changes nothing
         known = setting_name(name)
-        found[known] = parse_setting(
-            known, shown(known, value) if isinstance(value, int | float) else str(value)
-        )
+        # str, not shown(): a float's str reads back exactly, so the value in force is the one stored.
+        found[known] = parse_setting(known, str(value))
     return CollectionSettings(**found)  # type: ignore[arg-type]
