@@ -108,3 +108,27 @@ def test_a_retention_with_many_digits_is_in_force_as_stored_and_setting_it_again
     assert listed["settings"][1] == {"name": "desired_retention", "value": 0.8765432, "source": "set"}
     again = quiz("config", "desired_retention", "0.8765432", db=deck_db)
     assert said(again) == "desired_retention is already 0.876543; nothing changed."
+
+
+# ---- quiz optimize: a long question at 80 columns ----------------------------------------------------
+
+
+def test_a_long_yes_or_no_question_wraps_between_words(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from quizcards.cli.optimize import _ask
+    from quizcards.render import make_console
+
+    monkeypatch.setenv("COLUMNS", "80")
+    prompts: list[str] = []
+    monkeypatch.setattr("builtins.input", lambda prompt: prompts.append(prompt) or "n")
+    question = "Go back to FSRS's default parameters? (the fit of 2026-03-22 stays in the database's history)"
+    assert _ask(make_console(), question, default=False) is False
+    assert capsys.readouterr().out == (
+        "Go back to FSRS's default parameters? (the fit of 2026-03-22 stays in the\n"
+    )
+    assert prompts == ["database's history) [y/N] "]
+    # A short question stays one line, the prompt itself.
+    assert _ask(make_console(), "Save the new fit (fitted 2026-03-22)?", default=True) is False
+    assert prompts[-1] == "Save the new fit (fitted 2026-03-22)? [Y/n] "
+    assert capsys.readouterr().out == ""

@@ -325,10 +325,16 @@ def _optimizer_name() -> str:
 
 def _ask(console: Console, question: str, *, default: bool) -> bool:
     """A yes-or-no answer typed at the terminal; Enter takes the default, end of input is no."""
+    import textwrap
+
     choices = "[Y/n]" if default else "[y/N]"
+    # input() cannot wrap: all but the last line go through the console, between words.
+    *before, last = textwrap.wrap(f"{question} {choices}", width=console.width) or [choices]
     while True:
+        for line in before:
+            console.print(line, soft_wrap=True)
         try:
-            answer = input(f"{question} {choices} ").strip().lower()
+            answer = input(f"{last} ").strip().lower()
         except EOFError:
             console.print()
             return False
