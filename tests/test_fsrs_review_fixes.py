@@ -132,3 +132,17 @@ def test_a_long_yes_or_no_question_wraps_between_words(
     assert _ask(make_console(), "Save the new fit (fitted 2026-03-22)?", default=True) is False
     assert prompts[-1] == "Save the new fit (fitted 2026-03-22)? [Y/n] "
     assert capsys.readouterr().out == ""
+
+
+@pytest.mark.parametrize("command", ["config", "optimize"])
+def test_the_help_wraps_its_description_only_where_a_line_is_full(
+    quiz: Quiz, monkeypatch: pytest.MonkeyPatch, command: str
+) -> None:
+    monkeypatch.setenv("COLUMNS", "80")
+    result = quiz(command, "--help")
+    assert result.exit_code == 0
+    description = result.output.split("╭")[0].splitlines()
+    for line, following in zip(description, description[1:], strict=False):
+        if line.strip() and following.strip():
+            # A break before a word that would have fitted is a hard line break in the docstring.
+            assert len(line.rstrip()) + 1 + len(following.split()[0]) > 79, (line, following)

@@ -43,11 +43,14 @@ def register(app: typer.Typer) -> None:
         """Show or change the collection's settings, which are kept in its database.
 
         With no argument, every setting is listed with where its value comes from.
-        `quiz config scheduler fsrs` makes FSRS decide what is due, from the whole review
-        log (SM-2 keeps its own schedule underneath, so `quiz config scheduler sm2` gives it
-        back exactly); `desired_retention` (0.70-0.99, default 0.9) is the recall FSRS aims
-        for; `new_per_day` is the daily new-card limit, which otherwise comes from the config
-        file's new_per_day, else 10.
+
+        `quiz config scheduler fsrs` makes FSRS decide what is due, from the whole review log.
+
+        SM-2 keeps its own schedule underneath, so `quiz config scheduler sm2` gives it back exactly.
+
+        `desired_retention` (0.70-0.99, default 0.9) is the recall FSRS aims for.
+
+        `new_per_day` is the daily new-card limit; unset, the config file's new_per_day applies, else 10.
         """
         from quizcards.core.settings import parse_setting, setting_name
 
