@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import itertools
 import sqlite3
 from collections.abc import Callable
 from datetime import date, timedelta
@@ -142,7 +143,7 @@ def test_the_help_wraps_its_description_only_where_a_line_is_full(
     result = quiz(command, "--help")
     assert result.exit_code == 0
     description = result.output.split("╭")[0].splitlines()
-    for line, following in zip(description, description[1:], strict=False):
+    for line, following in itertools.pairwise(description):
         if line.strip() and following.strip():
             # A break before a word that would have fitted is a hard line break in the docstring.
             assert len(line.rstrip()) + 1 + len(following.split()[0]) > 79, (line, following)
