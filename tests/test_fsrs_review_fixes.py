@@ -147,3 +147,19 @@ def test_the_help_wraps_its_description_only_where_a_line_is_full(
         if line.strip() and following.strip():
             # A break before a word that would have fitted is a hard line break in the docstring.
             assert len(line.rstrip()) + 1 + len(following.split()[0]) > 79, (line, following)
+
+
+# ---- under FSRS the re-drill notice does not credit SM-2 -------------------------------------------
+
+
+def test_the_redrill_notice_under_fsrs_leaves_out_sm2s_name() -> None:
+    from quizcards.render.review import redrill_notice
+
+    assert (
+        redrill_notice(3, fsrs=True).plain
+        == "  Back after 3 other cards: graded below 4 (same-day re-drill)."
+    )
+    assert redrill_notice(0, fsrs=True).plain == (
+        "  Once more: graded below 4, so it comes back today (same-day re-drill)."
+    )
+    assert redrill_notice(3).plain == "  Back after 3 other cards: graded below 4 (SM-2's same-day re-drill)."

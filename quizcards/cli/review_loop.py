@@ -163,7 +163,7 @@ def _record_grade(
     ahead = session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
     console.print(render.graded(recorded, grade))
     if ahead is not None:
-        console.print(render.redrill_notice(ahead))
+        console.print(render.redrill_notice(ahead, fsrs=recorded.fsrs is not None))
 
 
 def _new_cards(count: int) -> str:

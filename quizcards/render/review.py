@@ -157,15 +157,15 @@ def graded(recorded: RecordedReview, grade: Grade) -> Text:
     return out
 
 
-def redrill_notice(ahead: int) -> Text:
-    """Why a card graded below 4 comes back today, and when: after ``ahead`` other cards (0: now)."""
+def redrill_notice(ahead: int, *, fsrs: bool = False) -> Text:
+    """Why a card graded below 4 comes back today, and when: after ``ahead`` other cards (0: now).
+
+    Under FSRS the re-drill stays, but naming SM-2 there would tell the learner the wrong scheduler.
+    """
+    rule = "same-day re-drill" if fsrs else "SM-2's same-day re-drill"
     if ahead == 0:
-        return Text(
-            "  Once more: graded below 4, so it comes back today (SM-2's same-day re-drill).", style="yellow"
-        )
-    return Text(
-        f"  Back after {plural(ahead, 'other card')}: graded below 4 (SM-2's same-day re-drill).", style="dim"
-    )
+        return Text(f"  Once more: graded below 4, so it comes back today ({rule}).", style="yellow")
+    return Text(f"  Back after {plural(ahead, 'other card')}: graded below 4 ({rule}).", style="dim")
 
 
 # How many more new cards the nothing-due message suggests taking, at most.
