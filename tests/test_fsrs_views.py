@@ -219,7 +219,8 @@ def test_the_card_export_carries_sm2_s_schedule_and_the_fsrs_state_in_force(
 ) -> None:
     db = restore(build_fsrs)
     exported = {
-        card["card_id"]: card for card in map(json.loads, quiz("export", "cards", "--format", "jsonl").stdout.splitlines())
+        card["card_id"]: card
+        for card in map(json.loads, quiz("export", "cards", "--format", "jsonl").stdout.splitlines())
     }
     stored = states(db)
     qkv = exported["qkv"]
@@ -232,7 +233,9 @@ def test_the_card_export_carries_sm2_s_schedule_and_the_fsrs_state_in_force(
     )
     assert exported["bottleneck"]["fsrs_due_on"] is None  # new: no state yet
     back = restore(build_back_to_sm2)
-    again = [json.loads(line) for line in quiz("export", "cards", "--format", "jsonl", db=back).stdout.splitlines()]
+    again = [
+        json.loads(line) for line in quiz("export", "cards", "--format", "jsonl", db=back).stdout.splitlines()
+    ]
     assert {(card["scheduler"], card["fsrs_stability"], card["fsrs_due_on"]) for card in again} == {
         ("sm2", None, None)
     }
