@@ -339,7 +339,16 @@ def test_damaged_fsrs_parameters_are_a_sentence_naming_the_file(
         " optimizer) VALUES (?, '2026-03-01', 'x', 1, ?, 1, 'x')",
         (parameters, reviews),
     )
-    for command in (("stats",), ("cards",), ("config",), ("config", "desired_retention", "0.8"), ("check",)):
+    listed = quiz("config", db=deck_db)  # the settings are still listed, the damage named
+    assert listed.exit_code == 0
+    assert listed.output.splitlines()[-1].startswith(f"FSRS parameters: {deck_db} holds ")
+    for command in (
+        ("stats",),
+        ("cards",),
+        ("config", "--json"),
+        ("config", "desired_retention", "0.8"),
+        ("check",),
+    ):
         result = quiz(*command, db=deck_db)
         assert result.exit_code == 1, command
         if command == ("check",):

@@ -154,7 +154,7 @@ def test_a_fit_no_better_than_the_one_in_force_says_so_and_defaults_to_no(
     out = flat(result.output)
     assert "in force (2026-03-10)" in out
     assert "as well as the parameters in force: no difference" in out
-    assert "with the same --seed it never saw these held-out cards" in out
+    assert "with the same --seed, so it never saw these held-out cards" in out
     assert "[y/N]" in out
     assert "Nothing saved" in out
     assert scalar(learner_db, FITTED_REVIEWS_IN_LOG) == 1
@@ -322,3 +322,34 @@ def test_damaged_parameters_name_the_reset_which_puts_the_defaults_back(quiz: Qu
     assert result.exit_code == 0, result.output
     assert "FSRS's default parameters are in force again." in flat(result.output)
     assert saved_parameters(learner_db) == fsrs.DEFAULT_PARAMETERS
+
+
+def test_a_verdict_is_better_or_worse_only_by_both_measures() -> None:
+    from quizcards.cli.optimize import _verdict, _verdict_sentence
+
+    old = fsrs_fitting.FitQuality(0.2545, 0.026, 100)
+
+    def judged(log_loss: float, rmse: float) -> str:
+        return _verdict(old, fsrs_fitting.FitQuality(log_loss, rmse, 100))
+
+    assert judged(0.2400, 0.020) == "better"
+    assert judged(0.2700, 0.030) == "worse"
+    assert judged(0.2546, 0.0262) == "same"  # equal to the three decimals shown
+    # equal by one measure, better by the other: the case a reviewer saw called "better by both"
+    assert judged(0.2550, 0.024) == "mixed"
+    new = fsrs_fitting.FitQuality(0.2550, 0.024, 100)
+    assert _verdict_sentence("mixed", None, old, new) == (
+        "Against FSRS's defaults, the new fit is no different by log loss and better by RMSE(bins): "
+        "no clear gain."
+    )
+    assert judged(0.2550, 0.030) == "mixed"
+
+
+def test_a_fit_made_with_another_seed_is_said_to_be_flattered(
+    quiz: Quiz, learner_db: Path, terminal: None
+) -> None:
+    assert quiz("optimize", "--yes", "--seed", "5").exit_code == 0
+    assert rows(learner_db, "SELECT seed, held_out_cards > 0 FROM fsrs_parameters") == [(5, 1)]
+    out = flat(quiz("optimize", input="n\n").output)
+    assert "with another --seed, so it may have been fitted on some of these held-out cards" in out
+    assert "run with --seed 5 for a fair comparison" in out

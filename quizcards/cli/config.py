@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from quizcards.adapters.sanitize import clean_line
 from quizcards.cli.common import clock, config_path, handle_errors, local_day, new_cards_per_day, open_store
 from quizcards.core.errors import QuizError, StoreError
 
@@ -89,7 +90,13 @@ def _list(store: Store, *, as_json: bool) -> None:
 
     settings = store.collection_settings()
     stored = store.stored_setting_names()
-    fitted = store.fsrs_parameters()
+    damaged: str | None = None
+    try:
+        fitted = store.fsrs_parameters()
+    except StoreError as error:
+        if as_json:
+            raise
+        fitted, damaged = None, str(error)  # the settings are still worth listing
     rows = []
     for name in SETTING_NAMES:
         value = settings.value(name)
@@ -129,7 +136,9 @@ def _list(store: Store, *, as_json: bool) -> None:
         typer.echo(start + f"\n{' ' * len(start)}".join(described))
     if any(source == "config file" for _name, _value, source in rows):
         typer.echo(f"The config file is {config_path()}.")
-    if fitted is None:
+    if damaged is not None:
+        typer.echo(f"FSRS parameters: {clean_line(damaged)}")
+    elif fitted is None:
         typer.echo("FSRS parameters: FSRS's defaults (quiz optimize fits them to your reviews).")
     else:
         typer.echo(

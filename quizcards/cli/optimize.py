@@ -62,6 +62,12 @@ def register(app: typer.Typer) -> None:
 
         if reset and as_json:
             raise QuizError("--reset prints no JSON; use --reset alone, or with --yes.")
+        if not reset:
+            from quizcards.core.fsrs import require_fsrs
+            from quizcards.core.fsrs_fitting import require_optimizer
+
+            require_fsrs()  # a missing extra first: a terminal would not help
+            require_optimizer()
         if not yes and not as_json and not is_interactive():
             raise NotATerminalError(
                 "quiz optimize asks before saving and needs a terminal; give --yes to save without "
@@ -74,11 +80,6 @@ def register(app: typer.Typer) -> None:
             with open_store(ctx, mode="write") as store:
                 _reset(store, console, yes=yes)
             return
-        from quizcards.core.fsrs import require_fsrs
-        from quizcards.core.fsrs_fitting import require_optimizer
-
-        require_fsrs()
-        require_optimizer()
         with open_store(ctx, mode="write") as store:
             _optimize(store, console, seed=seed, yes=yes, as_json=as_json)
 
@@ -105,7 +106,7 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
     if as_json:
         saved: tuple[int | None, int] | None = None
         if yes and result.fitted:
-            saved = _save(store, result, reference, today)
+            saved = _save(store, result, reference, today, seed)
         document = _document(
             store, result, in_force=in_force, verdict=verdict, saved=saved, seed=seed, today=today
         )
@@ -120,12 +121,20 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
     for line in _fit_table(result, in_force, seed):
         console.print(line)
     assert verdict is not None
-    console.print(_verdict_sentence(verdict, in_force))
+    console.print(_verdict_sentence(verdict, in_force, reference, result.after))
     if in_force is not None:
-        console.print(
-            f"(The fit in force was made on {in_force.fitted_on.isoformat()}; with the same --seed it never "
-            "saw these held-out cards, with another it may have, which would flatter it.)"
-        )
+        made = f"The fit in force was made on {in_force.fitted_on.isoformat()}"
+        if in_force.seed == seed:
+            console.print(f"({made} with the same --seed, so it never saw these held-out cards.)")
+        else:
+            console.print(
+                f"({made} with another --seed, so it may have been fitted on some of these held-out "
+                "cards, which flatters it; run with --seed "
+                f"{in_force.seed} for a fair comparison.)"
+                if in_force.seed is not None
+                else f"({made} with another --seed, so it may have been fitted on some of these held-out "
+                "cards, which flatters it.)"
+            )
     question = f"Save the new fit (fitted {today.isoformat()})?"
     if yes:
         if verdict != "better":
@@ -134,7 +143,7 @@ def _optimize(store: Store, console: Console, *, seed: int, yes: bool, as_json: 
         console.print("Nothing saved; the parameters in force stay.")
         return
     with console.status("Saving, and replaying the review log under FSRS if it is in force…"):
-        rebuilt, due = _save(store, result, reference, today)
+        rebuilt, due = _save(store, result, reference, today, seed)
     console.print(f"Saved the new fit's parameters. {_in_force_sentence(rebuilt, due)}")
 
 
@@ -160,7 +169,7 @@ def _reset(store: Store, console: Console, *, yes: bool) -> None:
 
 
 def _save(
-    store: Store, result: FitResult, reference: FitQuality | None, today: date
+    store: Store, result: FitResult, reference: FitQuality | None, today: date, seed: int
 ) -> tuple[int | None, int]:
     """Save the fit (rebuilding every card's state under FSRS): (cards rebuilt or None, cards due today)."""
     from quizcards.store.scheduling import StoredParameters
@@ -177,6 +186,8 @@ def _save(
         None if reference is None else reference.rmse_bins,
         None if after is None else after.rmse_bins,
         _optimizer_name(),
+        held_out_cards=result.held_out_cards,
+        seed=seed,
     )
     rebuilt = store.save_fsrs_parameters(record, fitted_at=clock())
     return rebuilt, _due_today(store, today)
@@ -184,16 +195,16 @@ def _save(
 
 def _verdict(reference: FitQuality | None, after: FitQuality | None) -> Verdict:
     """The new fit against what it would replace, on the same held-out reviews (lower is better;
-    figures equal to the printed three decimals count as equal)."""
+    figures equal to the printed three decimals count as equal). Better or worse means by both."""
     if reference is None or after is None:
         return "unjudged"
     log_loss = _compared(after.log_loss, reference.log_loss)
     rmse = _compared(after.rmse_bins, reference.rmse_bins)
     if log_loss == rmse == 0:
         return "same"
-    if log_loss <= 0 and rmse <= 0:
+    if log_loss < 0 and rmse < 0:
         return "better"
-    if log_loss >= 0 and rmse >= 0:
+    if log_loss > 0 and rmse > 0:
         return "worse"
     return "mixed"
 
@@ -204,7 +215,12 @@ def _compared(new: float, old: float) -> int:
     return 0 if abs(difference) < 5e-4 else (1 if difference > 0 else -1)
 
 
-def _verdict_sentence(verdict: Verdict, in_force: StoredParameters | None) -> str:
+def _verdict_sentence(
+    verdict: Verdict,
+    in_force: StoredParameters | None,
+    reference: FitQuality | None,
+    after: FitQuality | None,
+) -> str:
     replaced = "FSRS's defaults" if in_force is None else "the parameters in force"
     if verdict == "better":
         return f"The new fit predicts the held-out reviews better than {replaced}, by both measures."
@@ -212,8 +228,14 @@ def _verdict_sentence(verdict: Verdict, in_force: StoredParameters | None) -> st
         return f"The new fit predicts the held-out reviews as well as {replaced}: no difference."
     if verdict == "worse":
         return f"The new fit predicts the held-out reviews WORSE than {replaced}, by both measures."
-    if verdict == "mixed":
-        return f"The new fit is better than {replaced} by one measure and worse by the other: no clear gain."
+    if verdict == "mixed" and reference is not None and after is not None:
+        words = {-1: "better", 0: "no different", 1: "worse"}
+        log_loss = words[_compared(after.log_loss, reference.log_loss)]
+        rmse = words[_compared(after.rmse_bins, reference.rmse_bins)]
+        return (
+            f"Against {replaced}, the new fit is {log_loss} by log loss and {rmse} by RMSE(bins): "
+            "no clear gain."
+        )
     return "No held-out card has a review to judge the fit by, so nothing shows it is better."
 
 
@@ -245,8 +267,8 @@ def _explain_refusal(
     cards = result.fitted_cards + result.held_out_cards
     if cards:
         console.print(
-            f"The fit learns from {result.fitted_cards:,} of your {cards:,} reviewed cards (a fifth is held "
-            f"out to judge it); in all, your log has {all_reviews:,} such reviews."
+            f"The fit learns from {result.fitted_cards:,} of your {cards:,} reviewed cards (about one in "
+            f"five is held out to judge it); in all, your log has {all_reviews:,} such reviews."
         )
     kept = "FSRS's defaults" if in_force is None else f"the fit of {in_force.fitted_on.isoformat()}"
     console.print(f"Nothing saved; {kept} stay in force. Review more, then run quiz optimize again.")

@@ -59,7 +59,7 @@ def fsrs_lines(stats: Stats) -> list[str]:
         if figures.fitted_on is None
         else f"parameters fitted on {figures.fitted_on.isoformat()}"
     )
-    target = f"{figures.desired_retention:.0%}"
+    target = f"{figures.desired_retention * 100:g}%"  # 0.855 is 85.5%, not a rounded 86%
     lines = [f"FSRS: desired retention {target}, {parameters}"]
     if figures.predicted_retention is None:
         lines.append("predicted retention today: – (no card reviewed yet)")

@@ -20,8 +20,8 @@ from quizcards.store.scheduling import DEFAULTS_OPTIMIZER, StoredParameters, reb
 
 _INSERT = """
     INSERT INTO fsrs_parameters (parameters, fitted_on, fitted_at, cards, reviews, held_out_reviews,
-        log_loss_before, log_loss_after, rmse_bins_before, rmse_bins_after, optimizer)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        log_loss_before, log_loss_after, rmse_bins_before, rmse_bins_after, optimizer, held_out_cards, seed)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 
 
@@ -61,6 +61,8 @@ class FsrsFits(Connection):
                     record.rmse_bins_before,
                     record.rmse_bins_after,
                     record.optimizer,
+                    record.held_out_cards,
+                    record.seed,
                 ],
             )
             settings = settings_in(conn, self.path)

@@ -77,6 +77,8 @@ class StoredParameters:
     rmse_bins_before: float | None
     rmse_bins_after: float | None
     optimizer: str
+    held_out_cards: int = 0
+    seed: int | None = None  # the --seed that chose the held-out cards; None for a --reset row
 
 
 def settings_in(conn: sqlite3.Connection, path: Path | None) -> CollectionSettings:
@@ -121,19 +123,29 @@ def parameters_in(conn: sqlite3.Connection, path: Path | None) -> StoredParamete
             f"{where} holds FSRS parameters FSRS cannot use ({error}); "
             "`quiz optimize --reset` goes back to the defaults."
         ) from None
-    counts = (row["cards"], row["reviews"], row["held_out_reviews"])
+    counts = (row["cards"], row["reviews"], row["held_out_reviews"], row["held_out_cards"])
     metrics = (row["log_loss_before"], row["log_loss_after"], row["rmse_bins_before"], row["rmse_bins_after"])
     if (
         not is_day(row["fitted_on"])
         or not all(type(count) is int and 0 <= count < 2**62 for count in counts)
         or not all(metric is None or (type(metric) is float and math.isfinite(metric)) for metric in metrics)
         or not isinstance(row["optimizer"], str)
+        or not (row["seed"] is None or (type(row["seed"]) is int and abs(row["seed"]) < 2**62))
     ):
         raise StoreError(
             f"{where} holds damaged FSRS parameters; `quiz optimize --reset` goes back to the defaults."
         )
+    cards, reviews, held_out_reviews, held_out_cards = counts
     return StoredParameters(
-        parameters, date.fromisoformat(row["fitted_on"]), *counts, *metrics, row["optimizer"]
+        parameters,
+        date.fromisoformat(row["fitted_on"]),
+        cards,
+        reviews,
+        held_out_reviews,
+        *metrics,
+        row["optimizer"],
+        held_out_cards=held_out_cards,
+        seed=row["seed"],
     )
 
 

@@ -34,6 +34,9 @@ PARAMETERS = f"""
         reviews INTEGER NOT NULL CHECK (typeof(reviews) = 'integer' AND reviews >= 0),
         held_out_reviews INTEGER NOT NULL
             CHECK (typeof(held_out_reviews) = 'integer' AND held_out_reviews >= 0),
+        held_out_cards INTEGER NOT NULL DEFAULT 0
+            CHECK (typeof(held_out_cards) = 'integer' AND held_out_cards >= 0),
+        seed INTEGER CHECK (seed IS NULL OR typeof(seed) = 'integer'),
         log_loss_before REAL,
         log_loss_after REAL,
         rmse_bins_before REAL,
