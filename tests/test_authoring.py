@@ -623,6 +623,7 @@ def test_editor_template_round_trip() -> None:
 # ---- quiz new ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # whole processes or the schema written and read back: the full suite runs it
 def test_quiz_new_creates_a_deck_and_the_schema_beside_it(quiz: Quiz, tmp_path: Path, db_path: Path) -> None:
     path = tmp_path / "self-attention.yaml"
     result = quiz("new", path, "--title", "Self-attention")

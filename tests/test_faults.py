@@ -181,6 +181,7 @@ GRADER = textwrap.dedent(
 )
 
 
+@pytest.mark.slow  # whole processes or the schema written and read back: the full suite runs it
 def test_grades_from_two_processes_are_all_recorded(deck_db: Path, quiz: Callable[..., Result]) -> None:
     writers = [
         subprocess.Popen([sys.executable, "-c", GRADER, str(deck_db), "40", grade], env=quiz_env())

@@ -375,6 +375,7 @@ def test_without_the_extra_the_error_names_the_install_command(monkeypatch: pyte
         fsrs_fitting.fit_parameters([[(START, 4)]], random.Random(1))
 
 
+@pytest.mark.slow  # whole processes or the schema written and read back: the full suite runs it
 def test_start_up_imports_neither_fsrs_library() -> None:
     code = (
         "import sys, quizcards.cli, quizcards.core.scheduler, quizcards.core.fsrs; "

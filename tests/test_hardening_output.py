@@ -325,6 +325,7 @@ def test_lint_and_import_refuse_a_fifo_in_one_line(quiz: Quiz, tmp_path: Path, c
     assert "it is a FIFO (named pipe), not a regular file" in result.output
 
 
+@pytest.mark.slow  # whole processes or the schema written and read back: the full suite runs it
 def test_quiz_new_never_writes_through_a_dangling_schema_link(quiz: Quiz, tmp_path: Path) -> None:
     elsewhere = tmp_path / "elsewhere" / "planted.json"
     elsewhere.parent.mkdir()
@@ -485,6 +486,7 @@ def test_an_ascii_terminal_gets_escapes_not_a_traceback(full_db: Path) -> None:
     assert b"quizcards stats \\u00b7 Tue 2026-03-10" in result.stdout
 
 
+@pytest.mark.slow  # whole processes or the schema written and read back: the full suite runs it
 def test_json_through_a_latin1_output_is_still_the_same_json(full_db: Path, quiz: Quiz) -> None:
     import json
 
