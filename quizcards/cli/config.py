@@ -85,7 +85,7 @@ def _shown_value(name: SettingName, settings: CollectionSettings) -> str:
 def _list(store: Store, *, as_json: bool) -> None:
     import textwrap
 
-    from quizcards.core.settings import DESCRIPTIONS, SETTING_NAMES, shown
+    from quizcards.core.settings import DESCRIPTIONS, SETTING_NAMES
     from quizcards.render import make_console
 
     settings = store.collection_settings()
@@ -99,15 +99,13 @@ def _list(store: Store, *, as_json: bool) -> None:
         fitted, damaged = None, str(error)  # the settings are still worth listing
     rows = []
     for name in SETTING_NAMES:
-        value = settings.value(name)
         if name in stored:
             source = "set"
         elif name == "new_per_day" and config_path().is_file():
             source = "config file"
         else:
             source = "default"
-        shown_value = shown(name, value) if value is not None else str(new_cards_per_day())
-        rows.append((name, shown_value, source))
+        rows.append((name, _shown_value(name, settings), source))
     if as_json:
         values: dict[str, object] = {
             "scheduler": settings.scheduler,

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from datetime import date
 from typing import TYPE_CHECKING
 
 from quizcards.core.checks import is_day
-from quizcards.store.connection import Connection
+from quizcards.store.base import BaseStore
 from quizcards.store.queue import drawable_cards
 from quizcards.store.rows import card_name, schedule_of, texts_of
-from quizcards.store.scheduling import due_source
 
 if TYPE_CHECKING:
     from quizcards.core.practice import PracticeCard
@@ -19,7 +17,7 @@ if TYPE_CHECKING:
     from quizcards.core.session import SessionFilter
 
 
-class PracticeQueries(Connection):
+class PracticeQueries(BaseStore):
     """What `quiz cram` and `quiz mock` read to choose their cards."""
 
     def practice_cards(self, selection: SessionFilter) -> list[PracticeCard]:
@@ -29,10 +27,7 @@ class PracticeQueries(Connection):
 
         # The session's own rule: active and unsuspended (the learner asked not to see those).
         where, parameters = drawable_cards(selection)
-        try:
-            due = due_source(self.conn, self.path)
-        except sqlite3.Error as error:
-            raise self._describe(error) from None
+        due = self._due_source()
         rows = self._query(
             f"""
             SELECT c.id, c.deck, c.card_id, c.tags, d.tags AS deck_tags,

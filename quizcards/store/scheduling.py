@@ -302,8 +302,11 @@ class Scheduling(Connection):
             raise self._describe(error) from None
 
     def fsrs_parameters_in_force(self) -> Parameters:
-        stored = self.fsrs_parameters()
-        return DEFAULT_PARAMETERS if stored is None else stored.parameters
+        """The parameters FSRS replays with (``parameters_in_force``), SQLite's errors as sentences."""
+        try:
+            return parameters_in_force(self.conn, self.path)
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
 
     def fsrs_state(self, pk: int) -> FsrsState | None:
         """Card pk's stored FSRS state; None when it has none (a new card, or SM-2 is in force)."""
