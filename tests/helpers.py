@@ -10,11 +10,12 @@ import contextlib
 import os
 import sqlite3
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import UTC, date, datetime, time
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import pytest
 from typer.testing import Result
 
 if TYPE_CHECKING:
@@ -161,3 +162,28 @@ def fsrs_states_out_of_date(store: Store) -> list[tuple[str, str]]:
         return []
     assert check.not_checked is None, check.not_checked
     return [*check.differ, *check.missing, *check.stray]
+
+
+# The review log's INSERT as quizcards wrote it before m009 (no UUID): takes the same values, the UUID
+# last, and drops it, so the current store can grade in a database built by an older quizcards.
+_REVIEW_INSERT_BEFORE_M009 = """
+    INSERT INTO reviews (card, reviewed_at, reviewed_on, grade, kind, explanation,
+        duration_ms, scheduler, repetitions_before, interval_before, easiness_before,
+        due_before, repetitions_after, interval_after, easiness_after, due_after)
+    SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ? IS NOT NULL
+"""
+
+
+@contextlib.contextmanager
+def before_migration(name: str) -> Iterator[None]:
+    """Inside: quizcards as it was before the migration ``name`` (the ones before it, and their writes)."""
+    from quizcards.store import migrations, reviews
+
+    count = migrations.NAMES.index(name)
+    sync = migrations.NAMES.index("m009_sync")
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:count])
+        patch.setattr(migrations, "NAMES", migrations.NAMES[:count])
+        if count <= sync:
+            patch.setattr(reviews, "_REVIEW_INSERT", _REVIEW_INSERT_BEFORE_M009)
+        yield

@@ -18,8 +18,9 @@ from quizcards.core.errors import InvalidRetentionError, InvalidSettingError, St
 from quizcards.core.fsrs import DEFAULT_PARAMETERS
 from quizcards.core.session import SessionFilter
 from quizcards.core.settings import CollectionSettings, collection_settings_of, parse_setting, setting_name
-from quizcards.store import Store, migrations
-from tests.helpers import examples, grade, import_decks, pk_of, rows, scalar
+from quizcards.store import Store
+from quizcards.store.migrations.m004_checked import REVIEW_COLUMNS
+from tests.helpers import before_migration, examples, grade, import_decks, pk_of, rows, scalar
 
 Quiz = Callable[..., Result]
 TODAY = date(2026, 3, 10)  # FIXED_NOW's day
@@ -135,18 +136,19 @@ def test_an_older_database_gains_the_settings_tables_after_a_backup(
     from tests.conftest import SMALL_DECK
 
     db = tmp_path / "old.db"
-    count = migrations.NAMES.index("m008_fsrs")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:count])
-        patch.setattr(migrations, "NAMES", migrations.NAMES[:count])
+    with before_migration("m008_fsrs"):
         import_decks(db, write_deck("attention.yaml", SMALL_DECK))
         grade(db, "attention", "qkv", 4, TODAY - timedelta(days=1))
-    before = rows(db, "SELECT * FROM cards ORDER BY id") + rows(db, "SELECT * FROM reviews ORDER BY id")
+    before = rows(db, "SELECT * FROM cards ORDER BY id") + rows(
+        db, f"SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id"
+    )
     with Store.open(db) as store:
         assert store.collection_settings() == CollectionSettings()
         assert store.fsrs_parameters() is None
     assert (
-        rows(db, "SELECT * FROM cards ORDER BY id") + rows(db, "SELECT * FROM reviews ORDER BY id") == before
+        rows(db, "SELECT * FROM cards ORDER BY id")
+        + rows(db, f"SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id")
+        == before
     )
     assert scalar(db, "SELECT count(*) FROM settings") == 0
     assert list((tmp_path / "backups").glob("old-*-before-m008_fsrs.db"))

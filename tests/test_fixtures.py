@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import re
 import sqlite3
 from datetime import date
 from pathlib import Path
@@ -24,16 +25,22 @@ def build_history(folder: Path) -> None:
     import_decks(db_path, attention)
 
 
+_UUID = re.compile(r"'[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'")
+
+
 def contents(folder: Path) -> tuple[list[str], list[str]]:
     """The folder's files, and its database's dump with the folder's own path written as <folder>.
 
-    The migrations' wall-clock stamps differ between any two builds, so they are left out.
+    The migrations' wall-clock stamps and the reviews' random UUIDs differ between any two builds, so
+    they are left out.
     """
     files = sorted(str(path.relative_to(folder)) for path in folder.rglob("*"))
     with contextlib.closing(sqlite3.connect(folder / "quiz.db")) as conn:
         conn.execute("UPDATE _sqlite_migrations SET applied_at = ''")
         conn.commit()
-        dump = [line.replace(str(folder.resolve()), "<folder>") for line in conn.iterdump()]
+        dump = [
+            _UUID.sub("<uuid>", line.replace(str(folder.resolve()), "<folder>")) for line in conn.iterdump()
+        ]
     return files, dump
 
 

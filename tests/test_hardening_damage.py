@@ -25,7 +25,7 @@ from quizcards.core.errors import StoreError
 from quizcards.store import Store, migrations
 from quizcards.store.rows import schedule_of
 from tests.conftest import SMALL_DECK
-from tests.helpers import grade, import_decks, quiz_env, rows, scalar, spawn
+from tests.helpers import before_migration, grade, import_decks, quiz_env, rows, scalar, spawn
 
 REPAIR = "run `quiz check --repair` to rebuild it from the review log."
 RESTORE = (
@@ -171,9 +171,7 @@ def graded_db(templates: dict[str, Path], db_path: Path, write_deck: Callable[..
 @contextlib.contextmanager
 def before_m004() -> Iterator[None]:
     """Inside: quizcards as it was before m004 (the first three migrations)."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:3])
-        patch.setattr(migrations, "NAMES", migrations.NAMES[:3])
+    with before_migration("m004_checked_values"):
         yield
 
 
@@ -395,11 +393,14 @@ def test_the_sql_checks_and_the_readers_rules_agree(rules: dict[str, object], ch
 
 def test_m004_keeps_every_row_index_and_reference(old_db: Path) -> None:
     def schema(db: Path) -> tuple[set[str], list[tuple[object, ...]]]:
-        from quizcards.store.migrations.m004_checked import _CARD_COLUMNS  # later migrations add columns
+        from quizcards.store.migrations.m004_checked import (  # later migrations add columns
+            _CARD_COLUMNS,
+            REVIEW_COLUMNS,
+        )
 
         names = {row[0] for row in rows(db, "SELECT name FROM sqlite_master WHERE type = 'index'")}
         return names, rows(db, f"SELECT {_CARD_COLUMNS} FROM cards ORDER BY id") + rows(
-            db, "SELECT * FROM reviews ORDER BY id"
+            db, f"SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id"
         )
 
     before = schema(old_db)
@@ -410,7 +411,8 @@ def test_m004_keeps_every_row_index_and_reference(old_db: Path) -> None:
     assert after[1] == before[1]
     assert scalar(old_db, "SELECT count(*) FROM _sqlite_migrations") == len(migrations.NAMES)
     assert rows(old_db, 'SELECT "table", "from", "to" FROM pragma_foreign_key_list(\'reviews\')') == [
-        ("cards", "card", "id")
+        ("sync_devices", "device", "id"),  # m009: the device that made the review
+        ("cards", "card", "id"),
     ]
     assert rows(old_db, 'SELECT "table", "from", "to" FROM pragma_foreign_key_list(\'cards\')') == [
         ("decks", "deck", "slug")

@@ -20,8 +20,9 @@ import pytest
 from typer.testing import Result
 
 from quizcards.core.session import NewCardPlan, QueueEntry, Session, SessionFilter, new_cards_owed
-from quizcards.store import Store, migrations
-from tests.helpers import grade, import_decks, pk_of, rows, scalar
+from quizcards.store import Store
+from quizcards.store.migrations.m004_checked import REVIEW_COLUMNS
+from tests.helpers import before_migration, grade, import_decks, pk_of, rows, scalar
 
 Quiz = Callable[..., Result]
 TODAY = date(2026, 3, 10)
@@ -47,10 +48,7 @@ def ids(db: Path, *names: str) -> list[int]:
 @contextlib.contextmanager
 def before_m006() -> Iterator[None]:
     """Inside: quizcards as it was before m006 (whatever migrations came before it)."""
-    count = migrations.NAMES.index("m006_suspended")
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:count])
-        patch.setattr(migrations, "NAMES", migrations.NAMES[:count])
+    with before_migration("m006_suspended"):
         yield
 
 
@@ -61,11 +59,15 @@ def test_m006_upgrades_an_older_database_in_place(tmp_path: Path, write_deck: Ca
     with before_m006():
         import_decks(db, write_deck("attention.yaml", SMALL_DECK))
         grade(db, "attention", "qkv", 4, date(2026, 3, 8))
-    before = rows(db, "SELECT * FROM cards ORDER BY id") + rows(db, "SELECT * FROM reviews ORDER BY id")
+    before = rows(db, "SELECT * FROM cards ORDER BY id") + rows(
+        db, f"SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id"
+    )
     with Store.open(db) as store:
         assert store.due_card_ids(TODAY, EVERYTHING) == ids(db, "qkv")
     after = rows(db, "SELECT * FROM cards ORDER BY id")
-    assert [row[:-1] for row in after] + rows(db, "SELECT * FROM reviews ORDER BY id") == before
+    assert [row[:-1] for row in after] + rows(
+        db, f"SELECT {REVIEW_COLUMNS} FROM reviews ORDER BY id"
+    ) == before
     assert [row[-1] for row in after] == [None, None, None]  # suspended_on, added last
     assert list((tmp_path / "backups").glob("old-*-before-m006_suspended.db"))
     assert "suspended_on" in scalar(db, "SELECT sql FROM sqlite_master WHERE name = 'cards_due'")

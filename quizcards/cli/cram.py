@@ -190,7 +190,7 @@ def drive_cram(
             explanation=answer.explanation,
             duration_ms=answer.elapsed_ms,
         )
-        ahead = session.record(grade, "cram", recorded.review_id, answer.elapsed_ms)
+        ahead = session.record(grade, "cram", recorded.uuid, answer.elapsed_ms)
         answers.append(CramAnswer(by_pk[entry.pk], int(grade)))
         console.print(render.practice_graded("cram", grade))
         if ahead is not None:
@@ -203,6 +203,6 @@ def _undo(session: Session, store: Store, console: Console, answers: list[CramAn
     review_id = session.undo()
     if review_id is None:
         return
-    store.undo_review(review_id)  # a cram answer: its row goes, no schedule is written
+    store.undo_review(review_id, undone_at=clock())  # a cram answer: its row goes, no schedule is written
     answers.pop()
     console.print(render.undone("cram"))

@@ -160,7 +160,7 @@ def _record_grade(
             style="yellow",
         )
         return
-    ahead = session.record(grade, recorded.kind, recorded.review_id, elapsed_ms)
+    ahead = session.record(grade, recorded.kind, recorded.uuid, elapsed_ms)
     console.print(render.graded(recorded, grade))
     if ahead is not None:
         console.print(render.redrill_notice(ahead, fsrs=recorded.fsrs is not None))
@@ -178,12 +178,12 @@ def _undo(session: Session, store: BaseStore, console: Console, today: date) -> 
     undone = session.current
     if review_id is None:
         if undone is not None and session.position < steps:  # a suspension, which logged no review
-            store.unsuspend_cards([undone.pk])
+            store.unsuspend_cards([undone.pk], today, at=clock())
             console.print("  ↶ unsuspended that card; it comes back now.", style="yellow")
         return
-    store.undo_review(review_id)
+    store.undo_review(review_id, undone_at=clock())
     if undone is not None:
-        store.unbury(undone.pk, today)  # buried after that grade: the undo brings it back
+        store.unbury(undone.pk, today, at=clock())  # buried after that grade: the undo brings it back
     console.print("  ↶ undid the last grade; that card comes back now.", style="yellow")
 
 
@@ -223,9 +223,9 @@ def _bury(
 
     session.bury(suspend=suspend)
     if in_store and suspend:
-        store.suspend_cards([entry.pk], today)
+        store.suspend_cards([entry.pk], today, at=clock())
     elif in_store:
-        store.bury(entry.pk, today)
+        store.bury(entry.pk, today, at=clock())
     owed = new_cards_owed(session, entry, plan, store.introduced_count(today))
     if owed:
         # The cards still queued come first in deck order: read past them to the next owed ones.

@@ -46,10 +46,10 @@ def register(app: typer.Typer) -> None:
         Name the cards, or a whole selection with --deck and --tag. An unknown card
         changes nothing. In quiz review, ! at the answer suspends the card shown.
         """
-        today = local_day(clock())
+        now = clock()
         with open_store(ctx, mode="write") as store:
             targets = _targets(store, cards or (), tuple(deck or ()), tuple(tag or ()), "suspend")
-            changed = set(store.suspend_cards([target.pk for target in targets], today))
+            changed = set(store.suspend_cards([target.pk for target in targets], local_day(now), at=now))
         _report(targets, changed, selection=bool(deck or tag), done="Suspended", same="already suspended")
 
     @app.command("unsuspend")
@@ -62,9 +62,10 @@ def register(app: typer.Typer) -> None:
         Name the cards, or a whole selection with --deck and --tag (quiz cards
         --suspended lists the suspended ones). An unknown card changes nothing.
         """
+        now = clock()
         with open_store(ctx, mode="write") as store:
             targets = _targets(store, cards or (), tuple(deck or ()), tuple(tag or ()), "unsuspend")
-            changed = set(store.unsuspend_cards([target.pk for target in targets]))
+            changed = set(store.unsuspend_cards([target.pk for target in targets], local_day(now), at=now))
         _report(targets, changed, selection=bool(deck or tag), done="Unsuspended", same="not suspended")
 
 

@@ -115,11 +115,12 @@ class NewCardPlan:
 
 @dataclass(frozen=True, slots=True)
 class RecordedReview:
-    """A grade as it was logged: its row id in the review log, and the log entry itself."""
+    """A grade as it was logged: its row id and UUID in the review log, and the log entry itself."""
 
     review_id: int
     log: ReviewLog
     fsrs: FsrsState | None = None  # the card's FSRS state after the grade, when FSRS is in force
+    uuid: str = ""  # what an undo names: a sync in another process may renumber rows, never UUIDs
 
     @property
     def kind(self) -> ReviewKind:
@@ -261,7 +262,7 @@ class _Step:
     entry: _Pair
     redrill: _Pair | None
     tally: Tally
-    review_id: int | None
+    review: int | str | None
 
 
 class Session:
@@ -306,8 +307,10 @@ class Session:
         counts = self._counts
         return Remaining(due=counts["due"], new=counts["new"], redrill=counts["redrill"])
 
-    def record(self, grade: Grade | int, kind: ReviewKind, review_id: int, milliseconds: int) -> int | None:
-        """The current card was graded (and logged as review_id); move on.
+    def record(
+        self, grade: Grade | int, kind: ReviewKind, review_id: int | str, milliseconds: int
+    ) -> int | None:
+        """The current card was graded (and logged as review_id: its UUID, or its row id); move on.
 
         Returns None, or for a grade below 4 how many cards come before its re-drill
         (``redrill_position``: 0 when it was the last card, which then comes straight back).
@@ -327,7 +330,7 @@ class Session:
         self.position += 1
         return ahead
 
-    def undo(self) -> int | None:
+    def undo(self) -> int | str | None:
         """Put the last graded (or suspended) card back in front; return the review to delete (or None)."""
         if not self._steps:
             return None
@@ -343,7 +346,7 @@ class Session:
         self._recount()
         self.tally = step.tally
         self.position -= 1
-        return step.review_id
+        return step.review
 
     def bury(self, *, suspend: bool = False) -> QueueEntry:
         """Take the current card out of today's session altogether; suspended, as a step undo takes back."""

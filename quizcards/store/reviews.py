@@ -12,6 +12,7 @@ processes grading the same card at once stay correct.
 
 from __future__ import annotations
 
+import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -44,9 +45,32 @@ MAX_EASINESS_HUNDREDTHS = 10**15
 _REVIEW_INSERT = """
     INSERT INTO reviews (card, reviewed_at, reviewed_on, grade, kind, explanation,
         duration_ms, scheduler, repetitions_before, interval_before, easiness_before,
-        due_before, repetitions_after, interval_after, easiness_after, due_after)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+        due_before, repetitions_after, interval_after, easiness_after, due_after, uuid)
+    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
+
+
+def new_uuid() -> str:
+    """A random (version 4) UUID as text: a new review's, undo's or card event's global identity.
+
+    Made from ``os.urandom`` directly: the ``uuid`` module costs `quiz review` 5 ms to import.
+    """
+    data = bytearray(os.urandom(16))
+    data[6] = (data[6] & 0x0F) | 0x40
+    data[8] = (data[8] & 0x3F) | 0x80
+    text = data.hex()
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+def record_card_event(conn: sqlite3.Connection, pk: int, kind: str, at: str, day: str) -> None:
+    """Log a suspend, unsuspend, bury or unbury of card pk, for the sync journal (in the caller's transaction)."""
+    conn.execute(
+        """
+        INSERT INTO sync_card_events (uuid, device, deck, card_id, type, at, day)
+        SELECT ?, 1, deck, card_id, ?, ?, ? FROM cards WHERE id = ?
+        """,
+        [new_uuid(), kind, at, day, pk],
+    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -69,6 +93,7 @@ class ReviewLogEntry:
     easiness_after: int
     due_after: str | None
     scheduler: str = SCHEDULER_NAME
+    uuid: str | None = None  # None: a new random one
 
 
 def log_entry(
@@ -132,7 +157,8 @@ class Reviews(Connection):
             entry = log_entry(
                 pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
             )
-            review_id = int(conn.execute(_REVIEW_INSERT, _values(entry)).lastrowid or 0)
+            values = _values(entry)
+            review_id = int(conn.execute(_REVIEW_INSERT, values).lastrowid or 0)
             if log.kind == "scheduled":
                 introduced = log.reviewed_on if before.is_new else None
                 self._write_schedule(
@@ -140,7 +166,7 @@ class Reviews(Connection):
                 )
             # SM-2's columns above are kept under either scheduler; FSRS replays re-drills too.
             fsrs = refresh_fsrs_state(conn, pk, self.path)
-        return RecordedReview(review_id, log, fsrs)
+        return RecordedReview(review_id, log, fsrs, uuid=values[-1])
 
     def record_practice(
         self,
@@ -163,35 +189,52 @@ class Reviews(Connection):
             entry = log_entry(
                 pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
             )
-            review_id = int(conn.execute(_REVIEW_INSERT, _values(entry)).lastrowid or 0)
-        return RecordedReview(review_id, log)
+            values = _values(entry)
+            review_id = int(conn.execute(_REVIEW_INSERT, values).lastrowid or 0)
+        return RecordedReview(review_id, log, uuid=values[-1])
 
-    def undo_review(self, review_id: int) -> Schedule:
+    def undo_review(self, review: int | str, *, undone_at: datetime | None = None) -> Schedule:
         """Delete one logged grade and rebuild its card's schedule from the rest of the log.
 
-        A practice answer (cram, mock) moved no schedule, so its undo writes none either.
+        The review is named by its UUID (``RecordedReview.uuid``: a sync in another process may
+        renumber a card's rows, never its UUIDs) or by its row id. The undo leaves a tombstone
+        (``sync_undone``) for the sync journal, so other devices undo it too. A practice answer
+        (cram, mock) moved no schedule, so its undo writes none either.
         """
+        column = "uuid" if isinstance(review, str) else "id"
         with self._transaction() as conn:
-            row = conn.execute("SELECT card, kind FROM reviews WHERE id = ?", [review_id]).fetchone()
+            row = conn.execute(
+                f"SELECT id, card, kind, uuid, reviewed_at FROM reviews WHERE {column} = ?", [review]
+            ).fetchone()
             if row is None:
-                raise StoreError(f"review {review_id} is not in the log; it cannot be undone.")
-            pk, kind = row
+                raise StoreError(f"review {review} is not in the log; it cannot be undone.")
+            review_id, pk, kind, uuid, reviewed_at = row
             conn.execute("DELETE FROM reviews WHERE id = ?", [review_id])
+            conn.execute(
+                "INSERT OR IGNORE INTO sync_undone (uuid, undo_uuid, device, undone_at) VALUES (?, ?, 1, ?)",
+                [uuid, new_uuid(), utc_timestamp(undone_at) if undone_at else reviewed_at],
+            )
             schedule, introduced = self._rebuilt(conn, pk)
             if kind not in PRACTICE_KINDS:
                 self._write_schedule(conn, pk, schedule, introduced_on=introduced)
                 refresh_fsrs_state(conn, pk, self.path)
         return schedule
 
-    def unbury(self, pk: int, today: date) -> None:
+    def unbury(self, pk: int, today: date, *, at: datetime | None = None) -> None:
+        """Take back today's bury of card pk (at: when, for the sync journal; default the day's start)."""
+        day = today.isoformat()
         with self._transaction() as conn:
-            conn.execute(
-                "UPDATE cards SET buried_on = NULL WHERE id = ? AND buried_on = ?", [pk, today.isoformat()]
-            )
+            if conn.execute(
+                "UPDATE cards SET buried_on = NULL WHERE id = ? AND buried_on = ?", [pk, day]
+            ).rowcount:
+                record_card_event(conn, pk, "unbury", _moment(at, today), day)
 
-    def bury(self, pk: int, today: date) -> None:
+    def bury(self, pk: int, today: date, *, at: datetime | None = None) -> None:
+        """Bury card pk for today (at: when, for the sync journal; default the day's start)."""
+        day = today.isoformat()
         with self._transaction() as conn:
-            conn.execute("UPDATE cards SET buried_on = ? WHERE id = ?", [today.isoformat(), pk])
+            conn.execute("UPDATE cards SET buried_on = ? WHERE id = ?", [day, pk])
+            record_card_event(conn, pk, "bury", _moment(at, today), day)
 
     def rebuilt_schedule(self, pk: int) -> Schedule:
         """A card's schedule replayed from its review log (the source of truth)."""
@@ -268,6 +311,11 @@ class Reviews(Connection):
         return count
 
 
+def _moment(at: datetime | None, day: date) -> str:
+    """A card event's time: the one given, or the start of its day."""
+    return utc_timestamp(at) if at is not None else f"{day.isoformat()}T00:00:00.000Z"
+
+
 def _schedule_in(conn: sqlite3.Connection, pk: int) -> Schedule:
     """Card pk's schedule as this transaction reads it."""
     cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
@@ -297,6 +345,7 @@ def _values(entry: ReviewLogEntry) -> tuple[Any, ...]:
         entry.interval_after,
         entry.easiness_after,
         entry.due_after,
+        entry.uuid if entry.uuid is not None else new_uuid(),
     )
 
 
@@ -323,6 +372,8 @@ def _checked(entry: ReviewLogEntry, number: int) -> tuple[Any, ...]:
         problems.append(f"grade {entry.grade!r} is not a whole number from 0 to 5")
     if entry.kind not in REVIEW_KINDS:
         problems.append(f"kind {entry.kind!r} is not one of {', '.join(map(repr, REVIEW_KINDS))}")
+    if entry.uuid is not None and not (isinstance(entry.uuid, str) and len(entry.uuid) == 36):
+        problems.append(f"uuid {entry.uuid!r} is not a UUID like 9a371cea-5d7c-41d5-9384-2655e4ba1af8")
     if not isinstance(entry.explanation, str) or not isinstance(entry.scheduler, str):
         problems.append("the explanation and the scheduler must be text")
     for name in (

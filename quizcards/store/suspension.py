@@ -11,11 +11,13 @@ from __future__ import annotations
 import json
 from collections.abc import Sequence
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 
 from quizcards.core.errors import StoreError
 from quizcards.store.connection import Connection
 from quizcards.store.queue import DECKS, TAGGED, any_of
+from quizcards.store.reviews import record_card_event
+from quizcards.store.rows import utc_timestamp
 
 _IDS = "(SELECT value FROM json_each(:ids))"
 
@@ -33,32 +35,41 @@ class SuspensionTarget:
 class Suspensions(Connection):
     """The writes of `quiz suspend`, `quiz unsuspend` and the review's suspend key, and their selections."""
 
-    def suspend_cards(self, pks: Sequence[int], today: date) -> list[int]:
+    def suspend_cards(self, pks: Sequence[int], today: date, *, at: datetime | None = None) -> list[int]:
         """Suspend the cards as of today; returns those that were not suspended already (the others keep
-        their day)."""
-        return self._set_suspended(pks, today.isoformat())
+        their day). at (when, for the sync journal) defaults to the start of today."""
+        return self._set_suspended(pks, today.isoformat(), today, at)
 
-    def unsuspend_cards(self, pks: Sequence[int]) -> list[int]:
-        """Unsuspend the cards; returns those that were suspended. Nothing else about them changes."""
-        return self._set_suspended(pks, None)
+    def unsuspend_cards(
+        self, pks: Sequence[int], today: date | None = None, *, at: datetime | None = None
+    ) -> list[int]:
+        """Unsuspend the cards; returns those that were suspended. Nothing else about them changes.
 
-    def _set_suspended(self, pks: Sequence[int], day: str | None) -> list[int]:
+        today and at date the change for the sync journal (default: the day each was suspended).
+        """
+        return self._set_suspended(pks, None, today, at)
+
+    def _set_suspended(
+        self, pks: Sequence[int], day: str | None, today: date | None, at: datetime | None
+    ) -> list[int]:
         """Set suspended_on to day (None: unsuspend) on those of the cards it changes, in one transaction;
-        returns their ids."""
+        returns their ids. Each change is also a card event for the sync journal."""
         # Fixed text either way: the condition picks the cards whose state changes.
         other_state = "suspended_on IS NULL" if day is not None else "suspended_on IS NOT NULL"
         with self._transaction() as conn:
-            changed = [
-                row[0]
-                for row in conn.execute(
-                    f"SELECT id FROM cards WHERE id IN {_IDS} AND {other_state} ORDER BY id",
-                    {"ids": json.dumps(list(pks))},
-                )
-            ]
+            rows = conn.execute(
+                f"SELECT id, suspended_on FROM cards WHERE id IN {_IDS} AND {other_state} ORDER BY id",
+                {"ids": json.dumps(list(pks))},
+            ).fetchall()
+            changed = [row[0] for row in rows]
             conn.execute(
                 f"UPDATE cards SET suspended_on = :day WHERE id IN {_IDS}",
                 {"ids": json.dumps(changed), "day": day},
             )
+            for pk, suspended_on in rows:
+                event_day = today.isoformat() if today is not None else str(day or suspended_on)
+                moment = utc_timestamp(at) if at is not None else f"{event_day}T00:00:00.000Z"
+                record_card_event(conn, pk, "suspend" if day else "unsuspend", moment, event_day)
         return changed
 
     def suspension_targets(

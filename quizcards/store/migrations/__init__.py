@@ -27,6 +27,7 @@ from quizcards.store.migrations.m005_practice_kinds import REVIEW_CHECKS, m005_p
 from quizcards.store.migrations.m006_suspended import m006_suspended
 from quizcards.store.migrations.m007_study_plans import m007_study_plans
 from quizcards.store.migrations.m008_fsrs import m008_fsrs
+from quizcards.store.migrations.m009_sync import m009_sync
 
 if TYPE_CHECKING:
     from sqlite_utils import Database
@@ -54,6 +55,7 @@ MIGRATIONS: tuple[tuple[str, Callable[[Database], None]], ...] = (
     ("m006_suspended", m006_suspended),
     ("m007_study_plans", m007_study_plans),
     ("m008_fsrs", m008_fsrs),
+    ("m009_sync", m009_sync),
 )
 NAMES: tuple[str, ...] = tuple(name for name, _ in MIGRATIONS)
 
