@@ -80,6 +80,7 @@ def derived_log(rows: Iterable[LogRow]) -> DerivedLog:
     derived: list[DerivedRow] = []
     for row in sorted(rows, key=_full_key):
         before = schedule
+        kind: ReviewKind
         if row.kind in PRACTICE_KINDS:
             kind = row.kind
         elif schedule.last_reviewed_on == row.reviewed_on:
