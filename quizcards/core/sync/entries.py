@@ -312,7 +312,8 @@ def _text(fields: dict[str, object], key: str, limit: int) -> str:
     if not isinstance(value, str):
         raise _bad(key, value, "text")
     if len(value) > limit:
-        raise _Refused(f"has a {key} of {len(value):,} characters, over the limit of {limit:,}")
+        article = "an" if key[0] in "aeiou" else "a"
+        raise _Refused(f"has {article} {key} of {len(value):,} characters, over the limit of {limit:,}")
     if not _fits(value, limit):
         raise _bad(key, value, "Unicode text (it holds a lone surrogate)")
     return value
