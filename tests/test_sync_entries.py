@@ -118,7 +118,7 @@ def _fields_of(entry: Entry) -> dict[str, Any]:
     return dataclasses.asdict(entry)
 
 
-def _line(base: Entry = REVIEW, **changes: Any) -> bytes:
+def _line(base: Entry = REVIEW, /, **changes: Any) -> bytes:
     """The entry's line with keys changed (a value) or removed (the value ...)."""
     fields = json.loads(line_of(base))
     for key, value in changes.items():
@@ -397,8 +397,8 @@ def test_uuids_and_device_ids_have_one_form() -> None:
         assert not is_uuid(bad)
     assert is_device_id(DEVICE)
     assert is_device_id(uuid.uuid4().hex)
-    for bad in (DEVICE.upper(), DEVICE + "\n", DEVICE[:-1], UUID, None, b"0" * 32):
-        assert not is_device_id(bad)
+    for wrong in (DEVICE.upper(), DEVICE + "\n", DEVICE[:-1], UUID, None, b"0" * 32):
+        assert not is_device_id(wrong)
 
 
 def test_an_entry_goes_in_the_month_of_its_time() -> None:
