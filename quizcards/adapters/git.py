@@ -91,6 +91,7 @@ class _Git:
         self.executable = executable
         self.folder = folder
         self.timeout = timeout
+        self.identity: list[str] = []  # -c options naming quiz as the author when the user set no identity
         self.env = {
             **environ,
             "GIT_TERMINAL_PROMPT": "0",
@@ -153,10 +154,11 @@ def exchange(
 
     Only this device's paths are committed, never what the user staged elsewhere. A
     commit needs an identity: when ``user.name`` or ``user.email`` is unset, the commit
-    alone is made as ``quiz <quiz@DEVICE.invalid>`` (``-c`` options, nothing is
-    configured). Nothing prompts: see ``_Git``; ssh gets BatchMode unless the user
-    configured their own ssh command. A rebase in progress is reported, never
-    continued or aborted. Raises GitProblem.
+    (and the pull, whose rebase re-commits it and whose autostash commits the user's
+    edits for a moment) is made as ``quiz <quiz@DEVICE.invalid>`` through ``-c``
+    options on those two commands only; nothing is configured. Nothing prompts: see
+    ``_Git``; ssh gets BatchMode unless the user configured their own ssh command. A
+    rebase in progress is reported, never continued or aborted. Raises GitProblem.
     """
     base = dict(os.environ if environ is None else environ)
     executable = shutil.which("git", path=base.get("PATH", os.defpath))
@@ -181,6 +183,8 @@ def exchange(
             f"sync again: {SAVED.format(folder=folder)}.",
         )
     remote, remote_branch = _remote(git, branch)
+    if git.output("config", "user.name") is None or git.output("config", "user.email") is None:
+        git.identity = ["-c", "user.name=quiz", "-c", f"user.email=quiz@{device}.invalid"]
     committed = _commit(git, device, message)
     exists = git.run("ls-remote", "--exit-code", remote, f"refs/heads/{remote_branch}", network=True)
     if exists.returncode not in (0, 2):
@@ -256,17 +260,16 @@ def _commit(git: _Git, device: str, message: str) -> bool:
     staged = git.run("diff", "--cached", "--quiet", "--", *paths)
     if staged.returncode == 0:
         return False
-    identity: list[str] = []
-    if git.output("config", "user.name") is None or git.output("config", "user.email") is None:
-        identity = ["-c", "user.name=quiz", "-c", f"user.email=quiz@{device}.invalid"]
-    _checked(git, git.run(*identity, "commit", "--quiet", "-m", message, "--", *paths), "commit")
+    _checked(git, git.run(*git.identity, "commit", "--quiet", "-m", message, "--", *paths), "commit")
     return True
 
 
 def _pull(git: _Git, remote: str, branch: str) -> int:
     """pull --rebase --autostash; how many commits it received."""
     before = git.output("rev-parse", "--verify", "--quiet", "HEAD")
-    result = git.run("pull", "--quiet", "--rebase", "--autostash", remote, branch, network=True)
+    result = git.run(
+        *git.identity, "pull", "--quiet", "--rebase", "--autostash", remote, branch, network=True
+    )
     if result.returncode != 0:
         _refuse_rebase(git)
         raise _network_problem(git, remote, result, "pull --rebase")
