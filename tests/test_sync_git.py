@@ -250,6 +250,12 @@ def test_a_git_that_hangs_is_stopped(fake: FakeGit) -> None:
     assert "git ls-remote took longer than 0.3 seconds" in str(caught.value)
 
 
+def test_a_sync_folder_that_does_not_exist(fake: FakeGit) -> None:
+    with pytest.raises(GitProblem, match="does not exist") as caught:
+        exchange(fake.folder / "gone", LAPTOP, "m", environ=fake.env)
+    assert caught.value.kind == "not_repository"
+
+
 def test_credentials_are_cut_from_a_remote_url() -> None:
     assert without_credentials("https://me:tok@host/x.git") == "https://host/x.git"
     assert without_credentials("git@host:x.git") == "git@host:x.git"

@@ -11,6 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from quizcards.adapters import journal as journal_module
 from quizcards.adapters.journal import ForeignLines, Journal, JournalError, JournalFile
 from quizcards.core.sync.reading import (
     START,
@@ -154,6 +155,18 @@ def test_append_then_read_and_nothing_new_reads_nothing(journal: Journal) -> Non
     assert texts(journal.read(f"{LAPTOP}/2026-03.jsonl", written)) == [(3, entry(3)[:-1])]
     assert after.lines == 3
     assert journal.append(LAPTOP, "2026-03", [], after) == after
+
+
+def test_nothing_new_is_one_look_without_opening_the_file(
+    journal: Journal, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written = journal.append(LAPTOP, "2026-03", [entry(1)], START)
+
+    def refuse(path: Path) -> None:
+        raise AssertionError(f"opened {path}")
+
+    monkeypatch.setattr(journal_module, "open_regular_file", refuse)
+    assert journal.read(f"{LAPTOP}/2026-03.jsonl", written).position == written
 
 
 def test_read_of_a_rewritten_or_shrunk_file_restarts(journal: Journal) -> None:
@@ -317,6 +330,7 @@ def test_device_names_skip_damaged_huge_and_foreign_files(journal: Journal) -> N
         ("c" * 32, json.dumps({"v": 1, "device": "c" * 32, "name": "x" * 70_000}).encode()),
         ("d" * 32, json.dumps({"v": 1, "device": "d" * 32, "name": 7}).encode()),
         ("e" * 32, b"[1]"),
+        ("f" * 32, b"[" * 60_000),
     ):
         (journal.folder / device).mkdir()
         (journal.folder / device / "device.json").write_bytes(content)

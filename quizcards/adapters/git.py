@@ -116,11 +116,9 @@ class _Git:
         except FileNotFoundError:
             raise _missing(self.folder) from None
         except subprocess.TimeoutExpired:
+            stopped = f"git {_step(args)} took longer than {self.timeout:g} seconds in {self.folder}"
             raise GitProblem(
-                "timeout",
-                f"git {args[0]} took longer than {self.timeout:g} seconds in {self.folder} and was stopped; "
-                + SAVED.format(folder=self.folder)
-                + ".",
+                "timeout", f"{stopped} and was stopped; {SAVED.format(folder=self.folder)}."
             ) from None
         except OSError as error:
             raise GitProblem(
@@ -128,9 +126,14 @@ class _Git:
             ) from None
 
     def output(self, *args: str) -> str | None:
-        """The first line git prints for a query, or None when it exits non-zero."""
+        """What git prints for a query, stripped, or None when it exits non-zero."""
         result = self.run(*args)
         return result.stdout.strip() if result.returncode == 0 else None
+
+
+def _step(args: tuple[str, ...]) -> str:
+    """The git subcommand among a call's arguments (after any ``-c name=value`` options)."""
+    return next((arg for arg in args if not arg.startswith("-") and "=" not in arg), "")
 
 
 def _missing(folder: Path) -> GitProblem:
@@ -164,6 +167,8 @@ def exchange(
     executable = shutil.which("git", path=base.get("PATH", os.defpath))
     if executable is None:
         raise _missing(folder)
+    if not folder.is_dir():
+        raise GitProblem("not_repository", f"the sync folder {folder} does not exist.")
     git = _Git(executable, folder, base, timeout)
     inside = git.run("rev-parse", "--is-inside-work-tree")
     if inside.returncode != 0 or inside.stdout.strip() != "true":

@@ -136,10 +136,11 @@ class Journal:
         read from the fingerprint on, or of the whole file when it is not an extension of what was read."""
         path = self._path(relative)
         try:
+            info = path.stat()
+            if stat.S_ISREG(info.st_mode) and info.st_size == since.offset:
+                return NewLines((), since, restarted=False, first=since)
             with open_regular_file(path) as handle:
                 size = os.fstat(handle.fileno()).st_size
-                if size == since.offset:
-                    return NewLines((), since, restarted=False, first=since)
                 if size > since.offset:
                     base = read_from(since)
                     handle.seek(base)
@@ -205,8 +206,10 @@ class Journal:
             old = _open_own(path)
             try:
                 _check_own(path, old, expected)
-                with open(temporary, "wb") as written:
+                temporary.unlink(missing_ok=True)
+                with open(temporary, "xb") as written:
                     if old is not None:
+                        os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))
                         old.seek(0)
                         while chunk := old.read(CHUNK):
                             written.write(chunk)
@@ -277,7 +280,7 @@ def _device_name(path: Path, device: str) -> str | None:
         if not stat.S_ISREG(info.st_mode) or info.st_size > DEVICE_FILE_LIMIT:
             return None
         data = json.loads(path.read_bytes())
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):
         return None
     if not isinstance(data, dict) or data.get("device") != device or not isinstance(data.get("name"), str):
         return None
