@@ -32,6 +32,7 @@ UNREACHABLE = (
 REMOTE_MISSING = ("does not appear to be a git repository", "Repository not found", "fatal: repository '")
 NO_REMOTE = ("No such remote", "No configured push destination", "There is no tracking information")
 REJECTED = ("[rejected]", "fetch first", "non-fast-forward")
+URL_CREDENTIALS = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s'\"]*@")
 SAVED = "this device's reviews are saved in {folder} and the next `quiz sync --git` sends them"
 
 
@@ -61,13 +62,15 @@ class GitOutcome:
 
 
 def last_line(stderr: str) -> str:
-    """git's last non-empty line of output, stripped (its most telling one: the "fatal:" line)."""
-    return next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
+    """git's last non-empty line of output, stripped (its most telling one: the "fatal:" line), with any
+    URL in it cut of its credentials."""
+    line = next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
+    return URL_CREDENTIALS.sub(r"\1", line)
 
 
 def without_credentials(url: str) -> str:
     """A remote's URL without a user or token written into it (``https://user:token@host/``)."""
-    return re.sub(r"^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@]*@", r"\1", url)
+    return URL_CREDENTIALS.sub(r"\1", url)
 
 
 def classify(stderr: str) -> GitProblemKind | Literal["host_key"] | None:
