@@ -198,9 +198,11 @@ def test_not_a_work_tree(fake: FakeGit) -> None:
 
 @pytest.mark.parametrize("remotes", ["", "upstream mirror"])
 def test_no_remote_to_use(fake: FakeGit, remotes: str) -> None:
+    fake.folder = fake.folder.rename(fake.folder.with_name("Sync Folder"))
     with pytest.raises(GitProblem) as caught:
         fake.exchange(FAKE_GIT_REMOTES=remotes, FAKE_GIT_UPSTREAM="")
     assert caught.value.kind == "no_remote"
+    assert f"This device's reviews are saved in {fake.folder} and the next" in str(caught.value)
     assert ("git remote add origin URL" in str(caught.value)) == (not remotes)
     assert "ls-remote" not in fake.commands()
 

@@ -251,7 +251,8 @@ def _remote(git: _Git, branch: str) -> tuple[str, str]:
             f"the repository in {folder} has several remotes and none is 'origin' or the branch's "
             f"upstream; set one with `git -C {folder} branch --set-upstream-to REMOTE/{branch}`"
         )
-    raise GitProblem("no_remote", f"{sentence}. {SAVED.format(folder=folder).capitalize()}.")
+    saved = SAVED.format(folder=folder)
+    raise GitProblem("no_remote", f"{sentence}. {saved[0].upper()}{saved[1:]}.")
 
 
 def _commit(git: _Git, device: str, message: str) -> bool:
