@@ -95,6 +95,7 @@ from quizcards.cli import (  # noqa: E402
     review,
     stats,
     suspending,
+    sync,
 )
 
 _COMMANDS = (
@@ -111,6 +112,7 @@ _COMMANDS = (
     maintenance,
     config,
     optimize,
+    sync,
     info,
 )
 for _module in _COMMANDS:

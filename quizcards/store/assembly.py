@@ -14,9 +14,17 @@ from quizcards.store.fitting import FsrsFits
 from quizcards.store.maintenance import MaintenanceQueries
 from quizcards.store.practice import PracticeQueries
 from quizcards.store.stats import StatsQueries
+from quizcards.store.sync import Syncing
 
 
 class Store(
-    CardQueries, StatsQueries, ExportQueries, MaintenanceQueries, PracticeQueries, FsrsFits, BaseStore
+    CardQueries,
+    StatsQueries,
+    ExportQueries,
+    MaintenanceQueries,
+    PracticeQueries,
+    FsrsFits,
+    Syncing,
+    BaseStore,
 ):
     """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""

@@ -118,6 +118,12 @@ class Imports(Connection):
                     "UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?",
                     ([stamp, pk] for pk in plan.retired),
                 )
+            if conn.execute("SELECT EXISTS (SELECT 1 FROM sync_pending)").fetchone()[0]:
+                # Other devices' reviews of cards this database did not hold: applied now, in this
+                # same transaction, as `quiz sync` would have.
+                from quizcards.store.sync_apply import apply_pending
+
+                apply_pending(conn, self.path)
 
 
 def _card_fields(change: CardChange) -> list[Any]:

@@ -63,7 +63,7 @@ def new_uuid() -> str:
 
 
 def record_card_event(conn: sqlite3.Connection, pk: int, kind: str, at: str, day: str) -> None:
-    """Log a suspend, unsuspend, bury or unbury of card pk, for the sync journal (in the caller's transaction)."""
+    """Log a suspend, unsuspend, bury or unbury of card pk for the sync journal (caller's transaction)."""
     conn.execute(
         """
         INSERT INTO sync_card_events (uuid, device, deck, card_id, type, at, day)

@@ -1,4 +1,4 @@
-"""m009: sync between a learner's machines: each review's global identity, devices, and the journal's bookkeeping."""
+"""m009: sync between machines: each review's global identity, the devices, and the journal's bookkeeping."""
 
 from __future__ import annotations
 
@@ -158,4 +158,4 @@ def m009_sync(db: Database) -> None:
     for sql in indexes:
         conn.execute(sql)
     conn.execute("CREATE UNIQUE INDEX reviews_uuid ON reviews (uuid)")
-    conn.execute("CREATE INDEX reviews_unjournaled ON reviews (id) WHERE journaled = 0")
+    conn.execute("CREATE INDEX reviews_unjournaled ON reviews (reviewed_at) WHERE journaled = 0")

@@ -1,0 +1,94 @@
+"""What `quiz sync` did, as values: the figures its report and its JSON show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# A sync can meet a whole folder of damaged lines; the first ones tell the story.
+SKIPPED_LISTED = 5
+
+
+@dataclass(frozen=True, slots=True)
+class SkippedLine:
+    """A line of the folder that is not an entry: where, and why (untrusted text: the reason quotes it)."""
+
+    path: str
+    line: int
+    reason: str
+
+
+@dataclass(frozen=True, slots=True)
+class GitStep:
+    """What the git step did, or why it stopped (problem: its kind; message: the sentence)."""
+
+    committed: bool = False
+    pulled: int = 0
+    pushed: bool = False
+    remote: str = ""
+    branch: str = ""
+    problem: str | None = None
+    message: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncReport:
+    """One `quiz sync`: this device, what it sent, what it took in, and what waits."""
+
+    folder: str
+    device_id: str
+    name: str
+    sent: int
+    files_read: int
+    received: int  # entries not held before
+    reviews: int
+    undone: int
+    events: int
+    duplicates: int
+    cards_updated: int
+    rescheduled: int
+    rewritten: int
+    pending: tuple[tuple[str, int], ...] = ()  # (deck, reviews waiting for its cards)
+    skipped: tuple[SkippedLine, ...] = ()
+    skipped_count: int = 0
+    newer: int = 0
+    restarted: tuple[str, ...] = ()
+    devices: tuple[tuple[str, str | None], ...] = ()
+    git: GitStep | None = None
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def as_json(self, version: int) -> dict[str, object]:
+        """The report as `quiz sync --json` prints it."""
+        return {
+            "version": version,
+            "folder": self.folder,
+            "device": {"id": self.device_id, "name": self.name},
+            "sent": self.sent,
+            "files_read": self.files_read,
+            "received": self.received,
+            "reviews": self.reviews,
+            "undone": self.undone,
+            "card_events": self.events,
+            "duplicates": self.duplicates,
+            "cards_updated": self.cards_updated,
+            "rescheduled": self.rescheduled,
+            "rewritten": self.rewritten,
+            "pending": [{"deck": deck, "reviews": count} for deck, count in self.pending],
+            "skipped": self.skipped_count,
+            "skipped_lines": [
+                {"path": line.path, "line": line.line, "reason": line.reason} for line in self.skipped
+            ],
+            "newer_format": self.newer,
+            "read_again": list(self.restarted),
+            "devices": [{"id": device, "name": name} for device, name in self.devices],
+            "git": None
+            if self.git is None
+            else {
+                "committed": self.git.committed,
+                "pulled": self.git.pulled,
+                "pushed": self.git.pushed,
+                "remote": self.git.remote,
+                "branch": self.git.branch,
+                "problem": self.git.problem,
+                "message": self.git.message,
+            },
+        }

@@ -1,0 +1,118 @@
+"""Renderables of `quiz sync`: what was sent, received and left waiting, in plain sentences."""
+
+from __future__ import annotations
+
+from rich.console import Group
+from rich.text import Text
+
+from quizcards.core.sync.report import SyncReport
+from quizcards.render import line
+from quizcards.render.words import plural
+
+_INDENT = " " * 12
+
+
+def entries(count: int) -> str:
+    """``1 entry``, ``2 entries``, ``2,000 entries``."""
+    return "1 entry" if count == 1 else f"{count:,} entries"
+
+
+def _row(label: str, *parts: str | Text) -> Text:
+    return Text.assemble(Text(f"  {label:<9} ", style="bold"), *parts)
+
+
+def sync_report(report: SyncReport) -> Group:
+    """The report of one `quiz sync`."""
+    parts: list[Text] = [
+        Text.assemble(
+            "Synced through ",
+            line(report.folder),
+            " as ",
+            line(report.name),
+            Text(f" (device {report.device_id[:8]})", style="dim"),
+            ".",
+        ),
+        _row("sent", entries(report.sent)),
+    ]
+    if report.git is not None:
+        parts.append(_row("git", *_git(report)))
+    parts.append(_row("received", _received(report)))
+    if report.rescheduled:
+        parts.append(
+            Text(
+                f"{_INDENT}{plural(report.rescheduled, 'card')} moved in the schedule: another machine "
+                "reviewed it the same day, earlier.",
+                style="dim",
+            )
+        )
+    for deck, count in report.pending:
+        parts.append(
+            _row(
+                "waiting",
+                f"{plural(count, 'review')} of cards of the deck ",
+                line(deck),
+                " that this database does not hold; they are applied when you import it.",
+            )
+        )
+    if report.skipped_count:
+        parts.append(_row("skipped", f"{plural(report.skipped_count, 'damaged line')}, never applied:"))
+        parts += [
+            Text.assemble(_INDENT, line(f"{skipped.path} line {skipped.line} {skipped.reason}"))
+            for skipped in report.skipped
+        ]
+    if report.newer:
+        parts.append(
+            _row(
+                "newer",
+                f"{entries(report.newer)} written by a newer quizcards: update quizcards to read them.",
+            )
+        )
+    if report.restarted:
+        count = len(report.restarted)
+        parts.append(
+            Text(
+                f"{_INDENT}{plural(count, 'file')} had changed where already read, so "
+                f"{'it was' if count == 1 else 'they were'} read again from the start.",
+                style="dim",
+            )
+        )
+    names = [line(name or device[:8]) for device, name in report.devices]
+    if names:
+        parts.append(Text.assemble("Other machines: ", *_joined(names), "."))
+    else:
+        parts.append(Text("No other machine has synced through this folder yet.", style="dim"))
+    return Group(*parts)
+
+
+def _joined(names: list[Text]) -> list[Text | str]:
+    joined: list[Text | str] = []
+    for index, name in enumerate(names):
+        if index:
+            joined.append(", ")
+        joined.append(name)
+    return joined
+
+
+def _received(report: SyncReport) -> str:
+    if not report.received:
+        return "nothing new"
+    pieces = []
+    if report.reviews:
+        pieces.append(plural(report.reviews, "review"))
+    if report.undone:
+        pieces.append(plural(report.undone, "undo"))
+    if report.events:
+        pieces.append(plural(report.events, "suspend or bury change"))
+    detail = f" ({', '.join(pieces)})" if pieces else ""
+    return f"{entries(report.received)}{detail}; {plural(report.cards_updated, 'card')} updated"
+
+
+def _git(report: SyncReport) -> list[str | Text]:
+    git = report.git
+    assert git is not None
+    if git.problem is not None:
+        return [Text("stopped: ", style="red"), line(git.message)]
+    done = ["committed" if git.committed else "nothing new to commit"]
+    done.append(f"pulled {plural(git.pulled, 'commit')}" if git.pulled else "nothing to pull")
+    done.append(f"pushed to {git.remote}/{git.branch}" if git.pushed else "nothing to push")
+    return [", ".join(done)]

@@ -1,0 +1,287 @@
+"""The store's side of `quiz sync`: this device, the remembered folder, the outbox, read positions, receiving.
+
+A sync writes this device's new entries (the outbox: reviews, undos and card events not yet
+journaled) month by month; each month's flags are set only after its file was safely renamed
+into place (``mark_journaled``), so a crash sends the same entries again, which every reader
+ignores by UUID. Receiving (``receive``) reads the other devices' new lines and applies them in
+one transaction together with the positions they were read up to: a crash leaves the database
+as it was, and the next sync reads the same lines again.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from quizcards.core.errors import StoreError
+from quizcards.core.sync.entries import (
+    CardEvent,
+    Entry,
+    LineProblem,
+    ReviewEntry,
+    UndoEntry,
+    entry_of,
+    line_of,
+)
+from quizcards.core.sync.reading import FilePosition, NewLines
+from quizcards.store.connection import Connection
+from quizcards.store.sync_apply import Applied, Applier
+
+_SETUP = """
+    SELECT device_id, name, (SELECT value FROM sync_settings WHERE name = 'folder'),
+        (SELECT value FROM sync_settings WHERE name = 'git')
+    FROM sync_devices WHERE is_self = 1
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class SyncSetup:
+    """This database's sync identity and remembered choices (all None before the first `quiz sync`)."""
+
+    device_id: str | None
+    name: str | None
+    folder: str | None
+    git: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Outbox:
+    """This device's entries of one month not yet in the journal, as lines, and what they came from."""
+
+    month: str
+    lines: tuple[bytes, ...]
+    reviews: tuple[str, ...]
+    undos: tuple[str, ...]
+    events: tuple[str, ...]
+    cards: frozenset[int]
+
+
+@dataclass(frozen=True, slots=True)
+class LineSkipped:
+    """A line of the folder that is not an entry: where, and why."""
+
+    path: str
+    line: int
+    reason: str
+
+
+@dataclass(slots=True)
+class Received:
+    """What receiving did: the applied figures, the files read, the lines skipped."""
+
+    applied: Applied
+    files: int = 0
+    restarted: list[str] = field(default_factory=list)
+    skipped: list[LineSkipped] = field(default_factory=list)
+    newer: int = 0  # lines written by a newer quizcards, left for an update to read
+
+
+class Syncing(Connection):
+    """`quiz sync`'s queries and writes."""
+
+    def sync_setup(self) -> SyncSetup:
+        row = self._run(_SETUP).fetchone()
+        if row is None:
+            raise StoreError(
+                "the database has no row for this device in sync_devices; restore it from a backup."
+            )
+        return SyncSetup(row[0], row[1], row[2], row[3] == "1")
+
+    def set_up_sync(self, *, device_id: str, name: str | None, folder: str, git: bool) -> SyncSetup:
+        """Give this device its id (only if it has none) and name, and remember the folder and git choice."""
+        with self._transaction() as conn:
+            conn.execute(
+                "UPDATE sync_devices SET device_id = ? WHERE is_self = 1 AND device_id IS NULL", [device_id]
+            )
+            if name is not None:
+                conn.execute("UPDATE sync_devices SET name = ? WHERE is_self = 1", [name])
+            conn.executemany(
+                "INSERT OR REPLACE INTO sync_settings (name, value) VALUES (?, ?)",
+                [("folder", folder), ("git", "1" if git else "0")],
+            )
+        return self.sync_setup()
+
+    def new_device_identity(self, device_id: str) -> str | None:
+        """Give this database a new device id (it was copied, or restored under its old one); the old id
+        becomes another device's, whose files are read again from their start. Returns the old id."""
+        with self._transaction() as conn:
+            old = conn.execute("SELECT device_id FROM sync_devices WHERE is_self = 1").fetchone()[0]
+            if old is not None:
+                conn.execute("INSERT OR IGNORE INTO sync_devices (device_id) VALUES (?)", [old])
+                conn.execute("UPDATE sync_devices SET device_id = NULL WHERE is_self = 1")
+                conn.execute(
+                    "UPDATE sync_devices SET device_id = ? WHERE is_self = 0 AND device_id = ?", [old, old]
+                )
+                conn.execute("DELETE FROM sync_files WHERE path LIKE ? ESCAPE '\\'", [f"{old}/%"])
+            conn.execute("UPDATE sync_devices SET device_id = ? WHERE is_self = 1", [device_id])
+            # Everything this database holds is sent again under the new id; readers skip it by UUID.
+            conn.execute("UPDATE reviews SET journaled = 0 WHERE device = 1")
+            conn.execute("UPDATE sync_undone SET journaled = 0 WHERE device = 1")
+            conn.execute("UPDATE sync_card_events SET journaled = 0 WHERE device = 1")
+        return None if old is None else str(old)
+
+    def sync_positions(self) -> dict[str, FilePosition]:
+        """How far this device has read (or written) each journal file."""
+        return {
+            str(path): FilePosition(int(offset), str(tail), int(lines))
+            for path, offset, tail, lines in self._run("SELECT path, offset, tail, lines FROM sync_files")
+        }
+
+    def forget_positions(self) -> None:
+        """Read every file again from its start at the next receive (`quiz sync --rebuild`)."""
+        with self._transaction() as conn:
+            conn.execute("DELETE FROM sync_files")
+
+    def outbox_months(self) -> list[str]:
+        """The months (yyyy-mm) that hold entries of this device not yet journaled, oldest first."""
+        rows = self._run(
+            """
+            SELECT substr(reviewed_at, 1, 7) FROM reviews WHERE journaled = 0
+            UNION SELECT substr(undone_at, 1, 7) FROM sync_undone WHERE journaled = 0
+            UNION SELECT substr(at, 1, 7) FROM sync_card_events WHERE journaled = 0
+            ORDER BY 1
+            """
+        ).fetchall()
+        return [str(row[0]) for row in rows]
+
+    def outbox(self, month: str, device_id: str) -> Outbox:
+        """This device's entries of one month not yet journaled, as journal lines."""
+        start, end = month, _next_month(month)
+        span = [start, end]
+        entries: list[Entry] = []
+        cards: set[int] = set()
+        for row in self._run(
+            """
+            SELECT r.uuid, c.deck, c.card_id, r.reviewed_at, r.reviewed_on, r.grade, r.kind, r.duration_ms,
+                r.explanation, r.card
+            FROM reviews r JOIN cards c ON c.id = r.card
+            WHERE r.journaled = 0 AND r.reviewed_at >= ? AND r.reviewed_at < ?
+            """,
+            span,
+        ):
+            entries.append(ReviewEntry(row[0], device_id, *row[1:9]))
+            cards.add(int(row[9]))
+        reviews = tuple(entry.uuid for entry in entries)
+        undos = [
+            UndoEntry(undo_uuid, device_id, uuid, undone_at)
+            for uuid, undo_uuid, undone_at in self._run(
+                "SELECT uuid, undo_uuid, undone_at FROM sync_undone WHERE journaled = 0 "
+                "AND undone_at >= ? AND undone_at < ?",
+                span,
+            )
+        ]
+        events = [
+            CardEvent(uuid, device_id, deck, card_id, kind, at, day)
+            for uuid, deck, card_id, kind, at, day in self._run(
+                "SELECT uuid, deck, card_id, type, at, day FROM sync_card_events WHERE journaled = 0 "
+                "AND at >= ? AND at < ?",
+                span,
+            )
+        ]
+        lines = tuple(line_of(entry) for entry in [*entries, *undos, *events])
+        return Outbox(
+            month,
+            lines,
+            reviews,
+            tuple(undo.review for undo in undos),
+            tuple(event.uuid for event in events),
+            frozenset(cards),
+        )
+
+    def mark_journaled(self, outbox: Outbox, path: str, position: FilePosition) -> Applied:
+        """After the month's file holds the outbox: set its flags, remember the file's new end, and settle
+        the cards it names (so this device's log is exactly what every other device derives from it)."""
+        with self._transaction() as conn:
+            for table, column, uuids in (
+                ("reviews", "uuid", outbox.reviews),
+                ("sync_undone", "uuid", outbox.undos),
+                ("sync_card_events", "uuid", outbox.events),
+            ):
+                # The table and column are fixed names; the UUIDs are one JSON parameter.
+                conn.execute(
+                    f"UPDATE {table} SET journaled = 1 WHERE {column} IN (SELECT value FROM json_each(?))",
+                    [json.dumps(uuids)],
+                )
+            _save_position(conn, path, position)
+            applier = Applier(conn, self.path)
+            applier.touch(set(outbox.cards))
+            return applier.settle()
+
+    def receive(self, reads: Iterable[tuple[str, str, NewLines]]) -> Received:
+        """Apply the new lines of other devices' files, in one transaction with the positions read up to.
+
+        reads yields (path, the device the file belongs to, what was read); it is consumed inside
+        the transaction, so the files are read while this database is held.
+        """
+        with self._transaction() as conn:
+            applier = Applier(conn, self.path)
+            received = Received(applier.applied)
+            for path, device, new in reads:
+                received.files += 1
+                if new.restarted:
+                    received.restarted.append(path)
+                _save_position(conn, path, _take(applier, received, path, device, new))
+            applier.settle()
+        return received
+
+    def note_devices(self, names: dict[str, str]) -> None:
+        """Remember the names other devices gave themselves (from their device.json)."""
+        with self._transaction() as conn:
+            for device_id, name in names.items():
+                conn.execute("INSERT OR IGNORE INTO sync_devices (device_id) VALUES (?)", [device_id])
+                conn.execute(
+                    "UPDATE sync_devices SET name = ? WHERE device_id = ? AND is_self = 0", [name, device_id]
+                )
+
+    def devices_seen(self) -> list[tuple[str, str | None]]:
+        """The other devices this database has heard of: (id, name), by name."""
+        return [
+            (str(device_id), name)
+            for device_id, name in self._run(
+                "SELECT device_id, name FROM sync_devices WHERE is_self = 0 AND device_id IS NOT NULL "
+                "ORDER BY name, device_id"
+            )
+        ]
+
+    def pending_entries(self) -> list[tuple[str, int]]:
+        """Reviews waiting for a card this database does not hold: (deck, how many), by deck."""
+        return [
+            (str(deck), int(count))
+            for deck, count in self._run(
+                "SELECT deck, count(*) FROM sync_pending GROUP BY deck ORDER BY deck"
+            )
+        ]
+
+
+def _take(applier: Applier, received: Received, path: str, device: str, new: NewLines) -> FilePosition:
+    """Apply one file's new lines; the position to remember (before the first line of a newer format)."""
+    for count, (number, raw) in enumerate(new.lines):
+        entry = entry_of(raw)
+        if isinstance(entry, LineProblem) and entry.newer:
+            # Left for a quizcards that knows the format: the file is read again from here.
+            received.newer += len(new.lines) - count
+            return new.position_before(number)
+        if isinstance(entry, LineProblem):
+            received.skipped.append(LineSkipped(path, number, entry.reason))
+        elif entry.device != device:
+            received.skipped.append(
+                LineSkipped(path, number, f"names the device {entry.device}, not the folder's own")
+            )
+        else:
+            applier.add(entry, raw.decode("utf-8"))
+    return new.position
+
+
+def _save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -> None:
+    conn.execute(
+        "INSERT OR REPLACE INTO sync_files (path, offset, tail, lines) VALUES (?, ?, ?, ?)",
+        [path, position.offset, position.tail, position.lines],
+    )
+
+
+def _next_month(month: str) -> str:
+    """'2026-04' after '2026-03'; '2027-01' after '2026-12'."""
+    year, number = int(month[:4]), int(month[5:7])
+    return f"{year + number // 12:04d}-{number % 12 + 1:02d}"
