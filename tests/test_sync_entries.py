@@ -332,6 +332,28 @@ def test_every_entry_comes_back_from_its_line(entry: Entry) -> None:
     assert json.loads(written)["v"] == FORMAT_VERSION
 
 
+KEYS = {
+    ReviewEntry: ("uuid", "device", "deck", "card_id", "reviewed_at", "reviewed_on", "grade", "kind",
+                  "duration_ms", "explanation"),
+    UndoEntry: ("uuid", "device", "review", "undone_at"),
+    CardEvent: ("uuid", "device", "deck", "card_id", "at", "on"),
+}  # fmt: skip
+RENAMED = {"card_id": "card", "reviewed_at": "at", "reviewed_on": "on", "undone_at": "at"}
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.one_of(reviews, undos, events))
+def test_a_line_is_what_json_makes_of_its_fields_in_order(entry: Entry) -> None:
+    kind = (
+        entry.type if isinstance(entry, CardEvent) else "review" if isinstance(entry, ReviewEntry) else "undo"
+    )
+    fields = {"v": 1, "type": kind} | {
+        RENAMED.get(key, key): getattr(entry, key) for key in KEYS[type(entry)]
+    }
+    expected = json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert line_of(entry) == expected.encode()
+
+
 @settings(max_examples=examples(60), deadline=None)
 @given(st.binary(max_size=300))
 def test_any_bytes_give_an_entry_or_a_problem(line: bytes) -> None:
