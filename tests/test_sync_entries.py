@@ -221,6 +221,7 @@ SURROGATE_LINE = _line(card="CARD").replace(b'"CARD"', b'"card-\\ud800"')
         (_line(grade=4.0), "has the grade 4.0, which is not 0-5"),
         (_line(grade="4"), "has the grade '4', which is not 0-5"),
         (_line(grade=10**80), "has the grade a number of more than 60 digits, which is not 0-5"),
+        (_line(grade=4).replace(b'"grade": 4', b'"grade": 1e999'), "has the grade inf, which is not 0-5"),
         (_line(kind="review"), "has the kind 'review', which is not scheduled, redrill, cram or mock"),
         (_line(kind=None), "has the kind none, which is not scheduled, redrill, cram or mock"),
         (_line(duration_ms=-1), f"has the duration_ms -1, {MS}"),
