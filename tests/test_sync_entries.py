@@ -221,6 +221,7 @@ SURROGATE_LINE = _line(card="CARD").replace(b'"CARD"', b'"card-\\ud800"')
         (_line(grade=4.0), "has the grade 4.0, which is not 0-5"),
         (_line(grade="4"), "has the grade '4', which is not 0-5"),
         (_line(grade=10**80), "has the grade a number of more than 60 digits, which is not 0-5"),
+        (_line(grade=4).replace(b'"grade": 4', b'"grade": 1e999'), "has the grade inf, which is not 0-5"),
         (_line(kind="review"), "has the kind 'review', which is not scheduled, redrill, cram or mock"),
         (_line(kind=None), "has the kind none, which is not scheduled, redrill, cram or mock"),
         (_line(duration_ms=-1), f"has the duration_ms -1, {MS}"),
@@ -330,6 +331,28 @@ def test_every_entry_comes_back_from_its_line(entry: Entry) -> None:
     assert written.count(b"\n") == 1
     assert entry_of(written[:-1]) == entry
     assert json.loads(written)["v"] == FORMAT_VERSION
+
+
+KEYS = {
+    ReviewEntry: ("uuid", "device", "deck", "card_id", "reviewed_at", "reviewed_on", "grade", "kind",
+                  "duration_ms", "explanation"),
+    UndoEntry: ("uuid", "device", "review", "undone_at"),
+    CardEvent: ("uuid", "device", "deck", "card_id", "at", "on"),
+}  # fmt: skip
+RENAMED = {"card_id": "card", "reviewed_at": "at", "reviewed_on": "on", "undone_at": "at"}
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.one_of(reviews, undos, events))
+def test_a_line_is_what_json_makes_of_its_fields_in_order(entry: Entry) -> None:
+    kind = (
+        entry.type if isinstance(entry, CardEvent) else "review" if isinstance(entry, ReviewEntry) else "undo"
+    )
+    fields = {"v": 1, "type": kind} | {
+        RENAMED.get(key, key): getattr(entry, key) for key in KEYS[type(entry)]
+    }
+    expected = json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert line_of(entry) == expected.encode()
 
 
 @settings(max_examples=examples(60), deadline=None)

