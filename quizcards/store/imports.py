@@ -18,6 +18,8 @@ from quizcards.store.rows import texts_of, utc_timestamp
 if TYPE_CHECKING:  # imported where used: `quiz review` never needs them
     from quizcards.core.importing import CardChange, DeckPlan, StoredCard, StoredDeck
 
+# Whether other devices' reviews wait for cards (m009's sync_pending); tests of older schemas replace it.
+_ANY_PENDING = "SELECT EXISTS (SELECT 1 FROM sync_pending)"
 # json.dumps(value, ensure_ascii=False) builds an encoder per call: three a card, 30,000 for a big deck.
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -118,7 +120,7 @@ class Imports(Connection):
                     "UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?",
                     ([stamp, pk] for pk in plan.retired),
                 )
-            if conn.execute("SELECT EXISTS (SELECT 1 FROM sync_pending)").fetchone()[0]:
+            if conn.execute(_ANY_PENDING).fetchone()[0]:
                 # Other devices' reviews of cards this database did not hold: applied now, in this
                 # same transaction, as `quiz sync` would have.
                 from quizcards.store.sync_apply import apply_pending
