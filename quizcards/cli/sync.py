@@ -228,7 +228,7 @@ def _report(
         events=applied.events,
         duplicates=applied.duplicates,
         cards_updated=len(applied.cards),
-        rescheduled=applied.rescheduled,
+        reclassified=applied.reclassified,
         rewritten=applied.rewritten,
         pending=tuple(store.pending_entries()),
         skipped=tuple(

@@ -37,11 +37,11 @@ def sync_report(report: SyncReport) -> Group:
     if report.git is not None:
         parts.append(_row("git", *_git(report)))
     parts.append(_row("received", _received(report)))
-    if report.rescheduled:
+    if report.reclassified:
         parts.append(
             Text(
-                f"{_INDENT}{plural(report.rescheduled, 'card')} moved in the schedule: another machine "
-                "reviewed it the same day, earlier.",
+                f"{plural(report.reclassified, 'review')} held here changed kind (scheduled or re-drill): "
+                "another machine had reviewed the same card earlier that day.",
                 style="dim",
             )
         )

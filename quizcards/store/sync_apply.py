@@ -58,7 +58,7 @@ class Applied:
     pending: int = 0  # reviews of cards this database does not hold (kept for a later import)
     duplicates: int = 0  # entries held already (read again, or sent twice)
     cards: set[int] = field(default_factory=set)  # cards whose log changed
-    rescheduled: int = 0  # cards whose schedule moved because of entries from elsewhere
+    reclassified: int = 0  # held reviews whose kind changed (another device's same-day review came first)
     rewritten: int = 0  # cards whose rows were written again in order (an entry sorted before held ones)
 
 
@@ -195,11 +195,10 @@ class Applier:
                 "FROM sync_incoming WHERE card = ?",
                 [pk],
             ).fetchall()
-            outcome = settle_card(conn, pk, incoming)
-            if incoming or outcome != "same":
+            outcome, reclassified = settle_card(conn, pk, incoming)
+            if outcome != "same":
                 self.applied.cards.add(pk)
-            if incoming and outcome in ("rescheduled", "rewritten"):
-                self.applied.rescheduled += 1
+            self.applied.reclassified += reclassified
             self.applied.rewritten += outcome == "rewritten"
         conn.execute("DELETE FROM sync_incoming")
         for deck, card_id in sorted(self._event_cards):
@@ -208,11 +207,11 @@ class Applier:
         return self.applied
 
 
-def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, ...]]) -> str:
+def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, ...]]) -> tuple[str, int]:
     """Merge card pk's held rows with incoming ones and write the derived log and schedule.
 
-    Returns "same" (nothing changed), "appended", "rescheduled" (rows appended and the schedule
-    moved differently from the append alone) or "rewritten" (the rows were written again in order).
+    Returns "same" (nothing changed), "appended" or "rewritten" (the rows were written again in
+    order), and how many held rows changed kind (a scheduled review became a re-drill, or back).
     """
     held = conn.execute(_HELD, [pk]).fetchall()
     rows = [_held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
@@ -238,7 +237,8 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
         outcome = "rewritten"
     if derived.schedule != before or outcome != "same":
         Reviews._write_schedule(conn, pk, derived.schedule, introduced_on=derived.introduced_on)
-    return outcome
+    kinds = {row.row.uuid: row.kind for row in derived.rows}
+    return outcome, sum(1 for row in held if kinds[str(row[1])] != row[5])
 
 
 def _held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:

@@ -45,7 +45,7 @@ class SyncReport:
     events: int
     duplicates: int
     cards_updated: int
-    rescheduled: int
+    reclassified: int
     rewritten: int
     pending: tuple[tuple[str, int], ...] = ()  # (deck, reviews waiting for its cards)
     skipped: tuple[SkippedLine, ...] = ()
@@ -70,7 +70,7 @@ class SyncReport:
             "card_events": self.events,
             "duplicates": self.duplicates,
             "cards_updated": self.cards_updated,
-            "rescheduled": self.rescheduled,
+            "reclassified": self.reclassified,
             "rewritten": self.rewritten,
             "pending": [{"deck": deck, "reviews": count} for deck, count in self.pending],
             "skipped": self.skipped_count,
