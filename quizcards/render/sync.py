@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
-from quizcards.core.sync.report import SyncReport
+from quizcards.core.sync.report import JournalCheck, SyncReport
 from quizcards.render import line
 from quizcards.render.words import plural
 
@@ -116,3 +116,51 @@ def _git(report: SyncReport) -> list[str | Text]:
     done.append(f"pulled {plural(git.pulled, 'commit')}" if git.pulled else "nothing to pull")
     done.append(f"pushed to {git.remote}/{git.branch}" if git.pushed else "nothing to push")
     return [", ".join(done)]
+
+
+def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
+    """`quiz check`'s lines about the sync folder."""
+    mark_ok, mark_bad = Text("  ✓ ", style="green bold"), Text("  ✗ ", style="red bold")
+    parts: list[Text] = []
+    summary = f"{entries(check.entries)} in {plural(check.files, 'file')}"
+    if not check.missing:
+        parts.append(Text.assemble(mark_ok, "Sync folder ", line(folder), f": {summary}, all held"))
+    else:
+        parts.append(
+            Text.assemble(
+                mark_bad,
+                "Sync folder ",
+                line(folder),
+                f": {summary}; {entries(check.missing)} not in the database (",
+                line(", ".join(check.missing_named)),
+                "): quiz sync --rebuild reads them again",
+            )
+        )
+    if check.unsent:
+        done = (
+            "will be sent again by the next quiz sync" if repaired else "quiz check --repair sends them again"
+        )
+        parts.append(
+            Text.assemble(
+                mark_ok if repaired else mark_bad,
+                f"{entries(len(check.unsent))} of this machine are missing from its own files: {done}",
+            )
+        )
+    if check.unmerged:
+        count = len(check.unmerged)
+        names = ", ".join(name for _pk, name in check.unmerged[:3]) + (", ..." if count > 3 else "")
+        has = "1 card has a log" if count == 1 else f"{count:,} cards have logs"
+        done = "rewritten in merged order" if repaired else "quiz check --repair rewrites them"
+        parts.append(
+            Text.assemble(
+                mark_ok if repaired else mark_bad,
+                f"{has} that differ from the merge of their reviews (",
+                line(names),
+                f"): {done}",
+            )
+        )
+    if check.damaged:
+        parts.append(
+            Text(f"    {plural(check.damaged, 'damaged line')} in the folder, never applied", style="dim")
+        )
+    return Group(*parts)

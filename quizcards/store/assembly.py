@@ -15,6 +15,7 @@ from quizcards.store.maintenance import MaintenanceQueries
 from quizcards.store.practice import PracticeQueries
 from quizcards.store.stats import StatsQueries
 from quizcards.store.sync import Syncing
+from quizcards.store.sync_check import SyncChecks
 
 
 class Store(
@@ -25,6 +26,7 @@ class Store(
     PracticeQueries,
     FsrsFits,
     Syncing,
+    SyncChecks,
     BaseStore,
 ):
     """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""

@@ -31,7 +31,7 @@ _STAGE = """
         explanation TEXT NOT NULL
     )
 """
-_HELD = """
+HELD = """
     SELECT id, uuid, reviewed_on, reviewed_at, grade, kind, repetitions_before, interval_before,
         easiness_before, due_before, repetitions_after, interval_after, easiness_after, due_after,
         explanation, duration_ms, device, journaled, scheduler
@@ -213,8 +213,8 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
     Returns "same" (nothing changed), "appended" or "rewritten" (the rows were written again in
     order), and how many held rows changed kind (a scheduled review became a re-drill, or back).
     """
-    held = conn.execute(_HELD, [pk]).fetchall()
-    rows = [_held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
+    held = conn.execute(HELD, [pk]).fetchall()
+    rows = [held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
     derived = derived_log(rows)
     # What a row carries besides its facts: explanation, duration, scheduler, then device and journaled.
     extras: dict[str, tuple[object, ...]] = {
@@ -224,7 +224,8 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
     before = _schedule_in(conn, pk)
     count = len(held)
     if all(
-        _same(stored, derived_row) for stored, derived_row in zip(held, derived.rows[:count], strict=True)
+        same_as_derived(stored, derived_row)
+        for stored, derived_row in zip(held, derived.rows[:count], strict=True)
     ):
         if not incoming:
             outcome = "same"
@@ -241,7 +242,7 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
     return outcome, sum(1 for row in held if kinds[str(row[1])] != row[5])
 
 
-def _held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:
+def held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:
     uuid, day, moment, grade, kind = row[1], row[2], row[3], row[4], row[5]
     if not (
         is_day(day) and is_moment(moment) and type(grade) is int and 0 <= grade <= 5 and kind in REVIEW_KINDS
@@ -268,7 +269,7 @@ def _values(schedule: Schedule) -> tuple[int, int, int, str | None]:
     )
 
 
-def _same(stored: tuple[object, ...], derived: DerivedRow) -> bool:
+def same_as_derived(stored: tuple[object, ...], derived: DerivedRow) -> bool:
     """Whether a held row is already what the merged log derives for it (same place, kind and schedules)."""
     return (
         stored[1] == derived.row.uuid

@@ -92,3 +92,23 @@ class SyncReport:
                 "message": self.git.message,
             },
         }
+
+
+@dataclass(slots=True)
+class JournalCheck:
+    """What `quiz check` found comparing the sync folder with the database."""
+
+    files: int = 0
+    entries: int = 0
+    missing: int = 0  # entries of the folder the database holds nowhere
+    missing_named: list[str] = field(default_factory=list)  # "PATH line N"
+    unsent: list[str] = field(default_factory=list)  # UUIDs of this device's entries marked journaled that
+    # its own files do not hold
+    damaged: int = 0  # lines that are not entries (never applied)
+    unmerged: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # cards whose log is not the merge of its rows
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.unsent or self.unmerged)
