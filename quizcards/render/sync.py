@@ -149,12 +149,12 @@ def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
     if check.unmerged:
         count = len(check.unmerged)
         names = ", ".join(name for _pk, name in check.unmerged[:3]) + (", ..." if count > 3 else "")
-        has = "1 card has a log" if count == 1 else f"{count:,} cards have logs"
+        has = "1 card has a log that differs" if count == 1 else f"{count:,} cards have logs that differ"
         done = "rewritten in merged order" if repaired else "quiz check --repair rewrites them"
         parts.append(
             Text.assemble(
                 mark_ok if repaired else mark_bad,
-                f"{has} that differ from the merge of their reviews (",
+                f"{has} from the merge of their reviews (",
                 line(names),
                 f"): {done}",
             )
