@@ -1,4 +1,4 @@
-"""The store's side of sync: m009's identities, tombstones and card events, and entries applied in merged order."""
+"""The store's side of sync: m009's identities, tombstones, card events, entries applied in merged order."""
 
 from __future__ import annotations
 
@@ -20,7 +20,7 @@ from tests.helpers import before_migration, fsrs_states_out_of_date, grade, impo
 DEVICE = "0123456789abcdef0123456789abcdef"
 OTHER = "fedcba9876543210fedcba9876543210"
 DAY = date(2026, 3, 10)
-LOG = "SELECT r.uuid, r.reviewed_on, r.reviewed_at, r.grade, r.kind, r.interval_after FROM reviews r ORDER BY r.id"
+LOG = "SELECT uuid, reviewed_on, reviewed_at, grade, kind, interval_after FROM reviews ORDER BY id"
 
 
 def review(
