@@ -158,6 +158,7 @@ def _send(store: Store, journal: Journal, device: str) -> dict[str, int]:
     """Write this device's new entries month by month; how many lines went into each file."""
     from quizcards.core.sync.reading import START
 
+    _recover_own_files(store, journal, device)
     positions = store.sync_positions()
     sent: dict[str, int] = {}
     for month in store.outbox_months():
@@ -168,6 +169,22 @@ def _send(store: Store, journal: Journal, device: str) -> dict[str, int]:
         store.mark_journaled(outbox, path, position)
         sent[path] = len(outbox.lines)
     return sent
+
+
+def _recover_own_files(store: Store, journal: Journal, device: str) -> None:
+    """Take back this device's own lines written past its remembered end (a sync killed between writing a
+    file and committing its flags); lines it does not hold mean another database writes under its id."""
+    from quizcards.adapters.journal import ForeignLines
+    from quizcards.core.sync.reading import START
+
+    positions = store.sync_positions()
+    for file in journal.files():
+        since = positions.get(file.relative, START)
+        if file.device != device or file.size == since.offset:
+            continue
+        new = journal.read(file.relative, since)
+        if new.restarted or not store.adopt_own_lines(file.relative, device, new):
+            raise ForeignLines(journal.folder / file.relative)
 
 
 def _reads(

@@ -209,6 +209,41 @@ class Syncing(Connection):
             applier.touch(set(outbox.cards))
             return applier.settle()
 
+    def adopt_own_lines(self, path: str, device: str, new: NewLines) -> bool:
+        """Lines found past where this device last wrote its own file: when every one is an entry of this
+        device that the database holds (a sync killed after renaming the file, before its flags were
+        committed, or two syncs at once), mark them journaled and remember the file's end; True. Any
+        other line means another writer shares this device's id: nothing is changed; False."""
+        uuids: dict[str, list[str]] = {"reviews": [], "sync_undone": [], "sync_card_events": []}
+        for _number, raw in new.lines:
+            entry = entry_of(raw)
+            if isinstance(entry, LineProblem) or entry.device != device:
+                return False
+            if isinstance(entry, ReviewEntry):
+                held = (
+                    "SELECT EXISTS (SELECT 1 FROM reviews WHERE uuid = ?1) "
+                    "OR EXISTS (SELECT 1 FROM sync_undone WHERE uuid = ?1)"
+                )
+                table, uuid = "reviews", entry.uuid
+            elif isinstance(entry, UndoEntry):
+                held = "SELECT EXISTS (SELECT 1 FROM sync_undone WHERE undo_uuid = ?1)"
+                table, uuid = "sync_undone", entry.review
+            else:
+                held = "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE uuid = ?1)"
+                table, uuid = "sync_card_events", entry.uuid
+            if not self._run(held, [entry.uuid]).fetchone()[0]:
+                return False
+            uuids[table].append(uuid)
+        with self._transaction() as conn:
+            for table, held_uuids in uuids.items():
+                # The table names are fixed; the UUIDs are one JSON parameter.
+                conn.execute(
+                    f"UPDATE {table} SET journaled = 1 WHERE uuid IN (SELECT value FROM json_each(?))",
+                    [json.dumps(held_uuids)],
+                )
+            _save_position(conn, path, new.position)
+        return True
+
     def receive(self, reads: Iterable[tuple[str, str, NewLines]]) -> Received:
         """Apply the new lines of other devices' files, in one transaction with the positions read up to.
 
