@@ -243,6 +243,7 @@ def _report(
         reviews=applied.reviews,
         undone=applied.undone,
         events=applied.events,
+        waiting=applied.pending,
         duplicates=applied.duplicates,
         cards_updated=len(applied.cards),
         reclassified=applied.reclassified,

@@ -9,79 +9,70 @@ from quizcards.core.sync.report import JournalCheck, SyncReport
 from quizcards.render import line
 from quizcards.render.words import plural
 
-_INDENT = " " * 12
-
 
 def entries(count: int) -> str:
     """``1 entry``, ``2 entries``, ``2,000 entries``."""
     return "1 entry" if count == 1 else f"{count:,} entries"
 
 
-def _row(label: str, *parts: str | Text) -> Text:
-    return Text.assemble(Text(f"  {label:<9} ", style="bold"), *parts)
-
-
 def sync_report(report: SyncReport) -> Group:
-    """The report of one `quiz sync`."""
-    parts: list[Text] = [
-        Text.assemble(
-            "Synced through ",
-            line(report.folder),
-            " as ",
-            line(report.name),
-            Text(f" (device {report.device_id[:8]})", style="dim"),
-            ".",
-        ),
-        _row("sent", entries(report.sent)),
-    ]
+    """The report of one `quiz sync`: a heading, then one row per part, wrapped under its own column."""
+    from rich.table import Table
+
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(style="bold", no_wrap=True)
+    rows.add_column()
+
+    def add(label: str, *parts: str | Text, style: str = "") -> None:
+        rows.add_row(Text(f" {label}"), Text.assemble(*parts, style=style))
+
+    add("sent", entries(report.sent))
     if report.git is not None:
-        parts.append(_row("git", *_git(report)))
-    parts.append(_row("received", _received(report)))
+        add("git", *_git(report))
+    add("received", _received(report))
     if report.reclassified:
-        parts.append(
-            Text(
-                f"{plural(report.reclassified, 'review')} held here changed kind (scheduled or re-drill): "
-                "another machine had reviewed the same card earlier that day.",
-                style="dim",
-            )
+        add(
+            "",
+            f"{plural(report.reclassified, 'review')} held here changed kind (scheduled or re-drill): "
+            "another machine had reviewed the same card earlier that day.",
+            style="dim",
         )
     for deck, count in report.pending:
-        parts.append(
-            _row(
-                "waiting",
-                f"{plural(count, 'review')} of cards of the deck ",
-                line(deck),
-                " that this database does not hold; they are applied when you import it.",
-            )
+        add(
+            "waiting",
+            f"{plural(count, 'review')} of cards of the deck ",
+            line(deck),
+            " that this database does not hold; they are applied when you import it.",
         )
     if report.skipped_count:
-        parts.append(_row("skipped", f"{plural(report.skipped_count, 'damaged line')}, never applied:"))
-        parts += [
-            Text.assemble(_INDENT, line(f"{skipped.path} line {skipped.line} {skipped.reason}"))
-            for skipped in report.skipped
-        ]
+        add("skipped", f"{plural(report.skipped_count, 'damaged line')}, never applied:")
+        for skipped in report.skipped:
+            add("", line(f"{skipped.path} line {skipped.line} {skipped.reason}"))
     if report.newer:
-        parts.append(
-            _row(
-                "newer",
-                f"{entries(report.newer)} written by a newer quizcards: update quizcards to read them.",
-            )
-        )
+        add("newer", f"{entries(report.newer)} written by a newer quizcards: update quizcards to read them.")
     if report.restarted:
         count = len(report.restarted)
-        parts.append(
-            Text(
-                f"{_INDENT}{plural(count, 'file')} had changed where already read, so "
-                f"{'it was' if count == 1 else 'they were'} read again from the start.",
-                style="dim",
-            )
+        add(
+            "",
+            f"{plural(count, 'file')} had changed where already read, so "
+            f"{'it was' if count == 1 else 'they were'} read again from the start.",
+            style="dim",
         )
     names = [line(name or device[:8]) for device, name in report.devices]
-    if names:
-        parts.append(Text.assemble("Other machines: ", *_joined(names), "."))
-    else:
-        parts.append(Text("No other machine has synced through this folder yet.", style="dim"))
-    return Group(*parts)
+    others = (
+        Text.assemble("Other machines: ", *_joined(names), ".")
+        if names
+        else Text("No other machine has synced through this folder yet.", style="dim")
+    )
+    heading = Text.assemble(
+        "Synced through ",
+        line(report.folder),
+        " as ",
+        line(report.name),
+        Text(f" (device {report.device_id[:8]})", style="dim"),
+        ".",
+    )
+    return Group(heading, rows, others)
 
 
 def _joined(names: list[Text]) -> list[Text | str]:
@@ -103,6 +94,8 @@ def _received(report: SyncReport) -> str:
         pieces.append(plural(report.undone, "undo"))
     if report.events:
         pieces.append(plural(report.events, "suspend or bury change"))
+    if report.waiting:
+        pieces.append(f"{report.waiting:,} waiting")
     detail = f" ({', '.join(pieces)})" if pieces else ""
     return f"{entries(report.received)}{detail}; {plural(report.cards_updated, 'card')} updated"
 

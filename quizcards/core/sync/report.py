@@ -43,6 +43,7 @@ class SyncReport:
     reviews: int
     undone: int
     events: int
+    waiting: int  # reviews received for cards not held (they wait for an import)
     duplicates: int
     cards_updated: int
     reclassified: int
@@ -68,6 +69,7 @@ class SyncReport:
             "reviews": self.reviews,
             "undone": self.undone,
             "card_events": self.events,
+            "waiting": self.waiting,
             "duplicates": self.duplicates,
             "cards_updated": self.cards_updated,
             "reclassified": self.reclassified,
