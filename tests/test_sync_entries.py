@@ -18,7 +18,6 @@ from quizcards.core.sync import entries
 from quizcards.core.sync.entries import (
     CARD_EVENT_TYPES,
     FORMAT_VERSION,
-    LEGACY_NAMESPACE,
     MAX_LINE_BYTES,
     CardEvent,
     Entry,
@@ -29,10 +28,10 @@ from quizcards.core.sync.entries import (
     entry_of,
     is_device_id,
     is_uuid,
-    legacy_review_uuid,
     line_of,
     month_of,
 )
+from quizcards.core.sync.legacy import LEGACY_NAMESPACE, legacy_review_uuid
 from tests.helpers import examples
 
 UUID = "9a371cea-5d7c-51d5-9384-2655e4ba1af8"
@@ -297,14 +296,22 @@ days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)).map(da
 uuids = st.uuids().map(str)
 devices = st.uuids().map(lambda value: value.hex)
 
+# A time and its local day: the time's UTC date give or take a day (the rule entry_of keeps).
+dated = st.tuples(
+    st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30)), st.integers(-1, 1)
+).map(
+    lambda pair: (
+        pair[0].replace(tzinfo=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        (pair[0].date() + timedelta(days=pair[1])).isoformat(),
+    )
+)
 reviews = st.builds(
-    ReviewEntry,
+    lambda when, **fields: ReviewEntry(reviewed_at=when[0], reviewed_on=when[1], **fields),
+    when=dated,
     uuid=uuids,
     device=devices,
     deck=names,
     card_id=names,
-    reviewed_at=moments,
-    reviewed_on=days,
     grade=st.integers(0, 5),
     kind=st.sampled_from(REVIEW_KINDS),
     duration_ms=st.integers(0, 2**62),
@@ -312,14 +319,13 @@ reviews = st.builds(
 )
 undos = st.builds(UndoEntry, uuid=uuids, device=devices, review=uuids, undone_at=moments)
 events = st.builds(
-    CardEvent,
+    lambda when, **fields: CardEvent(at=when[0], on=when[1], **fields),
+    when=dated,
     uuid=uuids,
     device=devices,
     deck=names,
     card_id=names,
     type=st.sampled_from(CARD_EVENT_TYPES),
-    at=moments,
-    on=days,
 )
 
 
@@ -433,3 +439,31 @@ def test_an_entry_goes_in_the_month_of_its_time() -> None:
     assert month_of(late.isoformat(timespec="milliseconds").replace("+00:00", "Z")) == "2027-01"
     with pytest.raises(ValueError, match="not a UTC time"):
         month_of("2026-03")
+
+
+@pytest.mark.parametrize(
+    ("at", "on", "reason"),
+    [
+        (
+            "2024-06-01T07:21:31.994Z",
+            "2024-06-03",
+            "has the day 2024-06-03, more than a day away from its time",
+        ),
+        (
+            "2024-06-01T07:21:31.994Z",
+            "2024-05-30",
+            "has the day 2024-05-30, more than a day away from its time",
+        ),
+        ("9999-12-30T07:21:31.994Z", "9999-12-30", "is dated after the year 9000"),
+    ],
+)
+def test_a_day_far_from_its_time_or_off_the_calendar_is_refused(at: str, on: str, reason: str) -> None:
+    """A time zone moves the local day one day at most; a review dated near 9999 would overflow a schedule."""
+    from dataclasses import replace
+
+    for entry in (replace(REVIEW, reviewed_at=at, reviewed_on=on), replace(event(), at=at, on=on)):
+        problem = entry_of(line_of(entry)[:-1])
+        assert isinstance(problem, LineProblem)
+        assert problem.reason.startswith(reason)
+    for day in ("2024-05-31", "2024-06-01", "2024-06-02"):  # Honolulu to Kiritimati
+        assert entry_of(line_of(replace(REVIEW, reviewed_on=day))[:-1]) == replace(REVIEW, reviewed_on=day)

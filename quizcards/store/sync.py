@@ -109,12 +109,10 @@ class Syncing(Connection):
         with self._transaction() as conn:
             old = conn.execute("SELECT device_id FROM sync_devices WHERE is_self = 1").fetchone()[0]
             if old is not None:
-                conn.execute("INSERT OR IGNORE INTO sync_devices (device_id) VALUES (?)", [old])
                 conn.execute("UPDATE sync_devices SET device_id = NULL WHERE is_self = 1")
-                conn.execute(
-                    "UPDATE sync_devices SET device_id = ? WHERE is_self = 0 AND device_id = ?", [old, old]
-                )
-                conn.execute("DELETE FROM sync_files WHERE path LIKE ? ESCAPE '\\'", [f"{old}/%"])
+                conn.execute("INSERT INTO sync_devices (device_id) VALUES (?)", [old])
+                # Its files are another device's now, read from their start (what is held is skipped).
+                conn.execute("DELETE FROM sync_files WHERE substr(path, 1, 33) = ?", [f"{old}/"])
             conn.execute("UPDATE sync_devices SET device_id = ? WHERE is_self = 1", [device_id])
             # Everything this database holds is sent again under the new id; readers skip it by UUID.
             conn.execute("UPDATE reviews SET journaled = 0 WHERE device = 1")
