@@ -103,7 +103,7 @@ def register(app: typer.Typer) -> None:
             journal.remove_temporaries(setup.device_id)
             journal.write_device(setup.device_id, setup.name or setup.device_id[:8])
             try:
-                sent = _send(store, journal, setup.device_id)
+                sent, sent_cards = _send(store, journal, setup.device_id)
             except ForeignLines as error:
                 raise QuizError(
                     f"{error} If this database was copied from another machine's, or restored from a "
@@ -114,7 +114,8 @@ def register(app: typer.Typer) -> None:
                 outcome = _exchange(journal.folder, setup)
             if rebuild:
                 store.forget_positions()
-            received = store.receive(_reads(store, journal, setup.device_id, include_own=rebuild))
+            reads = _reads(store, journal, setup.device_id, include_own=rebuild)
+            received = store.receive(reads, sent=sent_cards)
             store.note_devices(journal.device_names())
             report = _report(store, setup, sent, received, outcome)
         _print(report, as_json=as_json)
@@ -154,13 +155,15 @@ def _set_up(
     )
 
 
-def _send(store: Store, journal: Journal, device: str) -> dict[str, int]:
-    """Write this device's new entries month by month; how many lines went into each file."""
+def _send(store: Store, journal: Journal, device: str) -> tuple[dict[str, int], set[int]]:
+    """Write this device's new entries month by month: how many lines went into each file, and the cards
+    they name."""
     from quizcards.core.sync.reading import START
 
     _recover_own_files(store, journal, device)
     positions = store.sync_positions()
     sent: dict[str, int] = {}
+    cards: set[int] = set()
     for month in store.outbox_months():
         outbox = store.outbox(month, device)
         path = f"{device}/{month}.jsonl"
@@ -168,7 +171,8 @@ def _send(store: Store, journal: Journal, device: str) -> dict[str, int]:
         _pause("sent")
         store.mark_journaled(outbox, path, position)
         sent[path] = len(outbox.lines)
-    return sent
+        cards |= outbox.cards
+    return sent, cards
 
 
 def _recover_own_files(store: Store, journal: Journal, device: str) -> None:

@@ -188,9 +188,8 @@ class Syncing(Connection):
             frozenset(cards),
         )
 
-    def mark_journaled(self, outbox: Outbox, path: str, position: FilePosition) -> Applied:
-        """After the month's file holds the outbox: set its flags, remember the file's new end, and settle
-        the cards it names (so this device's log is exactly what every other device derives from it)."""
+    def mark_journaled(self, outbox: Outbox, path: str, position: FilePosition) -> None:
+        """After the month's file holds the outbox: set its flags and remember the file's new end."""
         with self._transaction() as conn:
             for table, column, uuids in (
                 ("reviews", "uuid", outbox.reviews),
@@ -203,9 +202,6 @@ class Syncing(Connection):
                     [json.dumps(uuids)],
                 )
             _save_position(conn, path, position)
-            applier = Applier(conn, self.path)
-            applier.touch(set(outbox.cards))
-            return applier.settle()
 
     def adopt_own_lines(self, path: str, device: str, new: NewLines) -> bool:
         """Lines found past where this device last wrote its own file: when every one is an entry of this
@@ -242,14 +238,17 @@ class Syncing(Connection):
             _save_position(conn, path, new.position)
         return True
 
-    def receive(self, reads: Iterable[tuple[str, str, NewLines]]) -> Received:
+    def receive(self, reads: Iterable[tuple[str, str, NewLines]], sent: Iterable[int] = ()) -> Received:
         """Apply the new lines of other devices' files, in one transaction with the positions read up to.
 
         reads yields (path, the device the file belongs to, what was read); it is consumed inside
-        the transaction, so the files are read while this database is held.
+        the transaction, so the files are read while this database is held. sent: the cards of the
+        entries this device just journaled, settled too, so that this device's log is exactly what
+        every other device derives from the same rows.
         """
         with self._transaction() as conn:
             applier = Applier(conn, self.path)
+            applier.touch(set(sent))
             received = Received(applier.applied)
             for path, device, new in reads:
                 received.files += 1

@@ -71,6 +71,7 @@ class Applier:
         self.path = path
         self.applied = Applied()
         self._devices: dict[str, int] = {}
+        self._cards: dict[tuple[str, str], tuple[int] | None] = {}
         self._touched: set[int] = set()
         self._event_cards: set[tuple[str, str]] = set()
         conn.execute(_STAGE)
@@ -107,9 +108,12 @@ class Applier:
         ).fetchone()[0]:
             self.applied.duplicates += 1
             return
-        row = conn.execute(
-            "SELECT id FROM cards WHERE deck = ? AND card_id = ?", [entry.deck, entry.card_id]
-        ).fetchone()
+        key = (entry.deck, entry.card_id)
+        row = self._cards.get(key)
+        if row is None:
+            row = self._cards[key] = conn.execute(
+                "SELECT id FROM cards WHERE deck = ? AND card_id = ?", [entry.deck, entry.card_id]
+            ).fetchone()
         if row is None:
             inserted = conn.execute(
                 "INSERT OR IGNORE INTO sync_pending (uuid, deck, card_id, line) VALUES (?, ?, ?, ?)",
