@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quizcards.cli.common import handle_errors, open_store
+from quizcards.cli.common import clock, handle_errors, open_store
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
@@ -92,7 +92,10 @@ def register(app: typer.Typer) -> None:
         file-sync tools never meet a conflict. Reviews are merged by their identity, and every card
         they touch is rescheduled from its whole log, so the order of syncs does not matter.
         """
+        from datetime import timedelta
+
         from quizcards.adapters.journal import ForeignLines, Journal
+        from quizcards.store import utc_timestamp
 
         with open_store(ctx, mode="write") as store:
             setup = _set_up(store, folder, name, git, new_device)
@@ -115,7 +118,8 @@ def register(app: typer.Typer) -> None:
             if rebuild:
                 store.forget_positions()
             reads = _reads(store, journal, setup.device_id, include_own=rebuild)
-            received = store.receive(reads, sent=sent_cards)
+            tomorrow = utc_timestamp(clock() + timedelta(days=1))
+            received = store.receive(reads, sent=sent_cards, ahead_of=tomorrow)
             store.note_devices(journal.device_names())
             report = _report(store, setup, sent, received, outcome)
         _print(report, as_json=as_json)
@@ -248,6 +252,7 @@ def _report(
         undone=applied.undone,
         events=applied.events,
         waiting=applied.pending,
+        ahead=applied.ahead,
         duplicates=applied.duplicates,
         cards_updated=len(applied.cards),
         reclassified=applied.reclassified,

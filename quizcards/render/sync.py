@@ -37,6 +37,13 @@ def sync_report(report: SyncReport) -> Group:
             "another machine had reviewed the same card earlier that day.",
             style="dim",
         )
+    if report.ahead:
+        add(
+            "clock",
+            f"{plural(report.ahead, 'review')} from elsewhere {'is' if report.ahead == 1 else 'are'} "
+            "dated more than a day ahead of this machine's clock: check the clocks of your machines.",
+            style="yellow",
+        )
     for deck, count in report.pending:
         add(
             "waiting",

@@ -238,16 +238,23 @@ class Syncing(Connection):
             _save_position(conn, path, new.position)
         return True
 
-    def receive(self, reads: Iterable[tuple[str, str, NewLines]], sent: Iterable[int] = ()) -> Received:
+    def receive(
+        self,
+        reads: Iterable[tuple[str, str, NewLines]],
+        sent: Iterable[int] = (),
+        *,
+        ahead_of: str | None = None,
+    ) -> Received:
         """Apply the new lines of other devices' files, in one transaction with the positions read up to.
 
         reads yields (path, the device the file belongs to, what was read); it is consumed inside
         the transaction, so the files are read while this database is held. sent: the cards of the
         entries this device just journaled, settled too, so that this device's log is exactly what
-        every other device derives from the same rows.
+        every other device derives from the same rows. ahead_of (a UTC time like the log's): reviews
+        dated after it are counted, to warn of a clock set ahead.
         """
         with self._transaction() as conn:
-            applier = Applier(conn, self.path)
+            applier = Applier(conn, self.path, ahead_of)
             applier.touch(set(sent))
             received = Received(applier.applied)
             for path, device, new in reads:

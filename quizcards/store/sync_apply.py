@@ -57,6 +57,7 @@ class Applied:
     events: int = 0  # suspend/unsuspend/bury/unbury events taken in
     pending: int = 0  # reviews of cards this database does not hold (kept for a later import)
     duplicates: int = 0  # entries held already (read again, or sent twice)
+    ahead: int = 0  # reviews dated later than ``Applier.ahead_of`` (a clock set ahead of this one's)
     cards: set[int] = field(default_factory=set)  # cards whose log changed
     reclassified: int = 0  # held reviews whose kind changed (another device's same-day review came first)
     rewritten: int = 0  # cards whose rows were written again in order (an entry sorted before held ones)
@@ -66,9 +67,10 @@ class Applier:
     """Entries taken in one by one (``add``), then every touched card settled (``settle``), in the caller's
     transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, ahead_of: str | None = None) -> None:
         self.conn = conn
         self.path = path
+        self.ahead_of = ahead_of
         self.applied = Applied()
         self._devices: dict[str, int] = {}
         self._cards: dict[tuple[str, str], tuple[int] | None] = {}
@@ -139,6 +141,8 @@ class Applier:
         )
         self.applied.new += 1
         self.applied.reviews += 1
+        if self.ahead_of is not None and entry.reviewed_at > self.ahead_of:
+            self.applied.ahead += 1
 
     def _add_undo(self, entry: UndoEntry) -> None:
         conn = self.conn

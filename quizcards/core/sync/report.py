@@ -44,6 +44,7 @@ class SyncReport:
     undone: int
     events: int
     waiting: int  # reviews received for cards not held (they wait for an import)
+    ahead: int  # reviews received dated more than a day ahead of this machine's clock
     duplicates: int
     cards_updated: int
     reclassified: int
@@ -70,6 +71,7 @@ class SyncReport:
             "undone": self.undone,
             "card_events": self.events,
             "waiting": self.waiting,
+            "ahead_of_clock": self.ahead,
             "duplicates": self.duplicates,
             "cards_updated": self.cards_updated,
             "reclassified": self.reclassified,
