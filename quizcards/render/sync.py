@@ -65,7 +65,12 @@ def sync_report(report: SyncReport) -> Group:
             f"{'it was' if count == 1 else 'they were'} read again from the start.",
             style="dim",
         )
-    names = [line(name or device[:8]) for device, name in report.devices]
+    shown = [name or device[:8] for device, name in report.devices]
+    # Two machines of one name (a machine set up again) are told apart by their ids.
+    names = [
+        line(name if shown.count(name) == 1 else f"{name} ({device[:8]})")
+        for name, (device, _) in zip(shown, report.devices, strict=True)
+    ]
     others = (
         Text.assemble("Other machines: ", *_joined(names), ".")
         if names
