@@ -187,4 +187,5 @@ def before_migration(name: str) -> Iterator[None]:
         if count <= sync:
             patch.setattr(reviews, "_REVIEW_INSERT", _REVIEW_INSERT_BEFORE_M009)
             patch.setattr(imports, "_ANY_PENDING", "SELECT 0")
+            patch.setattr(imports, "_ANY_EVENTS", "SELECT 0")
         yield

@@ -106,7 +106,7 @@ def register(app: typer.Typer) -> None:
             journal.remove_temporaries(setup.device_id)
             journal.write_device(setup.device_id, setup.name or setup.device_id[:8])
             try:
-                sent, sent_cards = _send(store, journal, setup.device_id)
+                sent, sent_cards, sent_events = _send(store, journal, setup.device_id)
             except ForeignLines as error:
                 raise QuizError(
                     f"{error} If this database was copied from another machine's, or restored from a "
@@ -119,7 +119,7 @@ def register(app: typer.Typer) -> None:
                 store.forget_positions()
             reads = _reads(store, journal, setup.device_id, include_own=rebuild)
             tomorrow = utc_timestamp(clock() + timedelta(days=1))
-            received = store.receive(reads, sent=sent_cards, ahead_of=tomorrow)
+            received = store.receive(reads, sent=sent_cards, sent_events=sent_events, ahead_of=tomorrow)
             store.note_devices(journal.device_names())
             report = _report(store, setup, sent, received, outcome)
         _print(report, as_json=as_json)
@@ -159,15 +159,18 @@ def _set_up(
     )
 
 
-def _send(store: Store, journal: Journal, device: str) -> tuple[dict[str, int], set[int]]:
-    """Write this device's new entries month by month: how many lines went into each file, and the cards
-    they name."""
+def _send(
+    store: Store, journal: Journal, device: str
+) -> tuple[dict[str, int], set[int], set[tuple[str, str]]]:
+    """Write this device's new entries month by month: how many lines went into each file, the cards of
+    the reviews and the (deck, card id) of the card events."""
     from quizcards.core.sync.reading import START
 
     _recover_own_files(store, journal, device)
     positions = store.sync_positions()
     sent: dict[str, int] = {}
     cards: set[int] = set()
+    events: set[tuple[str, str]] = set()
     for month in store.outbox_months():
         outbox = store.outbox(month, device)
         path = f"{device}/{month}.jsonl"
@@ -176,7 +179,8 @@ def _send(store: Store, journal: Journal, device: str) -> tuple[dict[str, int], 
         store.mark_journaled(outbox, path, position)
         sent[path] = len(outbox.lines)
         cards |= outbox.cards
-    return sent, cards
+        events |= outbox.event_cards
+    return sent, cards, events
 
 
 def _recover_own_files(store: Store, journal: Journal, device: str) -> None:

@@ -56,6 +56,7 @@ class Outbox:
     undos: tuple[str, ...]
     events: tuple[str, ...]
     cards: frozenset[int]
+    event_cards: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -186,6 +187,7 @@ class Syncing(Connection):
             tuple(undo.review for undo in undos),
             tuple(event.uuid for event in events),
             frozenset(cards),
+            frozenset((event.deck, event.card_id) for event in events),
         )
 
     def mark_journaled(self, outbox: Outbox, path: str, position: FilePosition) -> None:
@@ -243,6 +245,7 @@ class Syncing(Connection):
         reads: Iterable[tuple[str, str, NewLines]],
         sent: Iterable[int] = (),
         *,
+        sent_events: Iterable[tuple[str, str]] = (),
         ahead_of: str | None = None,
     ) -> Received:
         """Apply the new lines of other devices' files, in one transaction with the positions read up to.
@@ -250,12 +253,13 @@ class Syncing(Connection):
         reads yields (path, the device the file belongs to, what was read); it is consumed inside
         the transaction, so the files are read while this database is held. sent: the cards of the
         entries this device just journaled, settled too, so that this device's log is exactly what
-        every other device derives from the same rows. ahead_of (a UTC time like the log's): reviews
-        dated after it are counted, to warn of a clock set ahead.
+        every other device derives from the same rows; sent_events: the (deck, card id) of the card
+        events it just journaled, whose state is set from the latest event too. ahead_of (a UTC time
+        like the log's): reviews dated after it are counted, to warn of a clock set ahead.
         """
         with self._transaction() as conn:
             applier = Applier(conn, self.path, ahead_of)
-            applier.touch(set(sent))
+            applier.touch(set(sent), sent_events)
             received = Received(applier.applied)
             for path, device, new in reads:
                 received.files += 1

@@ -11,6 +11,7 @@ depends only on the set of rows, not on the order they arrived in, so devices co
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -188,9 +189,11 @@ class Applier:
         else:
             self.applied.duplicates += 1
 
-    def touch(self, pks: set[int]) -> None:
-        """Have these cards settled too (this device's own cards whose entries were just journaled)."""
+    def touch(self, pks: set[int], events: Iterable[tuple[str, str]] = ()) -> None:
+        """Have these cards settled too (this device's own cards whose entries were just journaled), and
+        these cards' (deck, card id) suspended and buried state set from their latest events."""
         self._touched |= pks
+        self._event_cards.update(events)
 
     def settle(self) -> Applied:
         """Merge and re-derive every touched card, apply card events, refresh FSRS states; what was done."""
@@ -325,11 +328,10 @@ def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> None
         if latest is None:
             continue
         kind, day = latest
-        # The columns are fixed names; a suspension already in force keeps its own day.
-        value = f"coalesce({column}, ?)" if kind == pair[0] else "NULL"
-        params = [day] if kind == pair[0] else []
+        # The columns are fixed names. The latest event decides the day too, so every device agrees.
         conn.execute(
-            f"UPDATE cards SET {column} = {value} WHERE deck = ? AND card_id = ?", [*params, deck, card_id]
+            f"UPDATE cards SET {column} = ? WHERE deck = ? AND card_id = ?",
+            [day if kind == pair[0] else None, deck, card_id],
         )
 
 
@@ -365,3 +367,13 @@ def apply_pending(conn: sqlite3.Connection, path: Path | None) -> int:
             applier.add(entry, str(line))
     applier.settle()
     return len(rows)
+
+
+def apply_events_of(conn: sqlite3.Connection, cards: Iterable[tuple[str, str]]) -> None:
+    """Set the suspended and buried state of these (deck, card id) from their events, where they have any
+    (cards just imported: another device may have suspended them before this one held them)."""
+    for deck, card_id in cards:
+        if conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE deck = ? AND card_id = ?)", [deck, card_id]
+        ).fetchone()[0]:
+            apply_card_events(conn, deck, card_id)
