@@ -561,8 +561,16 @@ def test_fsrs_on_one_device_and_sm2_on_the_other_converge(devices: Callable[[int
 
 # ---- 8. a property: random grades, random sync orders --------------------------------------------
 
-GRADES = st.lists(
-    st.tuples(st.integers(0, 2), st.sampled_from(CARDS), st.integers(0, 5), st.integers(6, 22)),
+# (device, card, grade, hour, undo): with undo, the device undoes the review at index `grade` of its log
+# (any device's, wrapped around) instead of grading
+ACTIONS = st.lists(
+    st.tuples(
+        st.integers(0, 2),
+        st.sampled_from(CARDS),
+        st.integers(0, 5),
+        st.integers(6, 22),
+        st.booleans() | st.just(False),
+    ),
     max_size=6,
 )
 
@@ -576,19 +584,31 @@ GRADES = st.lists(
 )
 @given(
     count=st.integers(2, 3),
-    days=st.lists(st.tuples(GRADES, st.lists(st.integers(0, 2), max_size=4)), min_size=1, max_size=3),
+    days=st.lists(st.tuples(ACTIONS, st.lists(st.integers(0, 2), max_size=4)), min_size=1, max_size=3),
 )
-def test_random_grades_and_sync_orders_converge(
+def test_random_grades_undos_and_sync_orders_converge(
     devices: Callable[[int], list[Device]],
     count: int,
-    days: list[tuple[list[tuple[int, str, int, int]], list[int]]],
+    days: list[tuple[list[tuple[int, str, int, int, bool]], list[int]]],
 ) -> None:
     fleet = devices(count)
     first_sync(*fleet)
-    for n, (grades, syncs) in enumerate(days):
-        for index, (who, card, value, hour) in enumerate(grades):
-            # distinct moments, so that no two grades are one device's at one millisecond
-            fleet[who % count].grade(card, value, day(n), hour, minute=index)
+    graded: set[str] = set()
+    undone: set[str] = set()
+    for n, (actions, syncs) in enumerate(days):
+        for index, (who, card, value, hour, undo) in enumerate(actions):
+            device = fleet[who % count]
+            if not undo:
+                # distinct moments, so that no two grades are one device's at one millisecond
+                device.grade(card, value, day(n), hour, minute=index)
+                graded.add(device.uuid_of(card, day(n), hour, minute=index))
+                continue
+            held = device.log()
+            if held:
+                uuid = held[value % len(held)][2]
+                with Store.open(device.db) as store:
+                    store.undo_review(uuid, undone_at=datetime.combine(day(n), time(hour, index), tzinfo=UTC))
+                undone.add(uuid)
         for who in syncs:
             fleet[who % count].sync(now=evening(n))
     for _ in range(2):
@@ -602,7 +622,7 @@ def test_random_grades_and_sync_orders_converge(
         with Store.open(device.db) as store:
             check = store.check_schedules()
             assert (check.drifts, check.unreadable) == ((), ())
-    assert len(log) == sum(len(grades) for grades, _ in days)
+    assert {row[2] for row in log} == graded - undone
 
 
 # ---- 9. damaged input ----------------------------------------------------------------------------
@@ -652,6 +672,42 @@ def test_damaged_lines_are_reported_and_never_applied(devices: Callable[[int], l
     assert (again["received"], again["skipped"], again["newer_format"]) == (0, 0, 2)
     assert [row[2] for row in a.log()] == [good]
     assert a.quiz("check").exit_code == 0
+
+
+def test_a_torn_last_line_is_applied_once_it_is_whole(devices: Callable[[int], list[Device]]) -> None:
+    (a,) = devices(1)
+    folder = a.db.parent / "sync" / OTHER
+    folder.mkdir()
+    line = review_line("77777777-7777-4777-8777-777777777777") + "\n"
+    (folder / "2026-03.jsonl").write_text(line[:50], encoding="utf-8")
+    report = first_sync(a)[0]
+    assert (report["received"], report["skipped"]) == (0, 0)
+    (folder / "2026-03.jsonl").write_text(line, encoding="utf-8")
+    assert a.sync()["reviews"] == 1
+    assert [row[1] for row in a.log()] == ["qkv"]
+
+
+def test_entries_across_a_month_boundary_and_an_undo_in_the_next_month_converge(
+    devices: Callable[[int], list[Device]],
+) -> None:
+    a, b = devices(2)
+    first_sync(a, b)
+    march, april = date(2026, 3, 31), date(2026, 4, 1)
+    a.grade("qkv", 4, march, hour=22)
+    a.grade("scale", 3, march, hour=23)
+    b.grade("qkv", 5, april, hour=8)
+    with Store.open(a.db) as store:
+        store.undo_review(a.uuid_of("scale", march, hour=23), undone_at=datetime(2026, 4, 1, 7, tzinfo=UTC))
+        store.bury(pk_of(store, DECK, "bottleneck"), april, at=datetime(2026, 4, 1, 7, 30, tzinfo=UTC))
+    april_evening = datetime(2026, 4, 1, 20, tzinfo=UTC)
+    sent = a.sync(now=april_evening)["sent"]
+    assert sent == 3
+    months = sorted(path.name for path in (a.db.parent / "sync").glob("*/*.jsonl"))
+    assert months == ["2026-03.jsonl", "2026-04.jsonl"]  # a's two months (b has sent nothing yet)
+    for device in (b, a):
+        device.sync(now=april_evening)
+    assert_converged(a, b)
+    assert [(row[1], row[6]) for row in a.log()] == [("qkv", "scheduled"), ("qkv", "scheduled")]
 
 
 # ---- 10. a copied database -----------------------------------------------------------------------
