@@ -326,6 +326,7 @@ def test_a_device_may_undo_a_review_it_received_from_another(devices: Callable[[
     assert [row[3] for row in a.log()] == ["2026-03-10T09:00:00.000Z"]
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_a_practice_answer_travels_with_its_kind_and_moves_no_schedule(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -344,6 +345,7 @@ def test_a_practice_answer_travels_with_its_kind_and_moves_no_schedule(
     assert [row[2:6] for row in a.schedules() if row[1] == "qkv"] == [schedule_of(4)]
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_two_copies_of_a_database_from_before_sync_share_their_history_without_doubling_it(
     tmp_path: Path, quiz: Callable[..., Result], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -396,6 +398,7 @@ def test_reviews_of_a_card_not_imported_wait_and_are_applied_by_the_import(
     assert_converged(a, b)
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_an_undo_of_a_review_that_waits_for_its_card_cancels_it(
     devices: Callable[[int], list[Device]], tmp_path: Path
 ) -> None:
@@ -687,6 +690,7 @@ def test_a_torn_last_line_is_applied_once_it_is_whole(devices: Callable[[int], l
     assert [row[1] for row in a.log()] == ["qkv"]
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_entries_across_a_month_boundary_and_an_undo_in_the_next_month_converge(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -737,6 +741,7 @@ def test_a_copied_database_is_refused_until_it_takes_a_new_identity(
     assert len(ids) == 3
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_of_two_databases_under_one_identity_the_second_to_write_is_refused(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -761,6 +766,7 @@ def test_of_two_databases_under_one_identity_the_second_to_write_is_refused(
     assert len(a.log()) == 3
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_a_database_restored_from_a_backup_gets_back_its_lost_reviews_from_the_folder(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -825,6 +831,7 @@ def test_rebuild_gives_a_fresh_database_every_devices_history(
     assert_converged(a, b, fresh, cli=True)
 
 
+@pytest.mark.slow  # beyond the list: the full suite runs it
 def test_rebuild_of_a_synced_device_reads_everything_again_and_changes_nothing(
     devices: Callable[[int], list[Device]],
 ) -> None:
