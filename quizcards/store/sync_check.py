@@ -31,8 +31,10 @@ class SyncChecks(Connection):
             check.files += 1
             for number, raw in new.lines:
                 entry = entry_of(raw)
-                if isinstance(entry, LineProblem):
-                    check.damaged += 1
+                if isinstance(entry, LineProblem) and entry.newer:
+                    break  # this line and the rest of its file wait for a newer quizcards
+                if isinstance(entry, LineProblem) or entry.device != owner:
+                    check.damaged += 1  # never applied: not an entry, or not its folder's device's
                     continue
                 check.entries += 1
                 if owner == device:
