@@ -94,9 +94,10 @@ def test_suspend_unsuspend_and_bury_leave_card_events(small_store: Store) -> Non
     events = small_store.conn.execute("SELECT type, at, day FROM sync_card_events ORDER BY rowid").fetchall()
     assert events == [
         ("suspend", "2026-03-10T12:00:00.000Z", "2026-03-10"),
-        ("unsuspend", "2026-03-10T12:00:00.000Z", "2026-03-10"),
+        # done here, each is the card's newest: dated after the last of its pair, even at one clock time
+        ("unsuspend", "2026-03-10T12:00:00.001Z", "2026-03-10"),
         ("bury", "2026-03-10T00:00:00.000Z", "2026-03-10"),
-        ("unbury", "2026-03-10T00:00:00.000Z", "2026-03-10"),
+        ("unbury", "2026-03-10T00:00:00.001Z", "2026-03-10"),
     ]
 
 

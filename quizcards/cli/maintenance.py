@@ -186,6 +186,7 @@ def _check_journal(store: Store, console: Console, *, repair: bool, backed_up: b
             ((file.relative, file.device, journal.read(file.relative, START)) for file in files),
             setup.device_id,
         )
+        check.stray = journal.stray()
     except JournalError as error:
         console.print(f"  - Sync folder not checked: {error}", style="yellow", soft_wrap=True)
         return False

@@ -131,6 +131,13 @@ def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
     if not check.missing:
         parts.append(Text.assemble(mark_ok, "Sync folder ", line(folder), f": {summary}, all held"))
     else:
+        # Lines of this machine's own files that it does not hold: a backup restored over it, or a copy
+        # writing under its id; a new identity reads them back as another machine's.
+        advice = (
+            "quiz sync --new-device brings them back (this database was restored or copied)"
+            if check.missing_own
+            else "quiz sync --rebuild reads them again"
+        )
         parts.append(
             Text.assemble(
                 mark_bad,
@@ -138,7 +145,7 @@ def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
                 line(folder),
                 f": {summary}; {entries(check.missing)} not in the database (",
                 line(", ".join(check.missing_named)),
-                "): quiz sync --rebuild reads them again",
+                f"): {advice}",
             )
         )
     if check.unsent:
@@ -162,6 +169,16 @@ def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
                 f"{has} from the merge of their reviews (",
                 line(names),
                 f"): {done}",
+            )
+        )
+    if check.stray:
+        shown = ", ".join(check.stray[:3]) + (", ..." if len(check.stray) > 3 else "")
+        parts.append(
+            Text.assemble(
+                f"    {plural(len(check.stray), 'file')} in the folder that quiz ignores (conflict copies or "
+                "others; their entries are not read): ",
+                line(shown),
+                style="dim",
             )
         )
     if check.damaged:

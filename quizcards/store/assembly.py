@@ -16,6 +16,7 @@ from quizcards.store.practice import PracticeQueries
 from quizcards.store.stats import StatsQueries
 from quizcards.store.sync import Syncing
 from quizcards.store.sync_check import SyncChecks
+from quizcards.store.sync_own import OwnJournal
 
 
 class Store(
@@ -27,6 +28,7 @@ class Store(
     FsrsFits,
     Syncing,
     SyncChecks,
+    OwnJournal,
     BaseStore,
 ):
     """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""

@@ -104,23 +104,6 @@ class Syncing(Connection):
             )
         return self.sync_setup()
 
-    def new_device_identity(self, device_id: str) -> str | None:
-        """Give this database a new device id (it was copied, or restored under its old one); the old id
-        becomes another device's, whose files are read again from their start. Returns the old id."""
-        with self._transaction() as conn:
-            old = conn.execute("SELECT device_id FROM sync_devices WHERE is_self = 1").fetchone()[0]
-            if old is not None:
-                conn.execute("UPDATE sync_devices SET device_id = NULL WHERE is_self = 1")
-                conn.execute("INSERT INTO sync_devices (device_id) VALUES (?)", [old])
-                # Its files are another device's now, read from their start (what is held is skipped).
-                conn.execute("DELETE FROM sync_files WHERE substr(path, 1, 33) = ?", [f"{old}/"])
-            conn.execute("UPDATE sync_devices SET device_id = ? WHERE is_self = 1", [device_id])
-            # Everything this database holds is sent again under the new id; readers skip it by UUID.
-            conn.execute("UPDATE reviews SET journaled = 0 WHERE device = 1")
-            conn.execute("UPDATE sync_undone SET journaled = 0 WHERE device = 1")
-            conn.execute("UPDATE sync_card_events SET journaled = 0 WHERE device = 1")
-        return None if old is None else str(old)
-
     def sync_positions(self) -> dict[str, FilePosition]:
         """How far this device has read (or written) each journal file."""
         return {
@@ -147,7 +130,7 @@ class Syncing(Connection):
 
     def outbox(self, month: str, device_id: str) -> Outbox:
         """This device's entries of one month not yet journaled, as journal lines."""
-        start, end = month, _next_month(month)
+        start, end = month, next_month(month)
         span = [start, end]
         entries: list[Entry] = []
         cards: set[int] = set()
@@ -203,42 +186,7 @@ class Syncing(Connection):
                     f"UPDATE {table} SET journaled = 1 WHERE {column} IN (SELECT value FROM json_each(?))",
                     [json.dumps(uuids)],
                 )
-            _save_position(conn, path, position)
-
-    def adopt_own_lines(self, path: str, device: str, new: NewLines) -> bool:
-        """Lines found past where this device last wrote its own file: when every one is an entry of this
-        device that the database holds (a sync killed after renaming the file, before its flags were
-        committed, or two syncs at once), mark them journaled and remember the file's end; True. Any
-        other line means another writer shares this device's id: nothing is changed; False."""
-        uuids: dict[str, list[str]] = {"reviews": [], "sync_undone": [], "sync_card_events": []}
-        for _number, raw in new.lines:
-            entry = entry_of(raw)
-            if isinstance(entry, LineProblem) or entry.device != device:
-                return False
-            if isinstance(entry, ReviewEntry):
-                held = (
-                    "SELECT EXISTS (SELECT 1 FROM reviews WHERE uuid = ?1) "
-                    "OR EXISTS (SELECT 1 FROM sync_undone WHERE uuid = ?1)"
-                )
-                table, uuid = "reviews", entry.uuid
-            elif isinstance(entry, UndoEntry):
-                held = "SELECT EXISTS (SELECT 1 FROM sync_undone WHERE undo_uuid = ?1)"
-                table, uuid = "sync_undone", entry.review
-            else:
-                held = "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE uuid = ?1)"
-                table, uuid = "sync_card_events", entry.uuid
-            if not self._run(held, [entry.uuid]).fetchone()[0]:
-                return False
-            uuids[table].append(uuid)
-        with self._transaction() as conn:
-            for table, held_uuids in uuids.items():
-                # The table names are fixed; the UUIDs are one JSON parameter.
-                conn.execute(
-                    f"UPDATE {table} SET journaled = 1 WHERE uuid IN (SELECT value FROM json_each(?))",
-                    [json.dumps(held_uuids)],
-                )
-            _save_position(conn, path, new.position)
-        return True
+            save_position(conn, path, position)
 
     def receive(
         self,
@@ -265,7 +213,7 @@ class Syncing(Connection):
                 received.files += 1
                 if new.restarted:
                     received.restarted.append(path)
-                _save_position(conn, path, _take(applier, received, path, device, new))
+                save_position(conn, path, _take(applier, received, path, device, new))
             applier.settle()
         return received
 
@@ -317,14 +265,14 @@ def _take(applier: Applier, received: Received, path: str, device: str, new: New
     return new.position
 
 
-def _save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -> None:
+def save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO sync_files (path, offset, tail, lines) VALUES (?, ?, ?, ?)",
         [path, position.offset, position.tail, position.lines],
     )
 
 
-def _next_month(month: str) -> str:
+def next_month(month: str) -> str:
     """'2026-04' after '2026-03'; '2027-01' after '2026-12'."""
     year, number = int(month[:4]), int(month[5:7])
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"

@@ -22,7 +22,7 @@ from quizcards.core.errors import StoreError
 from quizcards.core.scheduler import REVIEW_KINDS, Grade, Schedule
 from quizcards.core.sync.entries import CardEvent, Entry, ReviewEntry, UndoEntry
 from quizcards.core.sync.merge import DerivedRow, LogRow, derived_log
-from quizcards.store.reviews import SCHEDULER_NAME, Reviews, _schedule_in
+from quizcards.store.reviews import SCHEDULER_NAME, Reviews, schedule_in
 from quizcards.store.rows import card_name
 
 _STAGE = """
@@ -213,7 +213,9 @@ class Applier:
             self.applied.rewritten += outcome == "rewritten"
         conn.execute("DELETE FROM sync_incoming")
         for deck, card_id in sorted(self._event_cards):
-            apply_card_events(conn, deck, card_id)
+            changed = apply_card_events(conn, deck, card_id)
+            if changed is not None:
+                self.applied.cards.add(changed)
         _refresh_fsrs(conn, cards, self.path)
         return self.applied
 
@@ -221,8 +223,9 @@ class Applier:
 def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, ...]]) -> tuple[str, int]:
     """Merge card pk's held rows with incoming ones and write the derived log and schedule.
 
-    Returns "same" (nothing changed), "appended" or "rewritten" (the rows were written again in
-    order), and how many held rows changed kind (a scheduled review became a re-drill, or back).
+    Returns "same" (nothing changed), "appended", "rewritten" (the rows were written again in order)
+    or "rescheduled" (the rows stand, the schedule moved), and how many held rows changed kind (a
+    scheduled review became a re-drill, or back).
     """
     held = conn.execute(HELD, [pk]).fetchall()
     rows = [held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
@@ -232,7 +235,7 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
         str(row[1]): (row[14], row[15], row[18], row[16], row[17]) for row in held
     }
     extras.update({str(row[0]): (row[5], row[6], SCHEDULER_NAME, row[7], 1) for row in incoming})
-    before = _schedule_in(conn, pk)
+    before = schedule_in(conn, pk)
     count = len(held)
     if all(
         same_as_derived(stored, derived_row)
@@ -249,6 +252,8 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
         outcome = "rewritten"
     if derived.schedule != before or outcome != "same":
         Reviews._write_schedule(conn, pk, derived.schedule, introduced_on=derived.introduced_on)
+        if outcome == "same":
+            outcome = "rescheduled"  # the rows stand, the schedule moved (an undo from elsewhere)
     kinds = {row.row.uuid: row.kind for row in derived.rows}
     return outcome, sum(1 for row in held if kinds[str(row[1])] != row[5])
 
@@ -317,8 +322,10 @@ def _insert(
     )
 
 
-def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> None:
-    """Set a card's suspended and buried state from its latest events (by time, then UUID)."""
+def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> int | None:
+    """Set a card's suspended and buried state from its latest events (by time, then UUID); the card's row
+    id when that changed it."""
+    changed: int | None = None
     for pair, column in ((("suspend", "unsuspend"), "suspended_on"), (("bury", "unbury"), "buried_on")):
         latest = conn.execute(
             "SELECT type, day FROM sync_card_events WHERE deck = ? AND card_id = ? AND type IN (?, ?) "
@@ -329,10 +336,15 @@ def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> None
             continue
         kind, day = latest
         # The columns are fixed names. The latest event decides the day too, so every device agrees.
-        conn.execute(
-            f"UPDATE cards SET {column} = ? WHERE deck = ? AND card_id = ?",
-            [day if kind == pair[0] else None, deck, card_id],
-        )
+        value = day if kind == pair[0] else None
+        row = conn.execute(
+            f"SELECT id FROM cards WHERE deck = ? AND card_id = ? AND {column} IS NOT ?",
+            [deck, card_id, value],
+        ).fetchone()
+        if row is not None:
+            conn.execute(f"UPDATE cards SET {column} = ? WHERE id = ?", [value, row[0]])
+            changed = int(row[0])
+    return changed
 
 
 def _refresh_fsrs(conn: sqlite3.Connection, cards: list[int], path: Path | None) -> None:

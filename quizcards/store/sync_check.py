@@ -41,6 +41,7 @@ class SyncChecks(Connection):
                     own.add(entry.review if isinstance(entry, UndoEntry) else entry.uuid)
                 if not _held(conn, entry):
                     check.missing += 1
+                    check.missing_own += owner == device
                     if len(check.missing_named) < NAMED:
                         check.missing_named.append(f"{path} line {number}")
         check.unsent = [uuid for uuid in self._journaled_own() if uuid not in own]

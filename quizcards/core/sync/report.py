@@ -106,6 +106,8 @@ class JournalCheck:
     entries: int = 0
     missing: int = 0  # entries of the folder the database holds nowhere
     missing_named: list[str] = field(default_factory=list)  # "PATH line N"
+    missing_own: int = 0  # of those, lines of this device's own files (a restored backup, or a copy)
+    stray: list[str] = field(default_factory=list)  # files the reader ignores (conflict copies, others)
     unsent: list[str] = field(default_factory=list)  # UUIDs of this device's entries marked journaled that
     # its own files do not hold
     damaged: int = 0  # lines that are not entries (never applied)
