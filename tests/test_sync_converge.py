@@ -311,17 +311,23 @@ def test_undoing_the_review_another_device_built_on_makes_its_later_redrill_sche
     assert [row[2:6] for row in a.schedules() if row[1] == "qkv"] == [schedule_of(2)]
 
 
-def test_a_device_may_undo_a_review_it_received_from_another(devices: Callable[[int], list[Device]]) -> None:
+def test_only_the_machine_that_made_a_review_can_undo_it(devices: Callable[[int], list[Device]]) -> None:
+    """The review loop undoes this machine's last grade; an undo of another machine's review would be
+    refused by every other machine (reviewer R1: any device could delete any review), so here too."""
+    from quizcards.core.errors import StoreError
+
     a, b = devices(2)
     first_sync(a, b)
     a.grade("qkv", 4, hour=9)
     a.grade("qkv", 3, day(1), hour=9)
     a.sync(now=evening(1))
     b.sync(now=evening(1))
-    with Store.open(b.db) as store:
+    with Store.open(b.db) as store, pytest.raises(StoreError, match="made on another machine"):
         store.undo_review(a.uuid_of("qkv", day(1)), undone_at=evening(1))
-    b.sync(now=evening(1))
-    assert a.sync(now=evening(1))["undone"] == 1
+    with Store.open(a.db) as store:
+        store.undo_review(a.uuid_of("qkv", day(1)), undone_at=evening(1))
+    a.sync(now=evening(1))
+    assert b.sync(now=evening(1))["undone"] == 1
     assert_converged(a, b)
     assert [row[3] for row in a.log()] == ["2026-03-10T09:00:00.000Z"]
 
@@ -548,8 +554,9 @@ def test_fsrs_on_one_device_and_sm2_on_the_other_converge(devices: Callable[[int
 
 # ---- 8. a property: random grades, random sync orders --------------------------------------------
 
-# (device, card, grade, hour, undo): with undo, the device undoes the review at index `grade` of its log
-# (any device's, wrapped around) instead of grading
+# (device, card, grade, hour, undo): with undo, the device undoes the review at index `grade` of its own
+# reviews still in its log (wrapped around) instead of grading: only the machine that made a review can
+# undo it, as the review loop's undo does
 ACTIONS = st.lists(
     st.tuples(
         st.integers(0, 2),
@@ -582,6 +589,7 @@ def test_random_grades_undos_and_sync_orders_converge(
     first_sync(*fleet)
     graded: set[str] = set()
     undone: set[str] = set()
+    own: dict[str, set[str]] = {device.name: set() for device in fleet}
     for n, (actions, syncs) in enumerate(days):
         for index, (who, card, value, hour, undo) in enumerate(actions):
             device = fleet[who % count]
@@ -589,8 +597,9 @@ def test_random_grades_undos_and_sync_orders_converge(
                 # distinct moments, so that no two grades are one device's at one millisecond
                 device.grade(card, value, day(n), hour, minute=index)
                 graded.add(device.uuid_of(card, day(n), hour, minute=index))
+                own[device.name].add(device.uuid_of(card, day(n), hour, minute=index))
                 continue
-            held = device.log()
+            held = [row for row in device.log() if row[2] in own[device.name]]
             if held:
                 uuid = held[value % len(held)][2]
                 with Store.open(device.db) as store:

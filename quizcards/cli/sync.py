@@ -33,8 +33,9 @@ def register(app: typer.Typer) -> None:
         folder: Annotated[
             Path | None,
             typer.Argument(
-                help="The sync folder (remembered after the first time): one Syncthing, Dropbox or a "
-                "network drive keeps in step, or a git work tree.",
+                metavar="FOLDER",
+                help="The sync folder (remembered): one kept in step by Syncthing, Dropbox or a network "
+                "drive, or a git clone (with --git).",
                 show_default=False,
             ),
         ] = None,
@@ -72,9 +73,11 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Send this machine's reviews to the sync folder and take in every other machine's.
 
-        Each machine writes only its own files (FOLDER/<device-id>/<yyyy-mm>.jsonl), so git and
-        file-sync tools never meet a conflict. Reviews are merged by their identity, and every card
-        they touch is rescheduled from its whole log, so the order of syncs does not matter.
+        Each machine writes only its own files, FOLDER/<device-id>/<yyyy-mm>.jsonl.
+
+        Every card the reviews touch is rescheduled from its whole merged log: sync in any order.
+
+        The folder is remembered: after the first time, quiz sync is enough.
         """
         from datetime import timedelta
 
@@ -203,6 +206,7 @@ def _report(
         received=applied.new,
         reviews=applied.reviews,
         undone=applied.undone,
+        undos=applied.undos,
         events=applied.events,
         waiting=applied.pending,
         ahead=applied.ahead,

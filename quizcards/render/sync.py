@@ -102,8 +102,8 @@ def _received(report: SyncReport) -> str:
     pieces = []
     if report.reviews:
         pieces.append(plural(report.reviews, "review"))
-    if report.undone:
-        pieces.append(plural(report.undone, "undo"))
+    if report.undos:
+        pieces.append(plural(report.undos, "undo"))
     if report.events:
         pieces.append(plural(report.events, "suspend or bury change"))
     if report.waiting:

@@ -73,6 +73,10 @@ class ReviewLogEntry:
     uuid: str | None = None  # None: a new random one
 
 
+# Whether a card's log holds a review from another device (synced in): then an undo re-derives it.
+_SYNCED = "SELECT EXISTS (SELECT 1 FROM reviews WHERE card = ? AND device != 1)"
+
+
 def log_entry(
     pk: int, log: ReviewLog, *, reviewed_at: datetime, explanation: str, duration_ms: int
 ) -> ReviewLogEntry:
@@ -181,16 +185,30 @@ class Reviews(Connection):
         column = "uuid" if isinstance(review, str) else "id"
         with self._transaction() as conn:
             row = conn.execute(
-                f"SELECT id, card, kind, uuid, reviewed_at FROM reviews WHERE {column} = ?", [review]
+                f"SELECT id, card, kind, uuid, reviewed_at, device FROM reviews WHERE {column} = ?", [review]
             ).fetchone()
             if row is None:
                 raise StoreError(f"review {review} is not in the log; it cannot be undone.")
-            review_id, pk, kind, uuid, reviewed_at = row
+            review_id, pk, kind, uuid, reviewed_at, device = row
+            if device != 1:
+                # Every other machine refuses an undo from a machine that did not make the review.
+                raise StoreError(
+                    f"review {uuid} was made on another machine (it came with `quiz sync`); only the "
+                    "machine that made it can undo it."
+                )
             conn.execute("DELETE FROM reviews WHERE id = ?", [review_id])
             conn.execute(
                 "INSERT OR IGNORE INTO sync_undone (uuid, undo_uuid, device, undone_at) VALUES (?, ?, 1, ?)",
                 [uuid, new_uuid(), utc_timestamp(undone_at) if undone_at else reviewed_at],
             )
+            if conn.execute(_SYNCED, [pk]).fetchone()[0]:
+                # Rows from another device: the rest is re-derived as every device derives it (a later
+                # same-day review from elsewhere becomes the day's scheduled one).
+                from quizcards.store.sync_merge import settle_card
+
+                settle_card(conn, pk, [])
+                refresh_fsrs_state(conn, pk, self.path)
+                return schedule_in(conn, pk)
             schedule, introduced = self._rebuilt(conn, pk)
             if kind not in PRACTICE_KINDS:
                 self._write_schedule(conn, pk, schedule, introduced_on=introduced)

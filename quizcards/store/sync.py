@@ -261,7 +261,9 @@ def _take(applier: Applier, received: Received, path: str, device: str, new: New
                 LineSkipped(path, number, f"names the device {entry.device}, not the folder's own")
             )
         else:
-            applier.add(entry, raw.decode("utf-8"))
+            refused = applier.add(entry, raw.decode("utf-8"))
+            if refused is not None:
+                received.skipped.append(LineSkipped(path, number, refused))
     return new.position
 
 

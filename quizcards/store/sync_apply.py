@@ -1,11 +1,8 @@
-"""Entries from the sync journal applied in one transaction: each touched card's log merged and re-derived.
+"""Entries from the sync journal applied in one transaction: staged, checked, and each touched card settled.
 
-The merged log is the truth (``core.sync.merge``): a card's rows from every device, in the
-order (day, time, UUID), with each row's kind and schedule re-derived by SM-2's same-day rule.
-The database keeps one invariant the rest of the store relies on: a card's rows in ``id``
-order are its log in that order. New rows that sort after the ones held are appended (new ids
-are larger); otherwise the card's rows are written again in order. Either way the result
-depends only on the set of rows, not on the order they arrived in, so devices converge.
+Reviews are staged, undos and card events taken in, and every card they touch is merged and
+written back in log order (``sync_merge``), so the result depends only on the set of entries,
+not on the order they arrived in: devices converge.
 """
 
 from __future__ import annotations
@@ -13,17 +10,10 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date
 from pathlib import Path
 
-from quizcards.core.checks import is_day, is_moment
-from quizcards.core.days import iso_day
-from quizcards.core.errors import StoreError
-from quizcards.core.scheduler import REVIEW_KINDS, Grade, Schedule
 from quizcards.core.sync.entries import CardEvent, Entry, ReviewEntry, UndoEntry
-from quizcards.core.sync.merge import DerivedRow, LogRow, derived_log
-from quizcards.store.reviews import SCHEDULER_NAME, Reviews, schedule_in
-from quizcards.store.rows import card_name
+from quizcards.store.sync_merge import settle_card
 
 _STAGE = """
     CREATE TEMP TABLE IF NOT EXISTS sync_incoming (
@@ -31,18 +21,6 @@ _STAGE = """
         reviewed_on TEXT NOT NULL, grade INTEGER NOT NULL, kind TEXT NOT NULL, duration_ms INTEGER NOT NULL,
         explanation TEXT NOT NULL
     )
-"""
-HELD = """
-    SELECT id, uuid, reviewed_on, reviewed_at, grade, kind, repetitions_before, interval_before,
-        easiness_before, due_before, repetitions_after, interval_after, easiness_after, due_after,
-        explanation, duration_ms, device, journaled, scheduler
-    FROM reviews WHERE card = ? ORDER BY id
-"""
-_INSERT = """
-    INSERT INTO reviews (card, reviewed_at, reviewed_on, grade, kind, explanation, duration_ms, scheduler,
-        repetitions_before, interval_before, easiness_before, due_before, repetitions_after, interval_after,
-        easiness_after, due_after, uuid, device, journaled)
-    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
 # Above this many touched cards, FSRS states are rebuilt in one batch rather than card by card.
 _FSRS_BATCH = 500
@@ -54,6 +32,7 @@ class Applied:
 
     new: int = 0  # entries not held before: reviews added, undos, card events, pending entries
     reviews: int = 0  # reviews added to the log
+    undos: int = 0  # undo entries taken in (of reviews held here, on their way, or never sent)
     undone: int = 0  # reviews deleted by another device's undo
     events: int = 0  # suspend/unsuspend/bury/unbury events taken in
     pending: int = 0  # reviews of cards this database does not hold (kept for a later import)
@@ -93,24 +72,36 @@ class Applier:
             pk = self._devices[device] = int(row[0])
         return pk
 
-    def add(self, entry: Entry, line: str) -> None:
-        """Take in one entry (line: its journal line, kept for a review of a card not held yet)."""
+    def add(self, entry: Entry, line: str) -> str | None:
+        """Take in one entry (line: its journal line, kept for a review of a card not held yet); why it was
+        refused, when it was (an entry no honest device writes)."""
         if isinstance(entry, ReviewEntry):
-            self._add_review(entry, line)
-        elif isinstance(entry, UndoEntry):
-            self._add_undo(entry)
-        else:
-            self._add_event(entry)
+            return self._add_review(entry, line)
+        if isinstance(entry, UndoEntry):
+            return self._add_undo(entry)
+        self._add_event(entry)
+        return None
 
-    def _add_review(self, entry: ReviewEntry, line: str) -> None:
+    def _add_review(self, entry: ReviewEntry, line: str) -> str | None:
         conn = self.conn
-        if conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM reviews WHERE uuid = ?1) OR EXISTS (SELECT 1 FROM sync_undone "
-            "WHERE uuid = ?1) OR EXISTS (SELECT 1 FROM sync_incoming WHERE uuid = ?1)",
+        held = conn.execute(
+            "SELECT c.deck, c.card_id, r.reviewed_at, r.grade FROM reviews r JOIN cards c ON c.id = r.card "
+            "WHERE r.uuid = ?",
             [entry.uuid],
-        ).fetchone()[0]:
+        ).fetchone()
+        if held is not None and tuple(held) != (entry.deck, entry.card_id, entry.reviewed_at, entry.grade):
+            return "reuses the uuid of another review"
+        if (
+            held is not None
+            or conn.execute(
+                "SELECT EXISTS (SELECT 1 FROM sync_undone u JOIN sync_devices d ON d.id = u.device "
+                "WHERE u.uuid = ?1 AND d.device_id = ?2) "
+                "OR EXISTS (SELECT 1 FROM sync_incoming WHERE uuid = ?1)",
+                [entry.uuid, entry.device],
+            ).fetchone()[0]
+        ):
             self.applied.duplicates += 1
-            return
+            return None
         key = (entry.deck, entry.card_id)
         row = self._cards.get(key)
         if row is None:
@@ -125,7 +116,7 @@ class Applier:
             self.applied.pending += inserted
             self.applied.new += inserted
             self.applied.duplicates += 1 - inserted
-            return
+            return None
         conn.execute(
             "INSERT INTO sync_incoming VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             [
@@ -144,20 +135,31 @@ class Applier:
         self.applied.reviews += 1
         if self.ahead_of is not None and entry.reviewed_at > self.ahead_of:
             self.applied.ahead += 1
+        return None
 
-    def _add_undo(self, entry: UndoEntry) -> None:
+    def _add_undo(self, entry: UndoEntry) -> str | None:
         conn = self.conn
         if conn.execute(
             "SELECT EXISTS (SELECT 1 FROM sync_undone WHERE uuid = ? OR undo_uuid = ?)",
             [entry.review, entry.uuid],
         ).fetchone()[0]:
             self.applied.duplicates += 1
-            return
+            return None
+        # A device undoes only its own reviews (the review loop's undo): any other is refused.
+        maker = conn.execute(
+            "SELECT d.device_id FROM reviews r JOIN sync_devices d ON d.id = r.device WHERE r.uuid = ?1 "
+            "UNION ALL SELECT d.device_id FROM sync_incoming i JOIN sync_devices d ON d.id = i.device "
+            "WHERE i.uuid = ?1",
+            [entry.review],
+        ).fetchone()
+        if maker is not None and maker[0] != entry.device:
+            return "undoes a review another device made"
         conn.execute(
             "INSERT INTO sync_undone (uuid, undo_uuid, device, undone_at, journaled) VALUES (?, ?, ?, ?, 1)",
             [entry.review, entry.uuid, self.device_pk(entry.device), entry.undone_at],
         )
         self.applied.new += 1
+        self.applied.undos += 1
         held = conn.execute("SELECT card FROM reviews WHERE uuid = ?", [entry.review]).fetchone()
         if held is not None:
             conn.execute("DELETE FROM reviews WHERE uuid = ?", [entry.review])
@@ -166,7 +168,11 @@ class Applier:
         staged = conn.execute("DELETE FROM sync_incoming WHERE uuid = ?", [entry.review]).rowcount
         self.applied.reviews -= staged
         self.applied.undone += staged
-        conn.execute("DELETE FROM sync_pending WHERE uuid = ?", [entry.review])
+        conn.execute(
+            "DELETE FROM sync_pending WHERE uuid = ? AND json_extract(line, '$.device') = ?",
+            [entry.review, entry.device],
+        )
+        return None
 
     def _add_event(self, entry: CardEvent) -> None:
         inserted = self.conn.execute(
@@ -218,108 +224,6 @@ class Applier:
                 self.applied.cards.add(changed)
         _refresh_fsrs(conn, cards, self.path)
         return self.applied
-
-
-def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, ...]]) -> tuple[str, int]:
-    """Merge card pk's held rows with incoming ones and write the derived log and schedule.
-
-    Returns "same" (nothing changed), "appended", "rewritten" (the rows were written again in order)
-    or "rescheduled" (the rows stand, the schedule moved), and how many held rows changed kind (a
-    scheduled review became a re-drill, or back).
-    """
-    held = conn.execute(HELD, [pk]).fetchall()
-    rows = [held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
-    derived = derived_log(rows)
-    # What a row carries besides its facts: explanation, duration, scheduler, then device and journaled.
-    extras: dict[str, tuple[object, ...]] = {
-        str(row[1]): (row[14], row[15], row[18], row[16], row[17]) for row in held
-    }
-    extras.update({str(row[0]): (row[5], row[6], SCHEDULER_NAME, row[7], 1) for row in incoming})
-    before = schedule_in(conn, pk)
-    count = len(held)
-    if all(
-        same_as_derived(stored, derived_row)
-        for stored, derived_row in zip(held, derived.rows[:count], strict=True)
-    ):
-        if not incoming:
-            outcome = "same"
-        else:
-            _insert(conn, pk, derived.rows[count:], extras)
-            outcome = "appended"
-    else:
-        conn.execute("DELETE FROM reviews WHERE card = ?", [pk])
-        _insert(conn, pk, derived.rows, extras)
-        outcome = "rewritten"
-    if derived.schedule != before or outcome != "same":
-        Reviews._write_schedule(conn, pk, derived.schedule, introduced_on=derived.introduced_on)
-        if outcome == "same":
-            outcome = "rescheduled"  # the rows stand, the schedule moved (an undo from elsewhere)
-    kinds = {row.row.uuid: row.kind for row in derived.rows}
-    return outcome, sum(1 for row in held if kinds[str(row[1])] != row[5])
-
-
-def held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:
-    uuid, day, moment, grade, kind = row[1], row[2], row[3], row[4], row[5]
-    if not (
-        is_day(day) and is_moment(moment) and type(grade) is int and 0 <= grade <= 5 and kind in REVIEW_KINDS
-    ):
-        deck, card_id = conn.execute("SELECT deck, card_id FROM cards WHERE id = ?", [pk]).fetchone()
-        raise StoreError(
-            f"the review log of card {card_name(deck, card_id)} holds a damaged grade, day, time or kind, so "
-            "it cannot be merged with other devices' reviews; `quiz check` lists every such row."
-        )
-    return LogRow(str(uuid), date.fromisoformat(str(day)), str(moment), Grade(grade), kind)
-
-
-def _incoming_row(row: tuple[object, ...]) -> LogRow:
-    uuid, day, moment, grade, kind = row[0], row[1], row[2], row[3], row[4]
-    return LogRow(str(uuid), date.fromisoformat(str(day)), str(moment), Grade(int(grade)), kind)  # type: ignore[arg-type,call-overload]
-
-
-def _values(schedule: Schedule) -> tuple[int, int, int, str | None]:
-    return (
-        schedule.repetitions,
-        schedule.interval_days,
-        schedule.easiness_hundredths,
-        iso_day(schedule.due_on),
-    )
-
-
-def same_as_derived(stored: tuple[object, ...], derived: DerivedRow) -> bool:
-    """Whether a held row is already what the merged log derives for it (same place, kind and schedules)."""
-    return (
-        stored[1] == derived.row.uuid
-        and stored[5] == derived.kind
-        and tuple(stored[6:10]) == _values(derived.before)
-        and tuple(stored[10:14]) == _values(derived.after)
-    )
-
-
-def _insert(
-    conn: sqlite3.Connection,
-    pk: int,
-    rows: tuple[DerivedRow, ...],
-    extras: dict[str, tuple[object, ...]],
-) -> None:
-    """Append rows in order (new row ids are larger than every held one), with what each carried."""
-    conn.executemany(
-        _INSERT,
-        (
-            (
-                pk,
-                item.row.reviewed_at,
-                item.row.reviewed_on.isoformat(),
-                int(item.row.grade),
-                item.kind,
-                *extras[item.row.uuid][:3],
-                *_values(item.before),
-                *_values(item.after),
-                item.row.uuid,
-                *extras[item.row.uuid][3:],
-            )
-            for item in rows
-        ),
-    )
 
 
 def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> int | None:

@@ -13,7 +13,7 @@ from quizcards.core.sync.merge import derived_log
 from quizcards.core.sync.reading import NewLines
 from quizcards.core.sync.report import JournalCheck
 from quizcards.store.connection import Connection
-from quizcards.store.sync_apply import HELD, held_row, same_as_derived, settle_card
+from quizcards.store.sync_merge import HELD, held_row, same_as_derived, settle_card
 
 # The first few of a kind are named; the counts say the rest.
 NAMED = 3

@@ -41,7 +41,8 @@ class SyncReport:
     files_read: int
     received: int  # entries not held before
     reviews: int
-    undone: int
+    undone: int  # reviews held here that another machine's undo removed
+    undos: int  # undo entries received
     events: int
     waiting: int  # reviews received for cards not held (they wait for an import)
     ahead: int  # reviews received dated more than a day ahead of this machine's clock
@@ -69,6 +70,7 @@ class SyncReport:
             "received": self.received,
             "reviews": self.reviews,
             "undone": self.undone,
+            "undos": self.undos,
             "card_events": self.events,
             "waiting": self.waiting,
             "ahead_of_clock": self.ahead,
