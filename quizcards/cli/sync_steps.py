@@ -46,15 +46,24 @@ class Sent:
 
 def send(store: Store, journal: Journal, device: str) -> Sent:
     """Write this device's new entries month by month, each month's flags committed after its file."""
+    from quizcards.adapters.journal import ForeignLines
     from quizcards.core.sync.reading import START
 
     check_own_files(store, journal, device)
     positions = store.sync_positions()
     sent = Sent()
     for month in store.outbox_months():
-        outbox = store.outbox(month, device)
         path = f"{device}/{month}.jsonl"
-        position = journal.append(device, month, outbox.lines, positions.get(path, START))
+        try:
+            outbox = store.outbox(month, device)
+            position = journal.append(device, month, outbox.lines, positions.get(path, START))
+        except ForeignLines:
+            # Another `quiz sync` of this same database may have written first: take its lines back
+            # (anything else is still refused), then write what is left of the month.
+            check_own_files(store, journal, device)
+            positions = store.sync_positions()
+            outbox = store.outbox(month, device)
+            position = journal.append(device, month, outbox.lines, positions.get(path, START))
         pause("sent")
         store.mark_journaled(outbox, path, position)
         sent.lines[path] = len(outbox.lines)

@@ -13,10 +13,12 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from quizcards.core.errors import StoreError
 from quizcards.core.sync.entries import (
+    MAX_EXPLANATION_CHARACTERS,
+    MAX_LINE_BYTES,
     CardEvent,
     Entry,
     LineProblem,
@@ -162,7 +164,7 @@ class Syncing(Connection):
                 span,
             )
         ]
-        lines = tuple(line_of(entry) for entry in [*entries, *undos, *events])
+        lines = tuple(_line(entry) for entry in [*entries, *undos, *events])
         return Outbox(
             month,
             lines,
@@ -272,6 +274,23 @@ def save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -
         "INSERT OR REPLACE INTO sync_files (path, offset, tail, lines) VALUES (?, ?, ?, ?)",
         [path, position.offset, position.tail, position.lines],
     )
+
+
+def _line(entry: Entry) -> bytes:
+    """An entry's journal line, its explanation shortened if need be so that every reader takes it (a
+    paste of hundreds of thousands of characters: the schedule travels whole, the text's end does not)."""
+    if not isinstance(entry, ReviewEntry) or len(entry.explanation) <= _SAFE_EXPLANATION:
+        return line_of(entry)
+    explanation = entry.explanation[:MAX_EXPLANATION_CHARACTERS]
+    while True:
+        line = line_of(replace(entry, explanation=explanation))
+        if len(line) <= MAX_LINE_BYTES:
+            return line
+        explanation = explanation[: len(explanation) // 2]
+
+
+# An explanation this long fits a line however it is escaped (six bytes a character at most).
+_SAFE_EXPLANATION = (MAX_LINE_BYTES - 10_000) // 6
 
 
 def next_month(month: str) -> str:
