@@ -177,7 +177,7 @@ _REVIEW_INSERT_BEFORE_M009 = """
 @contextlib.contextmanager
 def before_migration(name: str) -> Iterator[None]:
     """Inside: quizcards as it was before the migration ``name`` (the ones before it, and their writes)."""
-    from quizcards.store import migrations, reviews
+    from quizcards.store import imports, migrations, reviews
 
     count = migrations.NAMES.index(name)
     sync = migrations.NAMES.index("m009_sync")
@@ -186,4 +186,6 @@ def before_migration(name: str) -> Iterator[None]:
         patch.setattr(migrations, "NAMES", migrations.NAMES[:count])
         if count <= sync:
             patch.setattr(reviews, "_REVIEW_INSERT", _REVIEW_INSERT_BEFORE_M009)
+            patch.setattr(imports, "_ANY_PENDING", "SELECT 0")
+            patch.setattr(imports, "_ANY_EVENTS", "SELECT 0")
         yield

@@ -56,7 +56,7 @@ def copy_of(template: Store) -> Store:
 
 
 def table(store: Store, name: str) -> list[tuple[object, ...]]:
-    """A table's rows, without the identities made at random (each store gives its reviews their own UUIDs)."""
+    """A table's rows without the identities made at random (each store gives reviews their own UUIDs)."""
     random = {"uuid", "undo_uuid"}
     columns = [row[1] for row in store.conn.execute(f"PRAGMA table_info({name})") if row[1] not in random]
     return [tuple(row) for row in store.conn.execute(f"SELECT {', '.join(columns)} FROM {name} ORDER BY 1")]

@@ -23,8 +23,8 @@ from quizcards.core.planning import (
 from quizcards.core.scheduler import NEW, Grade, Schedule, review
 from quizcards.core.session import SessionFilter, new_card_allowance
 from quizcards.core.stats import STATS_JSON_SCHEMA
-from quizcards.store import Store, migrations
-from tests.helpers import Quiz, WriteDeck, examples, import_decks, rows
+from quizcards.store import Store
+from tests.helpers import Quiz, WriteDeck, before_migration, examples, import_decks, rows
 
 TODAY = date(2026, 3, 10)  # FIXED_NOW's day
 LATER = "2026-03-16T09:00:00+00:00"
@@ -230,10 +230,7 @@ def test_an_older_database_gains_the_plans_table_after_a_backup(
     from tests.conftest import SMALL_DECK
 
     deck = write_deck("attention.yaml", SMALL_DECK)
-    with monkeypatch.context() as patch:
-        count = migrations.NAMES.index("m007_study_plans")
-        patch.setattr(migrations, "MIGRATIONS", migrations.MIGRATIONS[:count])
-        patch.setattr(migrations, "NAMES", migrations.NAMES[:count])
+    with before_migration("m007_study_plans"):
         import_decks(db_path, deck)
     assert rows(db_path, "SELECT name FROM sqlite_master WHERE name = 'study_plans'") == []
     with Store.open(db_path) as store:

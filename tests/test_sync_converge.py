@@ -443,11 +443,6 @@ def test_an_undo_of_a_review_that_waits_for_its_card_cancels_it(
     assert [row[1] for row in b.log()] == ["second"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a suspend/bury event of a card the receiver does not hold is stored in sync_card_events "
-    "but never applied when the card is imported later (apply_pending handles reviews only)",
-)
 def test_a_suspension_of_a_card_not_imported_yet_applies_once_it_is(
     devices: Callable[[int], list[Device]], tmp_path: Path
 ) -> None:
@@ -527,12 +522,6 @@ def test_a_bury_travels(devices: Callable[[int], list[Device]]) -> None:
     assert [row[11] for row in b.schedules() if row[1] == "scale"] == ["2026-03-10"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: a device's own card event that is not the latest (by time, UUID) is never settled: "
-    "mark_journaled re-derives the cards of its reviews, not the state of its events' cards, so it keeps "
-    "the state it set while every other device applies the later event",
-)
 def test_a_suspension_older_than_another_devices_unsuspension_converges(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -549,11 +538,6 @@ def test_a_suspension_older_than_another_devices_unsuspension_converges(
     assert_converged(a, b)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="BUG: apply_card_events keeps a suspension already in force (coalesce(suspended_on, day)), so "
-    "two devices that suspended one card on different days keep different suspended_on forever",
-)
 def test_the_same_card_suspended_on_two_devices_on_different_days_converges(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -699,7 +683,8 @@ def test_damaged_lines_are_reported_and_never_applied(devices: Callable[[int], l
     again = a.sync()
     assert (again["received"], again["skipped"], again["newer_format"]) == (0, 0, 2)
     assert [row[2] for row in a.log()] == [good]
-    assert a.quiz("check").exit_code == 0
+    checked = a.quiz("check")
+    assert checked.exit_code == 0, checked.output
 
 
 def test_a_torn_last_line_is_applied_once_it_is_whole(devices: Callable[[int], list[Device]]) -> None:

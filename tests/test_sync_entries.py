@@ -18,7 +18,6 @@ from quizcards.core.sync import entries
 from quizcards.core.sync.entries import (
     CARD_EVENT_TYPES,
     FORMAT_VERSION,
-    LEGACY_NAMESPACE,
     MAX_LINE_BYTES,
     CardEvent,
     Entry,
@@ -29,10 +28,10 @@ from quizcards.core.sync.entries import (
     entry_of,
     is_device_id,
     is_uuid,
-    legacy_review_uuid,
     line_of,
     month_of,
 )
+from quizcards.core.sync.legacy import LEGACY_NAMESPACE, legacy_review_uuid
 from tests.helpers import examples
 
 UUID = "9a371cea-5d7c-51d5-9384-2655e4ba1af8"
@@ -221,6 +220,7 @@ SURROGATE_LINE = _line(card="CARD").replace(b'"CARD"', b'"card-\\ud800"')
         (_line(grade=4.0), "has the grade 4.0, which is not 0-5"),
         (_line(grade="4"), "has the grade '4', which is not 0-5"),
         (_line(grade=10**80), "has the grade a number of more than 60 digits, which is not 0-5"),
+        (_line(grade=4).replace(b'"grade": 4', b'"grade": 1e999'), "has the grade inf, which is not 0-5"),
         (_line(kind="review"), "has the kind 'review', which is not scheduled, redrill, cram or mock"),
         (_line(kind=None), "has the kind none, which is not scheduled, redrill, cram or mock"),
         (_line(duration_ms=-1), f"has the duration_ms -1, {MS}"),
@@ -296,14 +296,22 @@ days = st.dates(min_value=date(2000, 1, 1), max_value=date(2099, 12, 31)).map(da
 uuids = st.uuids().map(str)
 devices = st.uuids().map(lambda value: value.hex)
 
+# A time and its local day: the time's UTC date give or take a day (the rule entry_of keeps).
+dated = st.tuples(
+    st.datetimes(min_value=datetime(2000, 1, 2), max_value=datetime(2099, 12, 30)), st.integers(-1, 1)
+).map(
+    lambda pair: (
+        pair[0].replace(tzinfo=UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z"),
+        (pair[0].date() + timedelta(days=pair[1])).isoformat(),
+    )
+)
 reviews = st.builds(
-    ReviewEntry,
+    lambda when, **fields: ReviewEntry(reviewed_at=when[0], reviewed_on=when[1], **fields),
+    when=dated,
     uuid=uuids,
     device=devices,
     deck=names,
     card_id=names,
-    reviewed_at=moments,
-    reviewed_on=days,
     grade=st.integers(0, 5),
     kind=st.sampled_from(REVIEW_KINDS),
     duration_ms=st.integers(0, 2**62),
@@ -311,14 +319,13 @@ reviews = st.builds(
 )
 undos = st.builds(UndoEntry, uuid=uuids, device=devices, review=uuids, undone_at=moments)
 events = st.builds(
-    CardEvent,
+    lambda when, **fields: CardEvent(at=when[0], on=when[1], **fields),
+    when=dated,
     uuid=uuids,
     device=devices,
     deck=names,
     card_id=names,
     type=st.sampled_from(CARD_EVENT_TYPES),
-    at=moments,
-    on=days,
 )
 
 
@@ -330,6 +337,28 @@ def test_every_entry_comes_back_from_its_line(entry: Entry) -> None:
     assert written.count(b"\n") == 1
     assert entry_of(written[:-1]) == entry
     assert json.loads(written)["v"] == FORMAT_VERSION
+
+
+KEYS = {
+    ReviewEntry: ("uuid", "device", "deck", "card_id", "reviewed_at", "reviewed_on", "grade", "kind",
+                  "duration_ms", "explanation"),
+    UndoEntry: ("uuid", "device", "review", "undone_at"),
+    CardEvent: ("uuid", "device", "deck", "card_id", "at", "on"),
+}  # fmt: skip
+RENAMED = {"card_id": "card", "reviewed_at": "at", "reviewed_on": "on", "undone_at": "at"}
+
+
+@settings(max_examples=examples(60), deadline=None)
+@given(st.one_of(reviews, undos, events))
+def test_a_line_is_what_json_makes_of_its_fields_in_order(entry: Entry) -> None:
+    kind = (
+        entry.type if isinstance(entry, CardEvent) else "review" if isinstance(entry, ReviewEntry) else "undo"
+    )
+    fields = {"v": 1, "type": kind} | {
+        RENAMED.get(key, key): getattr(entry, key) for key in KEYS[type(entry)]
+    }
+    expected = json.dumps(fields, ensure_ascii=False, separators=(",", ":")) + "\n"
+    assert line_of(entry) == expected.encode()
 
 
 @settings(max_examples=examples(60), deadline=None)
@@ -410,3 +439,31 @@ def test_an_entry_goes_in_the_month_of_its_time() -> None:
     assert month_of(late.isoformat(timespec="milliseconds").replace("+00:00", "Z")) == "2027-01"
     with pytest.raises(ValueError, match="not a UTC time"):
         month_of("2026-03")
+
+
+@pytest.mark.parametrize(
+    ("at", "on", "reason"),
+    [
+        (
+            "2024-06-01T07:21:31.994Z",
+            "2024-06-03",
+            "has the day 2024-06-03, more than a day away",
+        ),
+        (
+            "2024-06-01T07:21:31.994Z",
+            "2024-05-30",
+            "has the day 2024-05-30, more than a day away",
+        ),
+        ("9999-12-30T07:21:31.994Z", "9999-12-30", "is dated after the year 9000"),
+    ],
+)
+def test_a_day_far_from_its_time_or_off_the_calendar_is_refused(at: str, on: str, reason: str) -> None:
+    """A time zone moves the local day one day at most; a review dated near 9999 would overflow a schedule."""
+    from dataclasses import replace
+
+    for entry in (replace(REVIEW, reviewed_at=at, reviewed_on=on), replace(event(), at=at, on=on)):
+        problem = entry_of(line_of(entry)[:-1])
+        assert isinstance(problem, LineProblem)
+        assert problem.reason.startswith(reason)
+    for day in ("2024-05-31", "2024-06-01", "2024-06-02"):  # Honolulu to Kiritimati
+        assert entry_of(line_of(replace(REVIEW, reviewed_on=day))[:-1]) == replace(REVIEW, reviewed_on=day)

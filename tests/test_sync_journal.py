@@ -187,6 +187,18 @@ def test_read_of_a_vanished_file_names_it(journal: Journal) -> None:
         journal.read(f"{LAPTOP}/2026-01.jsonl", START)
 
 
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs here")
+def test_a_fifo_in_place_of_a_month_file_is_refused_without_waiting(journal: Journal) -> None:
+    (journal.folder / LAPTOP).mkdir()
+    os.mkfifo(journal.folder / LAPTOP / "2026-03.jsonl")
+    assert journal.files() == []
+    assert journal.stray() == [f"{LAPTOP}/2026-03.jsonl"]
+    with pytest.raises(JournalError, match=r"cannot read .*2026-03\.jsonl: it is a FIFO"):
+        journal.read(f"{LAPTOP}/2026-03.jsonl", START)
+    with pytest.raises(JournalError, match=r"cannot write .*2026-03\.jsonl: it is not a regular file"):
+        journal.append(LAPTOP, "2026-03", [entry(1)], START)
+
+
 def test_prepare_refuses_a_missing_folder_or_a_file(tmp_path: Path) -> None:
     with pytest.raises(JournalError, match="does not exist"):
         Journal(tmp_path / "nowhere").prepare()

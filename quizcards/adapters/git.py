@@ -33,7 +33,7 @@ REMOTE_MISSING = ("does not appear to be a git repository", "Repository not foun
 NO_REMOTE = ("No such remote", "No configured push destination", "There is no tracking information")
 REJECTED = ("[rejected]", "fetch first", "non-fast-forward")
 URL_CREDENTIALS = re.compile(r"\b([a-zA-Z][a-zA-Z0-9+.-]*://)[^/@\s'\"]*@")
-SAVED = "this device's reviews are saved in {folder} and the next `quiz sync --git` sends them"
+SAVED = "this device's reviews are saved in {folder} and the next `quiz sync` sends them"
 
 
 class GitProblem(QuizError):
@@ -61,10 +61,16 @@ class GitOutcome:
     branch: str
 
 
+# The lines of git's (and ssh's) output that say what went wrong; git often ends with advice instead
+# ("Please make sure you have the correct access rights\nand the repository exists.").
+_TELLING = ("fatal:", "error:", "ssh:", "Permission denied", "Host key verification failed", "! [rejected]")
+
+
 def last_line(stderr: str) -> str:
-    """git's last non-empty line of output, stripped (its most telling one: the "fatal:" line), with any
-    URL in it cut of its credentials."""
-    line = next((line.strip() for line in reversed(stderr.splitlines()) if line.strip()), "")
+    """git's most telling line of output, stripped: the first "fatal:", "error:" or ssh line, else its last
+    non-empty line; with any URL in it cut of its credentials."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    line = next((line for line in lines if line.startswith(_TELLING)), lines[-1] if lines else "")
     return URL_CREDENTIALS.sub(r"\1", line)
 
 
@@ -202,6 +208,9 @@ def exchange(
     for _ in range(PUSH_ROUNDS):
         if git.output("rev-parse", "--verify", "--quiet", "HEAD") is None:
             return GitOutcome(committed, pulled, pushed=False, remote=remote, branch=branch)
+        if not empty and git.output("rev-list", "--count", f"{remote}/{remote_branch}..HEAD") == "0":
+            # Nothing of this device's is missing from the remote: no push (and no round trip).
+            return GitOutcome(committed, pulled, pushed=False, remote=remote, branch=branch)
         upstream = ["-u"] if empty else []
         pushed = git.run("push", "--porcelain", *upstream, remote, f"HEAD:{remote_branch}", network=True)
         if pushed.returncode == 0:
@@ -214,8 +223,24 @@ def exchange(
     raise GitProblem(
         "kept_changing",
         f"the remote '{remote}' kept changing while quiz pushed ({PUSH_ROUNDS} tries); this device's reviews "
-        f"are committed in {folder} and the next `quiz sync --git` sends them.",
+        f"are committed in {folder} and the next `quiz sync` sends them.",
     )
+
+
+def uncommitted(folder: Path, device: str, *, environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this device's files (or an untracked .gitignore) hold changes git has not committed: then a
+    sync's second git step commits and pushes them. False when git cannot say (the next step will)."""
+    base = dict(os.environ if environ is None else environ)
+    executable = shutil.which("git", path=base.get("PATH", os.defpath))
+    if executable is None or not folder.is_dir():
+        return False
+    try:
+        status = _Git(executable, folder, base, 60.0).run(
+            "status", "--porcelain", "--", f"{device}/", ".gitignore"
+        )
+    except GitProblem:
+        return False
+    return status.returncode == 0 and bool(status.stdout.strip())
 
 
 def _refuse_rebase(git: _Git) -> None:

@@ -84,6 +84,7 @@ def register(app: typer.Typer) -> None:
             console.print(schedule_lines(report, repaired=repaired))
             if fsrs is not None:
                 console.print(fsrs_lines(fsrs, repaired=rebuilt is not None))
+            journal_left = _check_journal(store, console, repair=repair, backed_up=backup is not None)
         if repaired is not None:
             console.print(repaired_line(repaired, backup), soft_wrap=True)
         if rebuilt is not None:
@@ -98,7 +99,7 @@ def register(app: typer.Typer) -> None:
             count = len(report.unreadable)
             which = "1 card has a review log" if count == 1 else f"{count} cards have review logs"
             raise QuizError(f"{which} that cannot be replayed; restore the database from a backup.")
-        left = (report.drifts and repaired is None) or (fsrs_wrong and rebuilt is None)
+        left = (report.drifts and repaired is None) or (fsrs_wrong and rebuilt is None) or journal_left
         if left or (fsrs is not None and fsrs.not_checked is not None):
             raise typer.Exit(code=1)
 
@@ -164,3 +165,38 @@ def _repair_before_upgrade(ctx: typer.Context, console: Console) -> Store:
     if repaired:
         console.print(repaired_line(repaired, backup), soft_wrap=True)
     return open_store(ctx, mode="write")
+
+
+def _check_journal(store: Store, console: Console, *, repair: bool, backed_up: bool) -> bool:
+    """Once `quiz sync` is set up: compare the sync folder with the database (and repair what can be).
+
+    Returns whether a problem is left in place.
+    """
+    from quizcards.adapters.journal import Journal, JournalError
+    from quizcards.core.sync.reading import START
+    from quizcards.render.sync import journal_lines
+
+    setup = store.sync_setup()
+    if setup.folder is None or setup.device_id is None:
+        return False
+    journal = Journal(Path(setup.folder))
+    try:
+        files = journal.files()
+        check = store.check_journal(
+            ((file.relative, file.device, journal.read(file.relative, START)) for file in files),
+            setup.device_id,
+        )
+        check.stray = journal.stray()
+    except JournalError as error:
+        console.print(f"  - Sync folder not checked: {error}", style="yellow", soft_wrap=True)
+        return False
+    repaired = False
+    if repair and (check.unsent or check.unmerged):
+        if not backed_up:
+            from quizcards.store.backups import stamp
+
+            store.backup_automatically("before-repair", stamp=stamp(clock()))
+        store.repair_journal(check)
+        repaired = True
+    console.print(journal_lines(check, setup.folder, repaired=repaired))
+    return bool(check.missing) or (not repaired and bool(check.unsent or check.unmerged))

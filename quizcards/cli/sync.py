@@ -8,35 +8,19 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
-from quizcards.cli.common import handle_errors, open_store
+from quizcards.cli import sync_steps as steps
+from quizcards.cli.common import clock, handle_errors, open_store
 from quizcards.core.errors import QuizError
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
-
     from quizcards.adapters.git import GitOutcome, GitProblem
     from quizcards.adapters.journal import Journal
-    from quizcards.core.sync.reading import NewLines
     from quizcards.core.sync.report import SyncReport
     from quizcards.store import Store
     from quizcards.store.sync import Received, SyncSetup
 
 SYNC_JSON_VERSION = 1
 NAME_LIMIT = 100
-# For tests only: QUIZCARDS_TEST_SYNC_PAUSE=<point> stops a sync there for a minute, so a test can kill it
-# at a known step ("sent": a month file renamed into place, its flags not yet committed; "received":
-# every new line applied, the transaction not yet committed).
-PAUSE_VARIABLE = "QUIZCARDS_TEST_SYNC_PAUSE"
-
-
-def _pause(point: str) -> None:
-    if os.environ.get(PAUSE_VARIABLE) == point:
-        import sys
-        import time
-
-        sys.stderr.write(f"paused at {point}\n")
-        sys.stderr.flush()
-        time.sleep(60)
 
 
 def register(app: typer.Typer) -> None:
@@ -92,50 +76,86 @@ def register(app: typer.Typer) -> None:
         file-sync tools never meet a conflict. Reviews are merged by their identity, and every card
         they touch is rescheduled from its whole log, so the order of syncs does not matter.
         """
+        from datetime import timedelta
+
         from quizcards.adapters.journal import ForeignLines, Journal
+        from quizcards.store import utc_timestamp
 
         with open_store(ctx, mode="write") as store:
-            setup = _set_up(store, folder, name, git, new_device)
+            setup, moved = _set_up(store, folder, name, git, new_device)
             assert setup.device_id is not None
             assert setup.folder is not None
             journal = Journal(Path(setup.folder))
+            outcome: GitOutcome | GitProblem | None = None
+            if setup.git:
+                # Pull first: another database writing under this id shows before anything is written.
+                outcome = steps.exchange(journal.folder, setup)
             journal.prepare()
             journal.remove_temporaries(setup.device_id)
             journal.write_device(setup.device_id, setup.name or setup.device_id[:8])
             try:
-                sent = _send(store, journal, setup.device_id)
+                sent = steps.send(store, journal, setup.device_id)
             except ForeignLines as error:
                 raise QuizError(
                     f"{error} If this database was copied from another machine's, or restored from a "
                     "backup, give it its own identity with `quiz sync --new-device`."
                 ) from None
-            outcome: GitOutcome | GitProblem | None = None
-            if setup.git:
-                outcome = _exchange(journal.folder, setup)
+            if (
+                setup.git
+                and not isinstance(outcome, QuizError)
+                and steps.changed(journal.folder, setup.device_id)
+            ):
+                outcome = steps.combined(outcome, steps.exchange(journal.folder, setup))
             if rebuild:
                 store.forget_positions()
-            received = store.receive(_reads(store, journal, setup.device_id, include_own=rebuild))
-            store.note_devices(journal.device_names())
-            report = _report(store, setup, sent, received, outcome)
-        _print(report, as_json=as_json)
+            lines = steps.reads(store, journal, setup.device_id, include_own=rebuild)
+            tomorrow = utc_timestamp(clock() + timedelta(days=1))
+            received = store.receive(lines, sent=sent.cards, sent_events=sent.events, ahead_of=tomorrow)
+            names = journal.device_names()
+            store.note_devices(names)
+            in_folder = {file.device for file in journal.files()} | set(names)
+            report = _report(store, setup, sent.count, received, outcome, in_folder=in_folder)
+            notes = _notes(setup, journal, moved=moved)
+        _print(report, notes, as_json=as_json)
         if isinstance(outcome, QuizError):
-            raise outcome
+            raise QuizError(
+                "the git step stopped (see above); this machine's reviews are saved in the folder, and the "
+                "next quiz sync sends them."
+            )
+
+
+def _notes(setup: SyncSetup, journal: Journal, *, moved: bool) -> list[str]:
+    """Plain remarks for the learner: a new folder, a git clone synced without --git."""
+    notes = []
+    if moved:
+        notes.append("A new sync folder: this machine's whole history was written to it.")
+    if not setup.git and (journal.folder / ".git").exists():
+        notes.append("This folder is a git work tree: add --git to commit, pull and push it (remembered).")
+    return notes
 
 
 def _set_up(
     store: Store, folder: Path | None, name: str | None, git: bool | None, new_device: bool
-) -> SyncSetup:
-    """This device's identity and the folder, as given now or remembered from the last sync."""
+) -> tuple[SyncSetup, bool]:
+    """This device's identity and the folder, as given now or remembered from the last sync; and whether
+    the folder is another than the one remembered (then everything is sent to it again)."""
     setup = store.sync_setup()
-    chosen = folder if folder is not None else (Path(setup.folder) if setup.folder else None)
-    if chosen is None:
+    if folder is None and setup.folder is None:
         raise QuizError(
-            "quiz sync needs a folder the first time: quiz sync FOLDER (a folder Syncthing, Dropbox or a "
-            "network drive keeps in step, or a git work tree with --git). It is remembered afterwards."
+            "quiz sync needs a folder the first time: quiz sync FOLDER (a folder kept in step by Syncthing, "
+            "Dropbox or a network drive, or a git clone with --git). It is remembered afterwards."
         )
-    chosen = chosen.expanduser().absolute()
+    chosen = (folder if folder is not None else Path(str(setup.folder))).expanduser().absolute()
+    if not chosen.is_dir() and folder is None:
+        raise QuizError(
+            f"the sync folder {chosen} (remembered from the last sync) is not there: is its drive mounted, "
+            "or Syncthing or Dropbox running? To sync through another folder: quiz sync FOLDER."
+        )
     if not chosen.is_dir():
         raise QuizError(f"the sync folder {chosen} does not exist (or is not a folder); create it first.")
+    moved = setup.folder is not None and Path(setup.folder) != chosen
+    if moved:
+        store.forget_folder()
     if name is not None:
         name = " ".join(name.split())[:NAME_LIMIT]
         if not name:
@@ -146,65 +166,23 @@ def _set_up(
         name = " ".join(socket.gethostname().split())[:NAME_LIMIT] or "this machine"
     if new_device and setup.device_id is not None:
         store.new_device_identity(os.urandom(16).hex())
-    return store.set_up_sync(
+    chosen_setup = store.set_up_sync(
         device_id=os.urandom(16).hex(),
         name=name,
         folder=str(chosen),
         git=setup.git if git is None else git,
     )
-
-
-def _send(store: Store, journal: Journal, device: str) -> dict[str, int]:
-    """Write this device's new entries month by month; how many lines went into each file."""
-    from quizcards.core.sync.reading import START
-
-    positions = store.sync_positions()
-    sent: dict[str, int] = {}
-    for month in store.outbox_months():
-        outbox = store.outbox(month, device)
-        path = f"{device}/{month}.jsonl"
-        position = journal.append(device, month, outbox.lines, positions.get(path, START))
-        _pause("sent")
-        store.mark_journaled(outbox, path, position)
-        sent[path] = len(outbox.lines)
-    return sent
-
-
-def _reads(
-    store: Store, journal: Journal, device: str, *, include_own: bool
-) -> Iterator[tuple[str, str, NewLines]]:
-    """The new lines of every journal file (other devices', and this one's with --rebuild)."""
-    from quizcards.core.sync.reading import START
-
-    positions = store.sync_positions()
-    for file in journal.files():
-        if file.device == device and not include_own:
-            continue
-        since = positions.get(file.relative, START)
-        if file.size == since.offset and file.relative in positions:
-            continue
-        yield file.relative, file.device, journal.read(file.relative, since)
-    _pause("received")
-
-
-def _exchange(folder: Path, setup: SyncSetup) -> GitOutcome | GitProblem:
-    from quizcards.adapters.git import GitProblem, exchange
-
-    assert setup.device_id is not None
-    try:
-        return exchange(
-            folder, setup.device_id, f"quiz sync: {setup.name or setup.device_id}", environ=os.environ
-        )
-    except GitProblem as problem:
-        return problem
+    return chosen_setup, moved
 
 
 def _report(
     store: Store,
     setup: SyncSetup,
-    sent: dict[str, int],
+    sent: int,
     received: Received,
     outcome: GitOutcome | GitProblem | None,
+    *,
+    in_folder: set[str],
 ) -> SyncReport:
     from quizcards.adapters.git import GitProblem
     from quizcards.adapters.sanitize import clean_line
@@ -220,15 +198,17 @@ def _report(
         folder=str(setup.folder),
         device_id=str(setup.device_id),
         name=setup.name or "",
-        sent=sum(sent.values()),
+        sent=sent,
         files_read=received.files,
         received=applied.new,
         reviews=applied.reviews,
         undone=applied.undone,
         events=applied.events,
+        waiting=applied.pending,
+        ahead=applied.ahead,
         duplicates=applied.duplicates,
         cards_updated=len(applied.cards),
-        rescheduled=applied.rescheduled,
+        reclassified=applied.reclassified,
         rewritten=applied.rewritten,
         pending=tuple(store.pending_entries()),
         skipped=tuple(
@@ -237,18 +217,21 @@ def _report(
         skipped_count=len(received.skipped),
         newer=received.newer,
         restarted=tuple(received.restarted),
-        devices=tuple(store.devices_seen()),
+        devices=tuple(device for device in store.devices_seen() if device[0] in in_folder),
         git=git,
     )
 
 
-def _print(report: SyncReport, *, as_json: bool) -> None:
+def _print(report: SyncReport, notes: list[str], *, as_json: bool) -> None:
     if as_json:
         from quizcards.adapters.sanitize import json_text
 
-        typer.echo(json_text(report.as_json(SYNC_JSON_VERSION)))
+        typer.echo(json_text({**report.as_json(SYNC_JSON_VERSION), "notes": notes}))
         return
     from quizcards.render import make_console
     from quizcards.render.sync import sync_report
 
-    make_console().print(sync_report(report))
+    console = make_console()
+    console.print(sync_report(report))
+    for note in notes:
+        console.print(note, style="dim")

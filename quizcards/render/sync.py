@@ -5,11 +5,9 @@ from __future__ import annotations
 from rich.console import Group
 from rich.text import Text
 
-from quizcards.core.sync.report import SyncReport
+from quizcards.core.sync.report import JournalCheck, SyncReport
 from quizcards.render import line
 from quizcards.render.words import plural
-
-_INDENT = " " * 12
 
 
 def entries(count: int) -> str:
@@ -17,71 +15,76 @@ def entries(count: int) -> str:
     return "1 entry" if count == 1 else f"{count:,} entries"
 
 
-def _row(label: str, *parts: str | Text) -> Text:
-    return Text.assemble(Text(f"  {label:<9} ", style="bold"), *parts)
-
-
 def sync_report(report: SyncReport) -> Group:
-    """The report of one `quiz sync`."""
-    parts: list[Text] = [
-        Text.assemble(
-            "Synced through ",
-            line(report.folder),
-            " as ",
-            line(report.name),
-            Text(f" (device {report.device_id[:8]})", style="dim"),
-            ".",
-        ),
-        _row("sent", entries(report.sent)),
-    ]
+    """The report of one `quiz sync`: a heading, then one row per part, wrapped under its own column."""
+    from rich.table import Table
+
+    rows = Table.grid(padding=(0, 1))
+    rows.add_column(style="bold", no_wrap=True)
+    rows.add_column()
+
+    def add(label: str, *parts: str | Text, style: str = "") -> None:
+        rows.add_row(Text(f" {label}"), Text.assemble(*parts, style=style))
+
+    add("sent", entries(report.sent))
     if report.git is not None:
-        parts.append(_row("git", *_git(report)))
-    parts.append(_row("received", _received(report)))
-    if report.rescheduled:
-        parts.append(
-            Text(
-                f"{_INDENT}{plural(report.rescheduled, 'card')} moved in the schedule: another machine "
-                "reviewed it the same day, earlier.",
-                style="dim",
-            )
+        add("git", *_git(report))
+    add("received", _received(report))
+    if report.reclassified:
+        add(
+            "",
+            f"{plural(report.reclassified, 'review')} held here changed kind (scheduled or re-drill): "
+            "another machine had reviewed the same card earlier that day.",
+            style="dim",
+        )
+    if report.ahead:
+        add(
+            "clock",
+            f"{plural(report.ahead, 'review')} from elsewhere {'is' if report.ahead == 1 else 'are'} "
+            "dated more than a day ahead of this machine's clock: check the clocks of your machines.",
+            style="yellow",
         )
     for deck, count in report.pending:
-        parts.append(
-            _row(
-                "waiting",
-                f"{plural(count, 'review')} of cards of the deck ",
-                line(deck),
-                " that this database does not hold; they are applied when you import it.",
-            )
+        add(
+            "waiting",
+            f"{plural(count, 'review')} of cards of the deck ",
+            line(deck),
+            " that this database does not hold; they are applied when you import it.",
         )
     if report.skipped_count:
-        parts.append(_row("skipped", f"{plural(report.skipped_count, 'damaged line')}, never applied:"))
-        parts += [
-            Text.assemble(_INDENT, line(f"{skipped.path} line {skipped.line} {skipped.reason}"))
-            for skipped in report.skipped
-        ]
+        add("skipped", f"{plural(report.skipped_count, 'damaged line')}, never applied:")
+        for skipped in report.skipped:
+            add("", line(f"{skipped.path} line {skipped.line} {skipped.reason}"))
     if report.newer:
-        parts.append(
-            _row(
-                "newer",
-                f"{entries(report.newer)} written by a newer quizcards: update quizcards to read them.",
-            )
-        )
+        add("newer", f"{entries(report.newer)} written by a newer quizcards: update quizcards to read them.")
     if report.restarted:
         count = len(report.restarted)
-        parts.append(
-            Text(
-                f"{_INDENT}{plural(count, 'file')} had changed where already read, so "
-                f"{'it was' if count == 1 else 'they were'} read again from the start.",
-                style="dim",
-            )
+        add(
+            "",
+            f"{plural(count, 'file')} had changed where already read, so "
+            f"{'it was' if count == 1 else 'they were'} read again from the start.",
+            style="dim",
         )
-    names = [line(name or device[:8]) for device, name in report.devices]
-    if names:
-        parts.append(Text.assemble("Other machines: ", *_joined(names), "."))
-    else:
-        parts.append(Text("No other machine has synced through this folder yet.", style="dim"))
-    return Group(*parts)
+    shown = [name or device[:8] for device, name in report.devices]
+    # Two machines of one name (a machine set up again) are told apart by their ids.
+    names = [
+        line(name if shown.count(name) == 1 else f"{name} ({device[:8]})")
+        for name, (device, _) in zip(shown, report.devices, strict=True)
+    ]
+    others = (
+        Text.assemble("Other machines: ", *_joined(names), ".")
+        if names
+        else Text("No other machine has synced through this folder yet.", style="dim")
+    )
+    heading = Text.assemble(
+        "Synced through ",
+        line(report.folder),
+        " as ",
+        line(report.name),
+        Text(f" (device {report.device_id[:8]})", style="dim"),
+        ".",
+    )
+    return Group(heading, rows, others)
 
 
 def _joined(names: list[Text]) -> list[Text | str]:
@@ -103,6 +106,8 @@ def _received(report: SyncReport) -> str:
         pieces.append(plural(report.undone, "undo"))
     if report.events:
         pieces.append(plural(report.events, "suspend or bury change"))
+    if report.waiting:
+        pieces.append(f"{report.waiting:,} waiting")
     detail = f" ({', '.join(pieces)})" if pieces else ""
     return f"{entries(report.received)}{detail}; {plural(report.cards_updated, 'card')} updated"
 
@@ -116,3 +121,68 @@ def _git(report: SyncReport) -> list[str | Text]:
     done.append(f"pulled {plural(git.pulled, 'commit')}" if git.pulled else "nothing to pull")
     done.append(f"pushed to {git.remote}/{git.branch}" if git.pushed else "nothing to push")
     return [", ".join(done)]
+
+
+def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
+    """`quiz check`'s lines about the sync folder."""
+    mark_ok, mark_bad = Text("  ✓ ", style="green bold"), Text("  ✗ ", style="red bold")
+    parts: list[Text] = []
+    summary = f"{entries(check.entries)} in {plural(check.files, 'file')}"
+    if not check.missing:
+        parts.append(Text.assemble(mark_ok, "Sync folder ", line(folder), f": {summary}, all held"))
+    else:
+        # Lines of this machine's own files that it does not hold: a backup restored over it, or a copy
+        # writing under its id; a new identity reads them back as another machine's.
+        advice = (
+            "quiz sync --new-device brings them back (this database was restored or copied)"
+            if check.missing_own
+            else "quiz sync --rebuild reads them again"
+        )
+        parts.append(
+            Text.assemble(
+                mark_bad,
+                "Sync folder ",
+                line(folder),
+                f": {summary}; {entries(check.missing)} not in the database (",
+                line(", ".join(check.missing_named)),
+                f"): {advice}",
+            )
+        )
+    if check.unsent:
+        done = (
+            "will be sent again by the next quiz sync" if repaired else "quiz check --repair sends them again"
+        )
+        parts.append(
+            Text.assemble(
+                mark_ok if repaired else mark_bad,
+                f"{entries(len(check.unsent))} of this machine are missing from its own files: {done}",
+            )
+        )
+    if check.unmerged:
+        count = len(check.unmerged)
+        names = ", ".join(name for _pk, name in check.unmerged[:3]) + (", ..." if count > 3 else "")
+        has = "1 card has a log that differs" if count == 1 else f"{count:,} cards have logs that differ"
+        done = "rewritten in merged order" if repaired else "quiz check --repair rewrites them"
+        parts.append(
+            Text.assemble(
+                mark_ok if repaired else mark_bad,
+                f"{has} from the merge of their reviews (",
+                line(names),
+                f"): {done}",
+            )
+        )
+    if check.stray:
+        shown = ", ".join(check.stray[:3]) + (", ..." if len(check.stray) > 3 else "")
+        parts.append(
+            Text.assemble(
+                f"    {plural(len(check.stray), 'file')} in the folder that quiz ignores (conflict copies or "
+                "others; their entries are not read): ",
+                line(shown),
+                style="dim",
+            )
+        )
+    if check.damaged:
+        parts.append(
+            Text(f"    {plural(check.damaged, 'damaged line')} in the folder, never applied", style="dim")
+        )
+    return Group(*parts)

@@ -15,6 +15,8 @@ from quizcards.store.maintenance import MaintenanceQueries
 from quizcards.store.practice import PracticeQueries
 from quizcards.store.stats import StatsQueries
 from quizcards.store.sync import Syncing
+from quizcards.store.sync_check import SyncChecks
+from quizcards.store.sync_own import OwnJournal
 
 
 class Store(
@@ -25,6 +27,8 @@ class Store(
     PracticeQueries,
     FsrsFits,
     Syncing,
+    SyncChecks,
+    OwnJournal,
     BaseStore,
 ):
     """A quizcards database; use ``Store.open`` (or ``Store.memory`` in tests)."""

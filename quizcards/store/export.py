@@ -32,7 +32,7 @@ FETCH_BATCH = 1000
 _REVIEW_SELECT = """
     SELECT r.id, r.reviewed_at, r.reviewed_on, c.deck, c.card_id, c.question, r.grade, r.kind,
            r.explanation, r.duration_ms, r.repetitions_before, r.interval_before, r.easiness_before,
-           r.due_before, r.repetitions_after, r.interval_after, r.easiness_after, r.due_after
+           r.due_before, r.repetitions_after, r.interval_after, r.easiness_after, r.due_after, r.uuid
 """
 # The whole log in its order; or some decks', found from their cards (cards_deck_position, then
 # reviews_card) and sorted: a filter written `:deck IS NULL OR c.deck = :deck` read the whole log.

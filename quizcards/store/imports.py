@@ -18,6 +18,9 @@ from quizcards.store.rows import texts_of, utc_timestamp
 if TYPE_CHECKING:  # imported where used: `quiz review` never needs them
     from quizcards.core.importing import CardChange, DeckPlan, StoredCard, StoredDeck
 
+# Whether other devices' reviews wait for cards (m009's sync_pending); tests of older schemas replace it.
+_ANY_PENDING = "SELECT EXISTS (SELECT 1 FROM sync_pending)"
+_ANY_EVENTS = "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE journaled = 1)"
 # json.dumps(value, ensure_ascii=False) builds an encoder per call: three a card, 30,000 for a big deck.
 _JSON = json.JSONEncoder(ensure_ascii=False)
 
@@ -68,6 +71,7 @@ class Imports(Connection):
 
     def apply_import(self, plans: Iterable[DeckPlan], now: datetime) -> None:
         """Write every plan in one transaction: all decks change, or none do."""
+        plans = list(plans)
         stamp = utc_timestamp(now)
         with self._transaction() as conn:
             next_position = conn.execute("SELECT coalesce(max(position), -1) + 1 FROM decks").fetchone()[0]
@@ -118,12 +122,23 @@ class Imports(Connection):
                     "UPDATE cards SET retired = 1, updated_at = ? WHERE id = ?",
                     ([stamp, pk] for pk in plan.retired),
                 )
-            if conn.execute("SELECT EXISTS (SELECT 1 FROM sync_pending)").fetchone()[0]:
+            if conn.execute(_ANY_PENDING).fetchone()[0]:
                 # Other devices' reviews of cards this database did not hold: applied now, in this
                 # same transaction, as `quiz sync` would have.
                 from quizcards.store.sync_apply import apply_pending
 
                 apply_pending(conn, self.path)
+            if conn.execute(_ANY_EVENTS).fetchone()[0]:
+                from quizcards.store.sync_apply import apply_events_of
+
+                apply_events_of(
+                    conn,
+                    (
+                        (plan.deck.slug, change.card.id)
+                        for plan in plans
+                        for change in (*plan.added, *plan.restored)
+                    ),
+                )
 
 
 def _card_fields(change: CardChange) -> list[Any]:

@@ -12,7 +12,6 @@ processes grading the same card at once stay correct.
 
 from __future__ import annotations
 
-import os
 import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
@@ -34,6 +33,7 @@ from quizcards.core.scheduler import (
 )
 from quizcards.core.session import NewCardLimitReached, RecordedReview, may_introduce
 from quizcards.store.connection import Connection
+from quizcards.store.events import new_uuid, record_card_event
 from quizcards.store.rows import SCHEDULE_COLUMNS, schedule_of, utc_timestamp
 from quizcards.store.scheduling import refresh_fsrs_state
 
@@ -48,29 +48,6 @@ _REVIEW_INSERT = """
         due_before, repetitions_after, interval_after, easiness_after, due_after, uuid)
     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
 """
-
-
-def new_uuid() -> str:
-    """A random (version 4) UUID as text: a new review's, undo's or card event's global identity.
-
-    Made from ``os.urandom`` directly: the ``uuid`` module costs `quiz review` 5 ms to import.
-    """
-    data = bytearray(os.urandom(16))
-    data[6] = (data[6] & 0x0F) | 0x40
-    data[8] = (data[8] & 0x3F) | 0x80
-    text = data.hex()
-    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
-
-
-def record_card_event(conn: sqlite3.Connection, pk: int, kind: str, at: str, day: str) -> None:
-    """Log a suspend, unsuspend, bury or unbury of card pk for the sync journal (caller's transaction)."""
-    conn.execute(
-        """
-        INSERT INTO sync_card_events (uuid, device, deck, card_id, type, at, day)
-        SELECT ?, 1, deck, card_id, ?, ?, ? FROM cards WHERE id = ?
-        """,
-        [new_uuid(), kind, at, day, pk],
-    )
 
 
 @dataclass(frozen=True, slots=True)
@@ -144,7 +121,7 @@ class Reviews(Connection):
         written.
         """
         with self._transaction() as conn:
-            before = _schedule_in(conn, pk)
+            before = schedule_in(conn, pk)
             log = decide(before)
             if new_limit is not None and before.is_new and log.kind == "scheduled":
                 # BEGIN IMMEDIATE holds the write lock: no other session can introduce a card
@@ -185,7 +162,7 @@ class Reviews(Connection):
         history of the card, and replaying it skips the entry.
         """
         with self._transaction() as conn:
-            log = practice(_schedule_in(conn, pk), grade, reviewed_on, kind)
+            log = practice(schedule_in(conn, pk), grade, reviewed_on, kind)
             entry = log_entry(
                 pk, log, reviewed_at=reviewed_at, explanation=explanation, duration_ms=duration_ms
             )
@@ -316,7 +293,7 @@ def _moment(at: datetime | None, day: date) -> str:
     return utc_timestamp(at) if at is not None else f"{day.isoformat()}T00:00:00.000Z"
 
 
-def _schedule_in(conn: sqlite3.Connection, pk: int) -> Schedule:
+def schedule_in(conn: sqlite3.Connection, pk: int) -> Schedule:
     """Card pk's schedule as this transaction reads it."""
     cursor = conn.execute(f"SELECT {SCHEDULE_COLUMNS} FROM cards WHERE id = ?", [pk])
     cursor.row_factory = sqlite3.Row

@@ -15,8 +15,8 @@ from datetime import date, datetime
 
 from quizcards.core.errors import StoreError
 from quizcards.store.connection import Connection
+from quizcards.store.events import record_card_event
 from quizcards.store.queue import DECKS, TAGGED, any_of
-from quizcards.store.reviews import record_card_event
 from quizcards.store.rows import utc_timestamp
 
 _IDS = "(SELECT value FROM json_each(:ids))"

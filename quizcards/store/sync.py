@@ -56,6 +56,7 @@ class Outbox:
     undos: tuple[str, ...]
     events: tuple[str, ...]
     cards: frozenset[int]
+    event_cards: frozenset[tuple[str, str]] = frozenset()
 
 
 @dataclass(frozen=True, slots=True)
@@ -103,25 +104,6 @@ class Syncing(Connection):
             )
         return self.sync_setup()
 
-    def new_device_identity(self, device_id: str) -> str | None:
-        """Give this database a new device id (it was copied, or restored under its old one); the old id
-        becomes another device's, whose files are read again from their start. Returns the old id."""
-        with self._transaction() as conn:
-            old = conn.execute("SELECT device_id FROM sync_devices WHERE is_self = 1").fetchone()[0]
-            if old is not None:
-                conn.execute("INSERT OR IGNORE INTO sync_devices (device_id) VALUES (?)", [old])
-                conn.execute("UPDATE sync_devices SET device_id = NULL WHERE is_self = 1")
-                conn.execute(
-                    "UPDATE sync_devices SET device_id = ? WHERE is_self = 0 AND device_id = ?", [old, old]
-                )
-                conn.execute("DELETE FROM sync_files WHERE path LIKE ? ESCAPE '\\'", [f"{old}/%"])
-            conn.execute("UPDATE sync_devices SET device_id = ? WHERE is_self = 1", [device_id])
-            # Everything this database holds is sent again under the new id; readers skip it by UUID.
-            conn.execute("UPDATE reviews SET journaled = 0 WHERE device = 1")
-            conn.execute("UPDATE sync_undone SET journaled = 0 WHERE device = 1")
-            conn.execute("UPDATE sync_card_events SET journaled = 0 WHERE device = 1")
-        return None if old is None else str(old)
-
     def sync_positions(self) -> dict[str, FilePosition]:
         """How far this device has read (or written) each journal file."""
         return {
@@ -148,7 +130,7 @@ class Syncing(Connection):
 
     def outbox(self, month: str, device_id: str) -> Outbox:
         """This device's entries of one month not yet journaled, as journal lines."""
-        start, end = month, _next_month(month)
+        start, end = month, next_month(month)
         span = [start, end]
         entries: list[Entry] = []
         cards: set[int] = set()
@@ -188,11 +170,11 @@ class Syncing(Connection):
             tuple(undo.review for undo in undos),
             tuple(event.uuid for event in events),
             frozenset(cards),
+            frozenset((event.deck, event.card_id) for event in events),
         )
 
-    def mark_journaled(self, outbox: Outbox, path: str, position: FilePosition) -> Applied:
-        """After the month's file holds the outbox: set its flags, remember the file's new end, and settle
-        the cards it names (so this device's log is exactly what every other device derives from it)."""
+    def mark_journaled(self, outbox: Outbox, path: str, position: FilePosition) -> None:
+        """After the month's file holds the outbox: set its flags and remember the file's new end."""
         with self._transaction() as conn:
             for table, column, uuids in (
                 ("reviews", "uuid", outbox.reviews),
@@ -204,25 +186,34 @@ class Syncing(Connection):
                     f"UPDATE {table} SET journaled = 1 WHERE {column} IN (SELECT value FROM json_each(?))",
                     [json.dumps(uuids)],
                 )
-            _save_position(conn, path, position)
-            applier = Applier(conn, self.path)
-            applier.touch(set(outbox.cards))
-            return applier.settle()
+            save_position(conn, path, position)
 
-    def receive(self, reads: Iterable[tuple[str, str, NewLines]]) -> Received:
+    def receive(
+        self,
+        reads: Iterable[tuple[str, str, NewLines]],
+        sent: Iterable[int] = (),
+        *,
+        sent_events: Iterable[tuple[str, str]] = (),
+        ahead_of: str | None = None,
+    ) -> Received:
         """Apply the new lines of other devices' files, in one transaction with the positions read up to.
 
         reads yields (path, the device the file belongs to, what was read); it is consumed inside
-        the transaction, so the files are read while this database is held.
+        the transaction, so the files are read while this database is held. sent: the cards of the
+        entries this device just journaled, settled too, so that this device's log is exactly what
+        every other device derives from the same rows; sent_events: the (deck, card id) of the card
+        events it just journaled, whose state is set from the latest event too. ahead_of (a UTC time
+        like the log's): reviews dated after it are counted, to warn of a clock set ahead.
         """
         with self._transaction() as conn:
-            applier = Applier(conn, self.path)
+            applier = Applier(conn, self.path, ahead_of)
+            applier.touch(set(sent), sent_events)
             received = Received(applier.applied)
             for path, device, new in reads:
                 received.files += 1
                 if new.restarted:
                     received.restarted.append(path)
-                _save_position(conn, path, _take(applier, received, path, device, new))
+                save_position(conn, path, _take(applier, received, path, device, new))
             applier.settle()
         return received
 
@@ -274,14 +265,14 @@ def _take(applier: Applier, received: Received, path: str, device: str, new: New
     return new.position
 
 
-def _save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -> None:
+def save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -> None:
     conn.execute(
         "INSERT OR REPLACE INTO sync_files (path, offset, tail, lines) VALUES (?, ?, ?, ?)",
         [path, position.offset, position.tail, position.lines],
     )
 
 
-def _next_month(month: str) -> str:
+def next_month(month: str) -> str:
     """'2026-04' after '2026-03'; '2027-01' after '2026-12'."""
     year, number = int(month[:4]), int(month[5:7])
     return f"{year + number // 12:04d}-{number % 12 + 1:02d}"

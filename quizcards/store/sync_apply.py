@@ -11,6 +11,7 @@ depends only on the set of rows, not on the order they arrived in, so devices co
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
@@ -21,7 +22,7 @@ from quizcards.core.errors import StoreError
 from quizcards.core.scheduler import REVIEW_KINDS, Grade, Schedule
 from quizcards.core.sync.entries import CardEvent, Entry, ReviewEntry, UndoEntry
 from quizcards.core.sync.merge import DerivedRow, LogRow, derived_log
-from quizcards.store.reviews import SCHEDULER_NAME, Reviews, _schedule_in
+from quizcards.store.reviews import SCHEDULER_NAME, Reviews, schedule_in
 from quizcards.store.rows import card_name
 
 _STAGE = """
@@ -31,7 +32,7 @@ _STAGE = """
         explanation TEXT NOT NULL
     )
 """
-_HELD = """
+HELD = """
     SELECT id, uuid, reviewed_on, reviewed_at, grade, kind, repetitions_before, interval_before,
         easiness_before, due_before, repetitions_after, interval_after, easiness_after, due_after,
         explanation, duration_ms, device, journaled, scheduler
@@ -57,8 +58,9 @@ class Applied:
     events: int = 0  # suspend/unsuspend/bury/unbury events taken in
     pending: int = 0  # reviews of cards this database does not hold (kept for a later import)
     duplicates: int = 0  # entries held already (read again, or sent twice)
+    ahead: int = 0  # reviews dated later than ``Applier.ahead_of`` (a clock set ahead of this one's)
     cards: set[int] = field(default_factory=set)  # cards whose log changed
-    rescheduled: int = 0  # cards whose schedule moved because of entries from elsewhere
+    reclassified: int = 0  # held reviews whose kind changed (another device's same-day review came first)
     rewritten: int = 0  # cards whose rows were written again in order (an entry sorted before held ones)
 
 
@@ -66,11 +68,13 @@ class Applier:
     """Entries taken in one by one (``add``), then every touched card settled (``settle``), in the caller's
     transaction."""
 
-    def __init__(self, conn: sqlite3.Connection, path: Path | None) -> None:
+    def __init__(self, conn: sqlite3.Connection, path: Path | None, ahead_of: str | None = None) -> None:
         self.conn = conn
         self.path = path
+        self.ahead_of = ahead_of
         self.applied = Applied()
         self._devices: dict[str, int] = {}
+        self._cards: dict[tuple[str, str], tuple[int] | None] = {}
         self._touched: set[int] = set()
         self._event_cards: set[tuple[str, str]] = set()
         conn.execute(_STAGE)
@@ -107,9 +111,12 @@ class Applier:
         ).fetchone()[0]:
             self.applied.duplicates += 1
             return
-        row = conn.execute(
-            "SELECT id FROM cards WHERE deck = ? AND card_id = ?", [entry.deck, entry.card_id]
-        ).fetchone()
+        key = (entry.deck, entry.card_id)
+        row = self._cards.get(key)
+        if row is None:
+            row = self._cards[key] = conn.execute(
+                "SELECT id FROM cards WHERE deck = ? AND card_id = ?", [entry.deck, entry.card_id]
+            ).fetchone()
         if row is None:
             inserted = conn.execute(
                 "INSERT OR IGNORE INTO sync_pending (uuid, deck, card_id, line) VALUES (?, ?, ?, ?)",
@@ -135,6 +142,8 @@ class Applier:
         )
         self.applied.new += 1
         self.applied.reviews += 1
+        if self.ahead_of is not None and entry.reviewed_at > self.ahead_of:
+            self.applied.ahead += 1
 
     def _add_undo(self, entry: UndoEntry) -> None:
         conn = self.conn
@@ -180,9 +189,11 @@ class Applier:
         else:
             self.applied.duplicates += 1
 
-    def touch(self, pks: set[int]) -> None:
-        """Have these cards settled too (this device's own cards whose entries were just journaled)."""
+    def touch(self, pks: set[int], events: Iterable[tuple[str, str]] = ()) -> None:
+        """Have these cards settled too (this device's own cards whose entries were just journaled), and
+        these cards' (deck, card id) suspended and buried state set from their latest events."""
         self._touched |= pks
+        self._event_cards.update(events)
 
     def settle(self) -> Applied:
         """Merge and re-derive every touched card, apply card events, refresh FSRS states; what was done."""
@@ -195,37 +206,40 @@ class Applier:
                 "FROM sync_incoming WHERE card = ?",
                 [pk],
             ).fetchall()
-            outcome = settle_card(conn, pk, incoming)
-            if incoming or outcome != "same":
+            outcome, reclassified = settle_card(conn, pk, incoming)
+            if outcome != "same":
                 self.applied.cards.add(pk)
-            if incoming and outcome in ("rescheduled", "rewritten"):
-                self.applied.rescheduled += 1
+            self.applied.reclassified += reclassified
             self.applied.rewritten += outcome == "rewritten"
         conn.execute("DELETE FROM sync_incoming")
         for deck, card_id in sorted(self._event_cards):
-            apply_card_events(conn, deck, card_id)
+            changed = apply_card_events(conn, deck, card_id)
+            if changed is not None:
+                self.applied.cards.add(changed)
         _refresh_fsrs(conn, cards, self.path)
         return self.applied
 
 
-def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, ...]]) -> str:
+def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, ...]]) -> tuple[str, int]:
     """Merge card pk's held rows with incoming ones and write the derived log and schedule.
 
-    Returns "same" (nothing changed), "appended", "rescheduled" (rows appended and the schedule
-    moved differently from the append alone) or "rewritten" (the rows were written again in order).
+    Returns "same" (nothing changed), "appended", "rewritten" (the rows were written again in order)
+    or "rescheduled" (the rows stand, the schedule moved), and how many held rows changed kind (a
+    scheduled review became a re-drill, or back).
     """
-    held = conn.execute(_HELD, [pk]).fetchall()
-    rows = [_held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
+    held = conn.execute(HELD, [pk]).fetchall()
+    rows = [held_row(conn, pk, row) for row in held] + [_incoming_row(row) for row in incoming]
     derived = derived_log(rows)
     # What a row carries besides its facts: explanation, duration, scheduler, then device and journaled.
     extras: dict[str, tuple[object, ...]] = {
         str(row[1]): (row[14], row[15], row[18], row[16], row[17]) for row in held
     }
     extras.update({str(row[0]): (row[5], row[6], SCHEDULER_NAME, row[7], 1) for row in incoming})
-    before = _schedule_in(conn, pk)
+    before = schedule_in(conn, pk)
     count = len(held)
     if all(
-        _same(stored, derived_row) for stored, derived_row in zip(held, derived.rows[:count], strict=True)
+        same_as_derived(stored, derived_row)
+        for stored, derived_row in zip(held, derived.rows[:count], strict=True)
     ):
         if not incoming:
             outcome = "same"
@@ -238,10 +252,13 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
         outcome = "rewritten"
     if derived.schedule != before or outcome != "same":
         Reviews._write_schedule(conn, pk, derived.schedule, introduced_on=derived.introduced_on)
-    return outcome
+        if outcome == "same":
+            outcome = "rescheduled"  # the rows stand, the schedule moved (an undo from elsewhere)
+    kinds = {row.row.uuid: row.kind for row in derived.rows}
+    return outcome, sum(1 for row in held if kinds[str(row[1])] != row[5])
 
 
-def _held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:
+def held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:
     uuid, day, moment, grade, kind = row[1], row[2], row[3], row[4], row[5]
     if not (
         is_day(day) and is_moment(moment) and type(grade) is int and 0 <= grade <= 5 and kind in REVIEW_KINDS
@@ -268,7 +285,7 @@ def _values(schedule: Schedule) -> tuple[int, int, int, str | None]:
     )
 
 
-def _same(stored: tuple[object, ...], derived: DerivedRow) -> bool:
+def same_as_derived(stored: tuple[object, ...], derived: DerivedRow) -> bool:
     """Whether a held row is already what the merged log derives for it (same place, kind and schedules)."""
     return (
         stored[1] == derived.row.uuid
@@ -305,8 +322,10 @@ def _insert(
     )
 
 
-def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> None:
-    """Set a card's suspended and buried state from its latest events (by time, then UUID)."""
+def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> int | None:
+    """Set a card's suspended and buried state from its latest events (by time, then UUID); the card's row
+    id when that changed it."""
+    changed: int | None = None
     for pair, column in ((("suspend", "unsuspend"), "suspended_on"), (("bury", "unbury"), "buried_on")):
         latest = conn.execute(
             "SELECT type, day FROM sync_card_events WHERE deck = ? AND card_id = ? AND type IN (?, ?) "
@@ -316,12 +335,16 @@ def apply_card_events(conn: sqlite3.Connection, deck: str, card_id: str) -> None
         if latest is None:
             continue
         kind, day = latest
-        # The columns are fixed names; a suspension already in force keeps its own day.
-        value = f"coalesce({column}, ?)" if kind == pair[0] else "NULL"
-        params = [day] if kind == pair[0] else []
-        conn.execute(
-            f"UPDATE cards SET {column} = {value} WHERE deck = ? AND card_id = ?", [*params, deck, card_id]
-        )
+        # The columns are fixed names. The latest event decides the day too, so every device agrees.
+        value = day if kind == pair[0] else None
+        row = conn.execute(
+            f"SELECT id FROM cards WHERE deck = ? AND card_id = ? AND {column} IS NOT ?",
+            [deck, card_id, value],
+        ).fetchone()
+        if row is not None:
+            conn.execute(f"UPDATE cards SET {column} = ? WHERE id = ?", [value, row[0]])
+            changed = int(row[0])
+    return changed
 
 
 def _refresh_fsrs(conn: sqlite3.Connection, cards: list[int], path: Path | None) -> None:
@@ -356,3 +379,13 @@ def apply_pending(conn: sqlite3.Connection, path: Path | None) -> int:
             applier.add(entry, str(line))
     applier.settle()
     return len(rows)
+
+
+def apply_events_of(conn: sqlite3.Connection, cards: Iterable[tuple[str, str]]) -> None:
+    """Set the suspended and buried state of these (deck, card id) from their events, where they have any
+    (cards just imported: another device may have suspended them before this one held them)."""
+    for deck, card_id in cards:
+        if conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE deck = ? AND card_id = ?)", [deck, card_id]
+        ).fetchone()[0]:
+            apply_card_events(conn, deck, card_id)

@@ -38,6 +38,7 @@ REVIEW_FIELDS: tuple[str, ...] = (
     "interval_days_after",
     "easiness_after",
     "due_on_after",
+    "review_uuid",
 )
 
 CARD_FIELDS: tuple[str, ...] = (

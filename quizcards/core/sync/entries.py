@@ -10,20 +10,20 @@ an updated quizcards to read.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from typing import Literal
 
 from quizcards.core.checks import describe_value, is_day, is_moment
 from quizcards.core.scheduler import REVIEW_KINDS, ReviewKind
 
 __all__ = [
-    "CARD_EVENT_TYPES", "FORMAT_VERSION", "LEGACY_NAMESPACE", "MAX_LINE_BYTES", "CardEvent", "CardEventType",
+    "CARD_EVENT_TYPES", "FORMAT_VERSION", "MAX_LINE_BYTES", "CardEvent", "CardEventType",
     "Entry", "LineProblem", "ReviewEntry", "UndoEntry", "entry_month", "entry_of", "is_device_id", "is_uuid",
-    "legacy_review_uuid", "line_of", "month_of",
+    "line_of", "month_of",
 ]  # fmt: skip
 
 FORMAT_VERSION = 1
@@ -37,7 +37,6 @@ CARD_EVENT_TYPES: tuple[CardEventType, ...] = ("suspend", "unsuspend", "bury", "
 
 # m009 names the reviews that existed before sync by this namespace; changing it would give two
 # copies of one database different UUIDs for their shared history, so it is fixed forever.
-LEGACY_NAMESPACE: bytes = bytes.fromhex("6f1c2a9e3b7d5c109a4e2d8f0b7c6e51")
 
 _UUID = re.compile(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}")
 _DEVICE_ID = re.compile(r"[0-9a-f]{32}")
@@ -97,33 +96,34 @@ class LineProblem:
 
 # ---- writing -----------------------------------------------------------------------------------
 
-# One encoder for every line: a first sync writes a million of them.
-# Entries hold no containers, so the circular-reference bookkeeping is skipped (a fifth of the time).
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), check_circular=False)
+# One encoder for every line (a first sync writes a million of them), and each string encoded by
+# itself into a line laid out here: three times faster than encoding a dict of the fields.
+_ENCODER = json.JSONEncoder(ensure_ascii=False)
+_quoted = _ENCODER.encode
 
 
 def line_of(entry: Entry) -> bytes:
     """The entry as one line of compact JSON in UTF-8, ending in exactly one newline (JSON escapes
     every newline and control character inside strings, so the line holds no other)."""
-    fields: dict[str, object]
+    q = _quoted
     if isinstance(entry, ReviewEntry):
-        fields = {
-            "v": FORMAT_VERSION, "type": "review", "uuid": entry.uuid, "device": entry.device,
-            "deck": entry.deck, "card": entry.card_id, "at": entry.reviewed_at, "on": entry.reviewed_on,
-            "grade": int(entry.grade), "kind": entry.kind, "duration_ms": entry.duration_ms,
-            "explanation": entry.explanation,
-        }  # fmt: skip
+        text = (
+            f'{{"v":{FORMAT_VERSION},"type":"review","uuid":{q(entry.uuid)},"device":{q(entry.device)},'
+            f'"deck":{q(entry.deck)},"card":{q(entry.card_id)},"at":{q(entry.reviewed_at)},'
+            f'"on":{q(entry.reviewed_on)},"grade":{int(entry.grade)},"kind":{q(entry.kind)},'
+            f'"duration_ms":{int(entry.duration_ms)},"explanation":{q(entry.explanation)}}}\n'
+        )
     elif isinstance(entry, UndoEntry):
-        fields = {
-            "v": FORMAT_VERSION, "type": "undo", "uuid": entry.uuid, "device": entry.device,
-            "review": entry.review, "at": entry.undone_at,
-        }  # fmt: skip
+        text = (
+            f'{{"v":{FORMAT_VERSION},"type":"undo","uuid":{q(entry.uuid)},"device":{q(entry.device)},'
+            f'"review":{q(entry.review)},"at":{q(entry.undone_at)}}}\n'
+        )
     else:
-        fields = {
-            "v": FORMAT_VERSION, "type": entry.type, "uuid": entry.uuid, "device": entry.device,
-            "deck": entry.deck, "card": entry.card_id, "at": entry.at, "on": entry.on,
-        }  # fmt: skip
-    return (_ENCODER.encode(fields) + "\n").encode("utf-8")
+        text = (
+            f'{{"v":{FORMAT_VERSION},"type":{q(entry.type)},"uuid":{q(entry.uuid)},"device":{q(entry.device)},'
+            f'"deck":{q(entry.deck)},"card":{q(entry.card_id)},"at":{q(entry.at)},"on":{q(entry.on)}}}\n'
+        )
+    return text.encode("utf-8")
 
 
 # ---- reading -----------------------------------------------------------------------------------
@@ -200,7 +200,7 @@ def _entry(fields: dict[str, object]) -> Entry:
         raise _Refused(f"has the format version {version}, which no quizcards wrote")
     kind = _get(fields, "type")
     if kind == "review":
-        return _quick_review(fields) or ReviewEntry(
+        review = _quick_review(fields) or ReviewEntry(
             uuid=_checked(fields, "uuid", is_uuid, _UUID_WANTED),
             device=_checked(fields, "device", is_device_id, _DEVICE_WANTED),
             deck=_name(fields, "deck"),
@@ -212,6 +212,8 @@ def _entry(fields: dict[str, object]) -> Entry:
             duration_ms=_whole(fields, "duration_ms", MAX_DURATION_MS, _DURATION_WANTED),
             explanation=_text(fields, "explanation", MAX_EXPLANATION_CHARACTERS),
         )
+        _check_dated(review.reviewed_at, review.reviewed_on)
+        return review
     if kind == "undo":
         return UndoEntry(
             uuid=_checked(fields, "uuid", is_uuid, _UUID_WANTED),
@@ -221,7 +223,7 @@ def _entry(fields: dict[str, object]) -> Entry:
         )
     for event in CARD_EVENT_TYPES:
         if kind == event:
-            return CardEvent(
+            card_event = CardEvent(
                 uuid=_checked(fields, "uuid", is_uuid, _UUID_WANTED),
                 device=_checked(fields, "device", is_device_id, _DEVICE_WANTED),
                 deck=_name(fields, "deck"),
@@ -230,9 +232,24 @@ def _entry(fields: dict[str, object]) -> Entry:
                 at=_checked(fields, "at", is_moment, _MOMENT_WANTED),
                 on=_checked(fields, "on", is_day, _DAY_WANTED),
             )
+            _check_dated(card_event.at, card_event.on)
+            return card_event
     raise _Refused(
         f"has the type {_shown(kind)}, which is not review, undo, suspend, unsuspend, bury or unbury"
     )
+
+
+# Beyond this year a schedule's arithmetic (FSRS's above all) runs off the calendar: no real review is there.
+LAST_YEAR = 9000
+
+
+def _check_dated(moment: str, day: str) -> None:
+    """A local day is its UTC time's date give or take a day (time zones run from UTC-12 to UTC+14)."""
+    on = date.fromisoformat(day)
+    if on.year > LAST_YEAR or int(moment[:4]) > LAST_YEAR:
+        raise _Refused(f"is dated after the year {LAST_YEAR}")
+    if abs((on - date.fromisoformat(moment[:10])).days) > 1:
+        raise _Refused(f"has the day {day}, more than a day away from its time {moment}")
 
 
 _UUID_WANTED = "a lowercase UUID"
@@ -358,23 +375,6 @@ def is_uuid(text: object) -> bool:
 def is_device_id(text: object) -> bool:
     """A device id: 32 lowercase hex digits."""
     return isinstance(text, str) and _DEVICE_ID.fullmatch(text) is not None
-
-
-def legacy_review_uuid(  # noqa: PLR0917 (the name's six parts, in their order)
-    deck: str, card_id: str, reviewed_at: str, grade: int, kind: str, occurrence: int
-) -> str:
-    """The UUID5 m009 gives a review made before sync: the same on every copy of one database.
-
-    ``occurrence`` tells identical rows apart: 0 for the first with that card, time, grade and
-    kind, 1 for the next. Equal to ``uuid.uuid5``, computed with hashlib because it is ~3.7
-    times faster (m009 names every review of a collection at once).
-    """
-    name = f"{deck}\x1f{card_id}\x1f{reviewed_at}\x1f{int(grade)}\x1f{kind}\x1f{int(occurrence)}"
-    digest = bytearray(hashlib.sha1(LEGACY_NAMESPACE + name.encode("utf-8"), usedforsecurity=False).digest())
-    digest[6] = (digest[6] & 0x0F) | 0x50  # version 5
-    digest[8] = (digest[8] & 0x3F) | 0x80  # the RFC 4122 variant
-    hexed = digest[:16].hex()
-    return f"{hexed[:8]}-{hexed[8:12]}-{hexed[12:16]}-{hexed[16:20]}-{hexed[20:]}"
 
 
 def month_of(moment: str) -> str:

@@ -43,9 +43,11 @@ class SyncReport:
     reviews: int
     undone: int
     events: int
+    waiting: int  # reviews received for cards not held (they wait for an import)
+    ahead: int  # reviews received dated more than a day ahead of this machine's clock
     duplicates: int
     cards_updated: int
-    rescheduled: int
+    reclassified: int
     rewritten: int
     pending: tuple[tuple[str, int], ...] = ()  # (deck, reviews waiting for its cards)
     skipped: tuple[SkippedLine, ...] = ()
@@ -68,9 +70,11 @@ class SyncReport:
             "reviews": self.reviews,
             "undone": self.undone,
             "card_events": self.events,
+            "waiting": self.waiting,
+            "ahead_of_clock": self.ahead,
             "duplicates": self.duplicates,
             "cards_updated": self.cards_updated,
-            "rescheduled": self.rescheduled,
+            "reclassified": self.reclassified,
             "rewritten": self.rewritten,
             "pending": [{"deck": deck, "reviews": count} for deck, count in self.pending],
             "skipped": self.skipped_count,
@@ -92,3 +96,25 @@ class SyncReport:
                 "message": self.git.message,
             },
         }
+
+
+@dataclass(slots=True)
+class JournalCheck:
+    """What `quiz check` found comparing the sync folder with the database."""
+
+    files: int = 0
+    entries: int = 0
+    missing: int = 0  # entries of the folder the database holds nowhere
+    missing_named: list[str] = field(default_factory=list)  # "PATH line N"
+    missing_own: int = 0  # of those, lines of this device's own files (a restored backup, or a copy)
+    stray: list[str] = field(default_factory=list)  # files the reader ignores (conflict copies, others)
+    unsent: list[str] = field(default_factory=list)  # UUIDs of this device's entries marked journaled that
+    # its own files do not hold
+    damaged: int = 0  # lines that are not entries (never applied)
+    unmerged: list[tuple[int, str]] = field(
+        default_factory=list
+    )  # cards whose log is not the merge of its rows
+
+    @property
+    def ok(self) -> bool:
+        return not (self.missing or self.unsent or self.unmerged)

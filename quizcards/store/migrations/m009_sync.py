@@ -128,7 +128,7 @@ def m009_sync(db: Database) -> None:
     column cannot be added otherwise), its indexes are made again, and the UUID index is built after
     the copy, which is much faster than inserting into it in random order.
     """
-    from quizcards.core.sync.entries import legacy_review_uuid
+    from quizcards.core.sync.legacy import legacy_review_uuid
 
     conn = db.conn
     conn.create_function("quizcards_legacy_uuid", 6, legacy_review_uuid, deterministic=True)
