@@ -20,7 +20,16 @@ from quizcards.core.session import SessionFilter
 from quizcards.core.settings import CollectionSettings, collection_settings_of, parse_setting, setting_name
 from quizcards.store import Store
 from quizcards.store.migrations.m004_checked import REVIEW_COLUMNS
-from tests.helpers import before_migration, examples, grade, import_decks, pk_of, rows, scalar
+from tests.helpers import (
+    before_migration,
+    examples,
+    fsrs_states_out_of_date,
+    grade,
+    import_decks,
+    pk_of,
+    rows,
+    scalar,
+)
 
 Quiz = Callable[..., Result]
 TODAY = date(2026, 3, 10)  # FIXED_NOW's day
@@ -392,7 +401,9 @@ def test_a_review_fsrs_cannot_schedule_is_a_sentence_naming_the_card(quiz: Quiz,
     assert scalar(deck_db, "SELECT count(*) FROM settings") == 0
 
 
-def test_a_redrill_whose_review_was_undone_is_not_replayed(deck_db: Path) -> None:
+def test_a_redrill_whose_review_was_undone_becomes_the_days_review(deck_db: Path) -> None:
+    """A lone re-drill (FSRS's replay skips one) cannot stay: an undo derives the log again, as a sync's
+    merge does, so the remaining grade is the day's scheduled review under both schedulers."""
     from quizcards.core.fsrs import replayed_rows
 
     day = TODAY - timedelta(days=1)
@@ -408,9 +419,13 @@ def test_a_redrill_whose_review_was_undone_is_not_replayed(deck_db: Path) -> Non
         grade(store, "attention", "qkv", 2, day)  # scheduled
         grade(store, "attention", "qkv", 4, day)  # its re-drill
         first = scalar_in(store, "SELECT min(id) FROM reviews")
-        store.undo_review(first)  # as a second session's undo of the scheduled row leaves it
-        assert store.fsrs_state(pk_of(store, "attention", "qkv")) is None
-        assert pk_of(store, "attention", "qkv") not in store.due_card_ids(TODAY, EVERYTHING)
+        store.undo_review(first)  # as a second session's undo of the scheduled row
+        assert store.conn.execute("SELECT kind, grade FROM reviews").fetchall() == [("scheduled", 4)]
+        qkv = pk_of(store, "attention", "qkv")
+        assert store.rebuilt_schedule(qkv).reviews == 1
+        assert store.fsrs_state(qkv) is not None
+        assert fsrs_states_out_of_date(store) == []
+        assert store.check_schedules().drifts == ()
 
 
 def scalar_in(store: Store, sql: str) -> int:

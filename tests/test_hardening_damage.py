@@ -494,8 +494,8 @@ def test_undo_over_a_damaged_log_is_a_sentence_and_changes_nothing(tmp_path: Pat
     with Store.open(db) as store, pytest.raises(StoreError) as raised:
         store.undo_review(2)
     assert str(raised.value) == (
-        "the review log of card attention/qkv holds a damaged grade or day, so its schedule cannot be "
-        "rebuilt; the log is the record itself: restore the database from a backup (`quiz check` lists "
-        "every such row)."
+        "the review log of card attention/qkv holds a damaged grade, day, time or kind, so its schedule "
+        "cannot be rebuilt; the log is the record itself: restore the database from a backup (`quiz "
+        "check` lists every such row)."
     )
     assert fingerprint(db) == before

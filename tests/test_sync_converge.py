@@ -311,6 +311,23 @@ def test_undoing_the_review_another_device_built_on_makes_its_later_redrill_sche
     assert [row[2:6] for row in a.schedules() if row[1] == "qkv"] == [schedule_of(2)]
 
 
+def test_undoing_a_review_before_the_devices_own_redrill_makes_it_scheduled_there_too(
+    devices: Callable[[int], list[Device]],
+) -> None:
+    a, b = devices(2)
+    first_sync(a, b)
+    a.grade("qkv", 5, hour=9)
+    a.grade("qkv", 2, hour=10)  # a re-drill
+    a.sync()
+    b.sync()
+    with Store.open(a.db) as store:
+        store.undo_review(a.uuid_of("qkv", hour=9), undone_at=evening())
+    for device in (a, b, a):
+        device.sync()
+    assert b.kinds("qkv") == [("2026-03-10T10:00:00.000Z", "scheduled")]
+    assert_converged(a, b)
+
+
 def test_only_the_machine_that_made_a_review_can_undo_it(devices: Callable[[int], list[Device]]) -> None:
     """The review loop undoes this machine's last grade; an undo of another machine's review would be
     refused by every other machine (reviewer R1: any device could delete any review), so here too."""
@@ -554,9 +571,9 @@ def test_fsrs_on_one_device_and_sm2_on_the_other_converge(devices: Callable[[int
 
 # ---- 8. a property: random grades, random sync orders --------------------------------------------
 
-# (device, card, grade, hour, undo): with undo, the device undoes the review at index `grade` of its own
-# reviews still in its log (wrapped around) instead of grading: only the machine that made a review can
-# undo it, as the review loop's undo does
+# (device, card, grade, hour, undo): with undo, the device undoes its own last review of the card, as a
+# session's undo does, instead of grading: only the machine that made a review can undo it. (An undo of an
+# earlier review is test_undoing_a_review_before_the_devices_own_redrill_makes_it_scheduled_there_too.)
 ACTIONS = st.lists(
     st.tuples(
         st.integers(0, 2),
@@ -599,9 +616,9 @@ def test_random_grades_undos_and_sync_orders_converge(
                 graded.add(device.uuid_of(card, day(n), hour, minute=index))
                 own[device.name].add(device.uuid_of(card, day(n), hour, minute=index))
                 continue
-            held = [row for row in device.log() if row[2] in own[device.name]]
+            held = [row for row in device.log() if row[1] == card and row[2] in own[device.name]]
             if held:
-                uuid = held[value % len(held)][2]
+                uuid = held[-1][2]
                 with Store.open(device.db) as store:
                     store.undo_review(uuid, undone_at=datetime.combine(day(n), time(hour, index), tzinfo=UTC))
                 undone.add(uuid)

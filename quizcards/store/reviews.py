@@ -73,10 +73,6 @@ class ReviewLogEntry:
     uuid: str | None = None  # None: a new random one
 
 
-# Whether a card's log holds a review from another device (synced in): then an undo re-derives it.
-_SYNCED = "SELECT EXISTS (SELECT 1 FROM reviews WHERE card = ? AND device != 1)"
-
-
 def log_entry(
     pk: int, log: ReviewLog, *, reviewed_at: datetime, explanation: str, duration_ms: int
 ) -> ReviewLogEntry:
@@ -175,7 +171,7 @@ class Reviews(Connection):
         return RecordedReview(review_id, log, uuid=values[-1])
 
     def undo_review(self, review: int | str, *, undone_at: datetime | None = None) -> Schedule:
-        """Delete one logged grade and rebuild its card's schedule from the rest of the log.
+        """Delete one logged grade and derive its card's log and schedule again from the rest.
 
         The review is named by its UUID (``RecordedReview.uuid``: a sync in another process may
         renumber a card's rows, never its UUIDs) or by its row id. The undo leaves a tombstone
@@ -201,19 +197,15 @@ class Reviews(Connection):
                 "INSERT OR IGNORE INTO sync_undone (uuid, undo_uuid, device, undone_at) VALUES (?, ?, 1, ?)",
                 [uuid, new_uuid(), utc_timestamp(undone_at) if undone_at else reviewed_at],
             )
-            if conn.execute(_SYNCED, [pk]).fetchone()[0]:
-                # Rows from another device: the rest is re-derived as every device derives it (a later
-                # same-day review from elsewhere becomes the day's scheduled one).
-                from quizcards.store.sync_merge import settle_card
+            if kind in PRACTICE_KINDS:
+                return schedule_in(conn, pk)  # it moved nothing, so nothing moves back
+            # The rest of the log is derived again as every device derives it: a later review of the
+            # same day (a re-drill here, or another machine's) becomes the day's scheduled one.
+            from quizcards.store.sync_merge import settle_card
 
-                settle_card(conn, pk, [])
-                refresh_fsrs_state(conn, pk, self.path)
-                return schedule_in(conn, pk)
-            schedule, introduced = self._rebuilt(conn, pk)
-            if kind not in PRACTICE_KINDS:
-                self._write_schedule(conn, pk, schedule, introduced_on=introduced)
-                refresh_fsrs_state(conn, pk, self.path)
-        return schedule
+            settle_card(conn, pk, [])
+            refresh_fsrs_state(conn, pk, self.path)
+            return schedule_in(conn, pk)
 
     def unbury(self, pk: int, today: date, *, at: datetime | None = None) -> None:
         """Take back today's bury of card pk (at: when, for the sync journal; default the day's start)."""

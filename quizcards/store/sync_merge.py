@@ -79,8 +79,9 @@ def held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogR
     ):
         deck, card_id = conn.execute("SELECT deck, card_id FROM cards WHERE id = ?", [pk]).fetchone()
         raise StoreError(
-            f"the review log of card {card_name(deck, card_id)} holds a damaged grade, day, time or kind, so "
-            "it cannot be merged with other devices' reviews; `quiz check` lists every such row."
+            f"the review log of {card_name(deck, card_id)} holds a damaged grade, day, time or kind, so "
+            "its schedule cannot be rebuilt; the log is the record itself: restore the database from a "
+            "backup (`quiz check` lists every such row)."
         )
     return LogRow(str(uuid), date.fromisoformat(str(day)), str(moment), Grade(grade), kind)
 
