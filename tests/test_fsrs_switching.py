@@ -66,13 +66,13 @@ def at(day: date) -> datetime:
     return datetime.combine(day, time(9), tzinfo=UTC)
 
 
-def practise(store: Store, pk: int, value: int, kind: str, day: date) -> int:
+def practise(store: Store, pk: int, value: int, kind: str, day: date) -> str:
     assert kind in ("cram", "mock")
     practice_kind: PracticeKind = "cram" if kind == "cram" else "mock"
     recorded = store.record_practice(
         pk, Grade(value), practice_kind, reviewed_on=day, reviewed_at=at(day), explanation="", duration_ms=0
     )
-    return recorded.review_id
+    return recorded.uuid  # what an undo names: an undo may give the card's other rows new ids
 
 
 def assert_in_step(store: Store) -> None:
@@ -116,7 +116,7 @@ def test_any_log_with_switches_keeps_both_schedulers_equal_to_their_replay(
         # plain gets the same grades and undos, never switched: SM-2 alone
         store.set_setting("scheduler", start)
         pks = [pk_of(store, "attention", card) for card in CARDS]
-        logged: list[int] = []
+        logged: list[tuple[str, str]] = []  # each review's UUID in store and in plain
         day = START
         for action, what, value, advance in script:
             if action == "grade":
@@ -124,10 +124,10 @@ def test_any_log_with_switches_keeps_both_schedulers_equal_to_their_replay(
                 recorded = store.record_review(
                     pk, grading(value, day), reviewed_at=at(day), explanation="", duration_ms=0
                 )
-                plain.record_review(
+                twin = plain.record_review(
                     pk, grading(value, day), reviewed_at=at(day), explanation="", duration_ms=0
                 )
-                logged.append(recorded.review_id)
+                logged.append((recorded.uuid, twin.uuid))
                 if store.collection_settings().scheduler == "fsrs":
                     assert recorded.fsrs == store.fsrs_state(pk)
                 else:  # SM-2 leaves the state rows alone (stale, until FSRS is switched on again)
@@ -138,16 +138,17 @@ def test_any_log_with_switches_keeps_both_schedulers_equal_to_their_replay(
             elif action in ("cram", "mock"):
                 pk = pks[int(str(what))]
                 before = (table(store, "cards"), table(store, "fsrs_states"))
-                logged.append(practise(store, pk, value, action, day))
-                practise(plain, pk, value, action, day)
+                logged.append(
+                    (practise(store, pk, value, action, day), practise(plain, pk, value, action, day))
+                )
                 # (c) a practice answer moves neither scheduler
                 assert (table(store, "cards"), table(store, "fsrs_states")) == before
             elif action == "undo":
                 if not logged:
                     continue
-                review_id = logged.pop(int(str(what)) % len(logged))
-                store.undo_review(review_id)
-                plain.undo_review(review_id)
+                in_store, in_plain = logged.pop(int(str(what)) % len(logged))
+                store.undo_review(in_store)
+                plain.undo_review(in_plain)
             else:
                 name = "scheduler" if action == "switch" else "desired_retention"
                 before_cards = table(store, "cards")

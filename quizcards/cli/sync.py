@@ -95,7 +95,6 @@ def register(app: typer.Typer) -> None:
                 outcome = steps.exchange(journal.folder, setup)
             journal.prepare()
             journal.remove_temporaries(setup.device_id)
-            journal.write_device(setup.device_id, setup.name or setup.device_id[:8])
             try:
                 sent = steps.send(store, journal, setup.device_id)
             except ForeignLines as error:
@@ -103,6 +102,7 @@ def register(app: typer.Typer) -> None:
                     f"{error} If this database was copied from another machine's, or restored from a "
                     "backup, give it its own identity with `quiz sync --new-device`."
                 ) from None
+            journal.write_device(setup.device_id, setup.name or setup.device_id[:8])
             if (
                 setup.git
                 and not isinstance(outcome, QuizError)
@@ -160,7 +160,9 @@ def _set_up(
     if moved:
         store.forget_folder()
     if name is not None:
-        name = " ".join(name.split())[:NAME_LIMIT]
+        from quizcards.adapters.sanitize import clean_line
+
+        name = " ".join(clean_line(name).split())[:NAME_LIMIT]
         if not name:
             raise QuizError("--name needs a name for this machine, such as laptop.")
     elif setup.name is None:

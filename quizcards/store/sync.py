@@ -27,7 +27,7 @@ from quizcards.core.sync.entries import (
     entry_of,
     line_of,
 )
-from quizcards.core.sync.reading import FilePosition, NewLines
+from quizcards.core.sync.reading import TAIL_BYTES, FilePosition, NewLines
 from quizcards.store.connection import Connection
 from quizcards.store.sync_apply import Applied, Applier
 
@@ -107,11 +107,16 @@ class Syncing(Connection):
         return self.sync_setup()
 
     def sync_positions(self) -> dict[str, FilePosition]:
-        """How far this device has read (or written) each journal file."""
-        return {
-            str(path): FilePosition(int(offset), str(tail), int(lines))
-            for path, offset, tail, lines in self._run("SELECT path, offset, tail, lines FROM sync_files")
-        }
+        """How far this device has read (or written) each journal file.
+
+        A damaged position (a database handed over is untrusted) is left out: its file is read again
+        from the start, which UUIDs make harmless.
+        """
+        positions = {}
+        for path, offset, tail, lines in self._run("SELECT path, offset, tail, lines FROM sync_files"):
+            if _is_position(offset, tail, lines):
+                positions[str(path)] = FilePosition(offset, tail, lines)
+        return positions
 
     def forget_positions(self) -> None:
         """Read every file again from its start at the next receive (`quiz sync --rebuild`)."""
@@ -273,6 +278,19 @@ def save_position(conn: sqlite3.Connection, path: str, position: FilePosition) -
     conn.execute(
         "INSERT OR REPLACE INTO sync_files (path, offset, tail, lines) VALUES (?, ?, ?, ?)",
         [path, position.offset, position.tail, position.lines],
+    )
+
+
+def _is_position(offset: object, tail: object, lines: object) -> bool:
+    return (
+        type(offset) is int
+        and type(lines) is int
+        and offset >= 0
+        and lines >= 0
+        and isinstance(tail, str)
+        and len(tail) <= 2 * TAIL_BYTES
+        and len(tail) % 2 == 0
+        and all(character in "0123456789abcdef" for character in tail)
     )
 
 
