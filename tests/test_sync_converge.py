@@ -273,6 +273,7 @@ def test_a_review_undone_after_it_was_synced_is_gone_everywhere(
     assert [row[2:4] for row in b.schedules() if row[1] == "qkv"] == [(0, 0)]
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_review_undone_before_it_was_synced_never_reaches_anyone(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -289,6 +290,7 @@ def test_a_review_undone_before_it_was_synced_never_reaches_anyone(
     assert [row[1] for row in b.log()] == ["scale"]
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_undoing_the_review_another_device_built_on_makes_its_later_redrill_scheduled(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -311,6 +313,7 @@ def test_undoing_the_review_another_device_built_on_makes_its_later_redrill_sche
     assert [row[2:6] for row in a.schedules() if row[1] == "qkv"] == [schedule_of(2)]
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_undoing_a_review_before_the_devices_own_redrill_makes_it_scheduled_there_too(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -328,6 +331,7 @@ def test_undoing_a_review_before_the_devices_own_redrill_makes_it_scheduled_ther
     assert_converged(a, b)
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_only_the_machine_that_made_a_review_can_undo_it(devices: Callable[[int], list[Device]]) -> None:
     """The review loop undoes this machine's last grade; an undo of another machine's review would be
     refused by every other machine (reviewer R1: any device could delete any review), so here too."""
@@ -442,6 +446,7 @@ def test_an_undo_of_a_review_that_waits_for_its_card_cancels_it(
     assert [row[1] for row in b.log()] == ["second"]
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_suspension_of_a_card_not_imported_yet_applies_once_it_is(
     devices: Callable[[int], list[Device]], tmp_path: Path
 ) -> None:
@@ -461,6 +466,7 @@ def test_a_suspension_of_a_card_not_imported_yet_applies_once_it_is(
 # ---- 5. a clock a day ahead ----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_device_whose_clock_is_a_day_ahead_converges_in_its_own_order(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -494,6 +500,7 @@ def test_a_device_whose_clock_is_a_day_ahead_converges_in_its_own_order(
 # ---- 6. suspend and bury -------------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_suspend_on_one_device_and_unsuspend_on_another_later_the_latest_wins(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -510,6 +517,7 @@ def test_suspend_on_one_device_and_unsuspend_on_another_later_the_latest_wins(
     assert all(row[10] is None for row in a.schedules())
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_bury_travels(devices: Callable[[int], list[Device]]) -> None:
     a, b = devices(2)
     first_sync(a, b)
@@ -521,6 +529,7 @@ def test_a_bury_travels(devices: Callable[[int], list[Device]]) -> None:
     assert [row[11] for row in b.schedules() if row[1] == "scale"] == ["2026-03-10"]
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_suspension_older_than_another_devices_unsuspension_converges(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -537,6 +546,7 @@ def test_a_suspension_older_than_another_devices_unsuspension_converges(
     assert_converged(a, b)
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_the_same_card_suspended_on_two_devices_on_different_days_converges(
     devices: Callable[[int], list[Device]],
 ) -> None:
@@ -552,6 +562,7 @@ def test_the_same_card_suspended_on_two_devices_on_different_days_converges(
 # ---- 7. FSRS on one device, SM-2 on the other ----------------------------------------------------
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_fsrs_on_one_device_and_sm2_on_the_other_converge(devices: Callable[[int], list[Device]]) -> None:
     a, b = devices(2)
     assert a.quiz("config", "scheduler", "fsrs").exit_code == 0
@@ -688,6 +699,7 @@ def test_damaged_lines_are_reported_and_never_applied(devices: Callable[[int], l
     assert checked.exit_code == 0, checked.output
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_torn_last_line_is_applied_once_it_is_whole(devices: Callable[[int], list[Device]]) -> None:
     (a,) = devices(1)
     folder = a.db.parent / "sync" / OTHER
@@ -728,6 +740,7 @@ def test_entries_across_a_month_boundary_and_an_undo_in_the_next_month_converge(
 # ---- 10. a copied database -----------------------------------------------------------------------
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_a_copied_database_is_refused_until_it_takes_a_new_identity(
     devices: Callable[[int], list[Device]], tmp_path: Path
 ) -> None:
@@ -802,6 +815,7 @@ def test_a_database_restored_from_a_backup_gets_back_its_lost_reviews_from_the_f
 # ---- 11. no folder, a missing folder, a file -----------------------------------------------------
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_sync_without_a_usable_folder_is_one_line(
     devices: Callable[[int], list[Device]], tmp_path: Path
 ) -> None:
@@ -824,6 +838,7 @@ def test_sync_without_a_usable_folder_is_one_line(
 # ---- 12. --rebuild on a fresh database -----------------------------------------------------------
 
 
+@pytest.mark.slow  # the full suite runs it; the fast tier keeps the issue's core cases
 def test_rebuild_gives_a_fresh_database_every_devices_history(
     devices: Callable[[int], list[Device]], tmp_path: Path
 ) -> None:

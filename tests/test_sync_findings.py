@@ -27,6 +27,9 @@ OTHER = "fedcba9876543210fedcba9876543210"
 THIRD = "aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa"
 DAY = date(2026, 3, 10)
 
+# Regressions that run whole syncs: the full suite runs them, the fast tier does not.
+pytestmark = pytest.mark.slow
+
 
 def review(tail: str, card: str, day: date, hour: int, value: int, device: str = OTHER) -> ReviewEntry:
     moment = f"{day.isoformat()}T{hour:02d}:00:00.000Z"
