@@ -280,3 +280,22 @@ def test_a_temporary_file_left_by_a_crash_is_never_read_and_is_removed_by_its_de
     folder_lines(machines.folder)
     assert machines.sync(desktop)["received"] == 1
     assert_converged(machines, quiz)
+
+
+def test_lines_this_database_never_wrote_are_still_refused(machines: Machines, quiz: Quiz) -> None:
+    laptop = machines.laptop
+    machines.sync(laptop, "--name", "laptop")
+    march = machines.folder / machines.device(laptop) / "2026-03.jsonl"
+    first = march.read_bytes().splitlines(keepends=True)[0]
+    # a copy of this database graded elsewhere under the same device id: an entry this one never held
+    stranger = json.loads(first)
+    stranger["uuid"] = "00000000-0000-4000-8000-000000000000"
+    march.write_bytes(march.read_bytes() + json.dumps(stranger).encode() + b"\n")
+    held = march.read_bytes()
+    grade(laptop, "attention", "scale", 5, date(2026, 3, 9))
+    result = quiz("sync", "--json", db=laptop)
+    assert result.exit_code == 1
+    assert "is not as this device last wrote it" in result.output
+    assert "quiz sync --new-device" in result.output
+    assert march.read_bytes() == held
+    assert scalar(laptop, "SELECT count(*) FROM reviews WHERE journaled = 0") == 1
