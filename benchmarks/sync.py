@@ -19,7 +19,7 @@ before the command runs to its exit, imports of quizcards.cli excluded); the pea
 child's own (wait4's ru_maxrss; the parent stays small, see "parent" in the output).
 
 Usage:
-    python benchmarks/sync.py [--quick] [--cache-dir DIR] [--work DIR] [--profile]
+    python benchmarks/sync.py [--quick] [--cache-dir DIR] [--work DIR] [--keep] [--profile | --no-profile]
 """
 
 from __future__ import annotations
@@ -160,9 +160,12 @@ def main() -> int:
     collection = before_m009(options.cache_dir, spec)
     work = Path(tempfile.mkdtemp(prefix="quizcards-sync-bench-", dir=options.work))
     try:
-        measure(collection, work, spec, profile=options.profile)
+        measure(collection, work, spec, profile=options.profile, never=options.no_profile)
     finally:
-        shutil.rmtree(work, ignore_errors=True)
+        if options.keep:
+            print(f"(kept: {work})")
+        else:
+            shutil.rmtree(work, ignore_errors=True)
     return 0
 
 
@@ -173,6 +176,10 @@ def parse_options() -> argparse.Namespace:
         "--cache-dir", type=Path, default=RESULTS, help="where bench.py's collections are cached"
     )
     parser.add_argument("--work", type=Path, default=None, help="where the databases and folder go")
+    parser.add_argument("--keep", action="store_true", help="keep the work folder (its path is printed)")
+    parser.add_argument(
+        "--no-profile", action="store_true", help="never profile the first receive, however slow"
+    )
     parser.add_argument(
         "--profile",
         action="store_true",
@@ -236,7 +243,7 @@ def sync(work: Path, db: Path, *args: str) -> tuple[Run, dict[str, Any]]:
     return run, report
 
 
-def measure(collection: Path, work: Path, spec: CollectionSpec, *, profile: bool) -> None:
+def measure(collection: Path, work: Path, spec: CollectionSpec, *, profile: bool, never: bool) -> None:
     folder = work / "folder"
     folder.mkdir()
     sender, receiver = work / "sender.db", work / "receiver.db"
@@ -321,7 +328,7 @@ def measure(collection: Path, work: Path, spec: CollectionSpec, *, profile: bool
     print("g. " + compare(sender, receiver))
     print(f"   (parent process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / MB:.0f} MB peak)")
 
-    if profile or first_receive.wall > PROFILE_ABOVE_S:
+    if profile or (first_receive.wall > PROFILE_ABOVE_S and not never):
         profile_first_receive(work, pristine, folder)
 
 
