@@ -186,13 +186,6 @@ def machines(tmp_path: Path, quiz: Quiz) -> Machines:
     return made
 
 
-# Found by this test: the next sync meets a month file longer than this device recorded and takes it
-# for another writer's (ForeignLines, "give it its own identity with `quiz sync --new-device`").
-@pytest.mark.xfail(
-    strict=True,
-    raises=AssertionError,
-    reason="after a crash between the rename and the flags, the next sync refuses the extended file",
-)
 def test_killed_after_a_month_file_was_renamed_before_its_flags_were_committed(
     machines: Machines, quiz: Quiz
 ) -> None:
