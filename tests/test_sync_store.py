@@ -243,3 +243,20 @@ def test_the_outbox_holds_this_devices_entries_by_month_until_journaled(small_st
     assert b'"card":"qkv"' in outbox.lines[0]
     small_store.mark_journaled(outbox, f"{DEVICE}/2026-03.jsonl", START)
     assert small_store.outbox_months() == ["2026-04"]
+
+
+def test_a_large_receive_drops_the_logs_indexes_while_it_writes_and_makes_them_again(
+    small_store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quizcards.store import sync_apply
+
+    indexes = (
+        "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'reviews' ORDER BY name"
+    )
+    before = small_store.conn.execute(indexes).fetchall()
+    monkeypatch.setattr(sync_apply, "BULK_REVIEWS", 1)
+    received = receive(small_store, review("1", "qkv", DAY, 8, 4), review("2", "scale", DAY, 9, 3))
+    assert received.applied.reviews == 2
+    assert small_store.conn.execute(indexes).fetchall() == before
+    assert small_store.integrity_problems() == []
+    assert receive(small_store, review("1", "qkv", DAY, 8, 4)).applied.duplicates == 1
