@@ -164,6 +164,7 @@ class Applier:
         if held is not None:
             conn.execute("DELETE FROM reviews WHERE uuid = ?", [entry.review])
             self._touched.add(int(held[0]))
+            self.applied.cards.add(int(held[0]))  # its log lost a row, whatever the schedule does
             self.applied.undone += 1
         staged = conn.execute("DELETE FROM sync_incoming WHERE uuid = ?", [entry.review]).rowcount
         self.applied.reviews -= staged
