@@ -6,14 +6,12 @@ import json
 import sqlite3
 from collections.abc import Iterable, Iterator
 
-from quizcards.core.checks import is_day, is_moment
-from quizcards.core.scheduler import REVIEW_KINDS
 from quizcards.core.sync.entries import CardEvent, LineProblem, ReviewEntry, UndoEntry, entry_of
 from quizcards.core.sync.merge import derived_log
 from quizcards.core.sync.reading import NewLines
 from quizcards.core.sync.report import JournalCheck
 from quizcards.store.connection import Connection
-from quizcards.store.sync_merge import HELD, held_row, same_as_derived, settle_card
+from quizcards.store.sync_merge import HELD, held_row, is_mergeable, same_as_derived, settle_card
 
 # The first few of a kind are named; the counts say the rest.
 NAMED = 3
@@ -63,7 +61,7 @@ class SyncChecks(Connection):
             "SELECT id, deck, card_id FROM cards WHERE id IN (SELECT DISTINCT card FROM reviews) ORDER BY id"
         ).fetchall():
             held = conn.execute(HELD, [pk]).fetchall()
-            if not all(_readable(row) for row in held):
+            if not all(is_mergeable(row) for row in held):
                 continue  # a damaged row is the schedule check's finding, named there
             derived = derived_log(held_row(conn, pk, row) for row in held)
             if not all(same_as_derived(row, item) for row, item in zip(held, derived.rows, strict=True)):
@@ -83,18 +81,6 @@ class SyncChecks(Connection):
                     [uuids],
                 )
         return len(check.unmerged) + len(check.unsent)
-
-
-def _readable(row: tuple[object, ...]) -> bool:
-    """Whether a held row's facts can be merged (HELD's uuid, day, time, grade, kind)."""
-    grade = row[4]
-    return (
-        is_day(row[2])
-        and is_moment(row[3])
-        and type(grade) is int
-        and 0 <= grade <= 5
-        and row[5] in REVIEW_KINDS
-    )
 
 
 def _held(conn: sqlite3.Connection, entry: ReviewEntry | UndoEntry | CardEvent) -> bool:

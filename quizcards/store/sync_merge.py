@@ -72,18 +72,29 @@ def settle_card(conn: sqlite3.Connection, pk: int, incoming: list[tuple[object, 
     return outcome, sum(1 for row in held if kinds[str(row[1])] != row[5])
 
 
+def is_mergeable(row: tuple[object, ...]) -> bool:
+    """Whether a held row's facts (HELD's day, time, grade and kind) can be merged."""
+    grade = row[4]
+    return (
+        is_day(row[2])
+        and is_moment(row[3])
+        and type(grade) is int
+        and 0 <= grade <= 5
+        and row[5] in REVIEW_KINDS
+    )
+
+
 def held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogRow:
+    """A held row as the merge reads it; a StoreError naming the card when its facts are damaged."""
     uuid, day, moment, grade, kind = row[1], row[2], row[3], row[4], row[5]
-    if not (
-        is_day(day) and is_moment(moment) and type(grade) is int and 0 <= grade <= 5 and kind in REVIEW_KINDS
-    ):
+    if not is_mergeable(row):
         deck, card_id = conn.execute("SELECT deck, card_id FROM cards WHERE id = ?", [pk]).fetchone()
         raise StoreError(
             f"the review log of {card_name(deck, card_id)} holds a damaged grade, day, time or kind, so "
             "its schedule cannot be rebuilt; the log is the record itself: restore the database from a "
             "backup (`quiz check` lists every such row)."
         )
-    return LogRow(str(uuid), date.fromisoformat(str(day)), str(moment), Grade(grade), kind)
+    return LogRow(str(uuid), date.fromisoformat(str(day)), str(moment), Grade(int(str(grade))), kind)  # type: ignore[arg-type]
 
 
 def _incoming_row(row: tuple[object, ...]) -> LogRow:
