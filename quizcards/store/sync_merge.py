@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import sqlite3
 from datetime import date
+from typing import cast
 
 from quizcards.core.checks import is_day, is_moment
 from quizcards.core.days import iso_day
 from quizcards.core.errors import StoreError
-from quizcards.core.scheduler import REVIEW_KINDS, Grade, Schedule
+from quizcards.core.scheduler import REVIEW_KINDS, Grade, ReviewKind, Schedule
 from quizcards.core.sync.merge import DerivedRow, LogRow, derived_log
 from quizcards.store.reviews import SCHEDULER_NAME, Reviews, schedule_in
 from quizcards.store.rows import card_name
@@ -94,7 +95,9 @@ def held_row(conn: sqlite3.Connection, pk: int, row: tuple[object, ...]) -> LogR
             "its schedule cannot be rebuilt; the log is the record itself: restore the database from a "
             "backup (`quiz check` lists every such row)."
         )
-    return LogRow(str(uuid), date.fromisoformat(str(day)), str(moment), Grade(int(str(grade))), kind)  # type: ignore[arg-type]
+    return LogRow(
+        str(uuid), date.fromisoformat(str(day)), str(moment), Grade(cast(int, grade)), cast(ReviewKind, kind)
+    )
 
 
 def _incoming_row(row: tuple[object, ...]) -> LogRow:
