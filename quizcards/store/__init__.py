@@ -17,9 +17,9 @@ timeout are passed in.
 - ``imports``: stored decks and cards, and an import written in one transaction
 - ``base``: ``BaseStore``, all that `quiz review` needs
 - ``cards``, ``stats``, ``export``, ``maintenance``: the other commands' queries
-- ``events``: new UUIDs and card events for the sync journal; ``sync``, ``sync_apply``, ``sync_own``,
-  ``sync_check``: `quiz sync` (the outbox, entries applied in merged order, this device's own files, and
-  what `quiz check` compares)
+- ``events``: new UUIDs and card events for the sync journal; ``sync``, ``sync_apply``, ``sync_merge``,
+  ``sync_own``, ``sync_check``: `quiz sync` (the outbox, entries applied, a card's rows merged in log
+  order, this device's own files, and what `quiz check` compares)
 - ``assembly``: ``Store``, every family in one class
 
 ``Store`` is loaded on first use (PEP 562), so `quiz review`, which needs only
