@@ -236,11 +236,15 @@ def uncommitted(folder: Path, device: str, *, environ: Mapping[str, str] | None 
         return False
     try:
         status = _Git(executable, folder, base, 60.0).run(
-            "status", "--porcelain", "--", f"{device}/", ".gitignore"
+            "status", "--porcelain", "--untracked-files=all", "--", f"{device}/", ".gitignore"
         )
     except GitProblem:
         return False
-    return status.returncode == 0 and bool(status.stdout.strip())
+    if status.returncode != 0:
+        return False
+    # A tracked .gitignore the user edited is theirs to commit; only an untracked one is quiz's.
+    changed = [line for line in status.stdout.splitlines() if line.strip()]
+    return any(not line[3:].startswith(".gitignore") or line.startswith("??") for line in changed)
 
 
 def _refuse_rebase(git: _Git) -> None:
@@ -325,7 +329,16 @@ def _network_problem(
     git: _Git, remote: str, result: subprocess.CompletedProcess[str], step: str
 ) -> GitProblem:
     folder = git.folder
-    said = last_line(result.stderr) or last_line(result.stdout)
+    # A push refused by the remote (a hook, a protected branch) says why on "remote:" lines and in
+    # --porcelain's "[remote rejected]" line, on stdout; git's own stderr then only says "failed to push".
+    refused = [
+        line.strip()
+        for line in (result.stderr + "\n" + result.stdout).splitlines()
+        if line.strip().startswith(("remote: error", "remote: GH", "!\t", "! [remote rejected]"))
+        or "[remote rejected]" in line
+    ]
+    said = refused[0] if refused else last_line(result.stderr) or last_line(result.stdout)
+    said = URL_CREDENTIALS.sub(r"\1", said)
     url = without_credentials(git.output("remote", "get-url", remote) or "")
     where = f"the remote '{remote}'" + (f" ({url})" if url else "")
     kind = classify(result.stderr)

@@ -231,6 +231,40 @@ class Journal:
         new_tail = tail_of(bytes.fromhex(expected.tail) + added)
         return FilePosition(expected.offset + len(added), new_tail, expected.lines + len(lines))
 
+    def cut(self, device: str, month: str, position: FilePosition) -> None:
+        """Drop a partial last line from this device's own month file (a sync tool or a copy cut it in the
+        middle of a line): the complete lines before ``position`` are kept, atomically. No reader ever
+        took that partial line, and its entries are sent again; ForeignLines if the kept bytes are not
+        what ``position`` says."""
+        folder = self.folder / device
+        path = folder / f"{month}.jsonl"
+        if not MONTH_FILE.fullmatch(path.name) or not DEVICE_FOLDER.fullmatch(device):
+            raise ValueError(f"not a journal file: {device}/{path.name}")
+        temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+        try:
+            old = _open_own(path)
+            if old is None:
+                raise ForeignLines(path)
+            with old:
+                kept = old.read(position.offset)
+                mode = stat.S_IMODE(os.fstat(old.fileno()).st_mode)
+            if len(kept) != position.offset or tail_of(kept) != position.tail:
+                raise ForeignLines(path)
+            temporary.unlink(missing_ok=True)
+            with open(temporary, "xb") as written:
+                os.chmod(temporary, mode)
+                written.write(kept)
+                written.flush()
+                os.fsync(written.fileno())
+            os.replace(temporary, path)
+            _sync_folder(folder)
+        except OSError as error:
+            temporary.unlink(missing_ok=True)
+            raise _failed(path, error, "write") from None
+        except BaseException:
+            temporary.unlink(missing_ok=True)
+            raise
+
     def remove_temporaries(self, device: str) -> int:
         """Remove this device's temporary files left by a crash during a write; how many there were."""
         folder = self.folder / device

@@ -148,7 +148,7 @@ def _set_up(
             "quiz sync needs a folder the first time: quiz sync FOLDER (a folder kept in step by Syncthing, "
             "Dropbox or a network drive, or a git clone with --git). It is remembered afterwards."
         )
-    chosen = (folder if folder is not None else Path(str(setup.folder))).expanduser().absolute()
+    chosen = (folder if folder is not None else Path(str(setup.folder))).expanduser().resolve()
     if not chosen.is_dir() and folder is None:
         raise QuizError(
             f"the sync folder {chosen} (remembered from the last sync) is not there: is its drive mounted, "
@@ -156,7 +156,7 @@ def _set_up(
         )
     if not chosen.is_dir():
         raise QuizError(f"the sync folder {chosen} does not exist (or is not a folder); create it first.")
-    moved = setup.folder is not None and Path(setup.folder) != chosen
+    moved = setup.folder is not None and Path(setup.folder).expanduser().resolve() != chosen
     if moved:
         store.forget_folder()
     if name is not None:

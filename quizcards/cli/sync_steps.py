@@ -91,8 +91,13 @@ def check_own_files(store: Store, journal: Journal, device: str) -> None:
         if file.size == since.offset and path in positions:
             continue
         new = journal.read(path, since)
-        if not store.adopt_own_lines(path, device, new):
+        torn = new.position.offset < file.size  # cut in the middle of a line: read it whole again
+        if torn and not new.restarted:
+            new = journal.read(path, START)
+        if not store.adopt_own_lines(path, device, new, whole=torn):
             raise ForeignLines(journal.folder / path)
+        if torn:
+            journal.cut(device, path.rsplit("/", 1)[-1][:7], new.position)
 
 
 def reads(

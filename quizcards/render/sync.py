@@ -155,7 +155,8 @@ def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
         parts.append(
             Text.assemble(
                 mark_ok if repaired else mark_bad,
-                f"{entries(len(check.unsent))} of this machine are missing from its own files: {done}",
+                f"{entries(len(check.unsent))} of this machine "
+                f"{'is' if len(check.unsent) == 1 else 'are'} missing from its own files: {done}",
             )
         )
     if check.unmerged:
@@ -169,6 +170,14 @@ def journal_lines(check: JournalCheck, folder: str, *, repaired: bool) -> Group:
                 f"{has} from the merge of their reviews (",
                 line(names),
                 f"): {done}",
+            )
+        )
+    if check.unread:
+        parts.append(
+            Text(
+                f"    {entries(check.unread)} written since this machine's last sync: quiz sync takes "
+                f"{'it' if check.unread == 1 else 'them'} in",
+                style="dim",
             )
         )
     if check.stray:

@@ -14,7 +14,6 @@ from quizcards.store.fitting import FsrsFits
 from quizcards.store.maintenance import MaintenanceQueries
 from quizcards.store.practice import PracticeQueries
 from quizcards.store.stats import StatsQueries
-from quizcards.store.sync import Syncing
 from quizcards.store.sync_check import SyncChecks
 from quizcards.store.sync_own import OwnJournal
 
@@ -26,8 +25,7 @@ class Store(
     MaintenanceQueries,
     PracticeQueries,
     FsrsFits,
-    Syncing,
-    SyncChecks,
+    SyncChecks,  # with Syncing, the rest of `quiz sync`'s queries
     OwnJournal,
     BaseStore,
 ):

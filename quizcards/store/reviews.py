@@ -73,6 +73,14 @@ class ReviewLogEntry:
     uuid: str | None = None  # None: a new random one
 
 
+# Whether card ?'s log holds a row that sorts after (day, time) of the row just written: another machine's
+# review of the same day at a later time, synced in while this machine's clock is behind.
+_LATER = """
+    SELECT EXISTS (SELECT 1 FROM reviews WHERE card = ?1 AND id != ?4
+        AND (reviewed_on > ?2 OR (reviewed_on = ?2 AND reviewed_at > ?3)))
+"""
+
+
 def log_entry(
     pk: int, log: ReviewLog, *, reviewed_at: datetime, explanation: str, duration_ms: int
 ) -> ReviewLogEntry:
@@ -141,6 +149,10 @@ class Reviews(Connection):
                 self._write_schedule(
                     conn, pk, log.after, introduced_on=introduced, keep_introduced=not before.is_new
                 )
+            if conn.execute(_LATER, [pk, entry.reviewed_on, entry.reviewed_at, review_id]).fetchone()[0]:
+                from quizcards.store.sync_merge import placed
+
+                log, review_id = placed(conn, pk, log, str(values[-1]))
             # SM-2's columns above are kept under either scheduler; FSRS replays re-drills too.
             fsrs = refresh_fsrs_state(conn, pk, self.path)
         return RecordedReview(review_id, log, fsrs, uuid=values[-1])

@@ -89,6 +89,12 @@ class Applier:
             "WHERE r.uuid = ?",
             [entry.uuid],
         ).fetchone()
+        if held is None:  # staged by this same receive
+            held = conn.execute(
+                "SELECT c.deck, c.card_id, i.reviewed_at, i.grade FROM sync_incoming i "
+                "JOIN cards c ON c.id = i.card WHERE i.uuid = ?",
+                [entry.uuid],
+            ).fetchone()
         if held is not None and tuple(held) != (entry.deck, entry.card_id, entry.reviewed_at, entry.grade):
             return "reuses the uuid of another review"
         if (

@@ -10,14 +10,14 @@ from quizcards.core.sync.entries import CardEvent, LineProblem, ReviewEntry, Und
 from quizcards.core.sync.merge import derived_log
 from quizcards.core.sync.reading import NewLines
 from quizcards.core.sync.report import JournalCheck
-from quizcards.store.connection import Connection
+from quizcards.store.sync import Syncing
 from quizcards.store.sync_merge import HELD, held_row, is_mergeable, same_as_derived, settle_card
 
 # The first few of a kind are named; the counts say the rest.
 NAMED = 3
 
 
-class SyncChecks(Connection):
+class SyncChecks(Syncing):
     """The sync part of `quiz check` and `quiz check --repair`."""
 
     def check_journal(self, reads: Iterable[tuple[str, str, NewLines]], device: str) -> JournalCheck:
@@ -25,8 +25,11 @@ class SyncChecks(Connection):
         check = JournalCheck()
         own: set[str] = set()
         conn = self.conn
+        positions = self.sync_positions()
         for path, owner, new in reads:
             check.files += 1
+            # Lines past where the last sync read (another machine wrote since) wait for the next sync.
+            read = positions[path].lines if path in positions else 0
             for number, raw in new.lines:
                 entry = entry_of(raw)
                 if isinstance(entry, LineProblem) and entry.newer:
@@ -37,7 +40,9 @@ class SyncChecks(Connection):
                 check.entries += 1
                 if owner == device:
                     own.add(entry.review if isinstance(entry, UndoEntry) else entry.uuid)
-                if not _held(conn, entry):
+                if number > read and not _held(conn, entry):
+                    check.unread += 1
+                elif not _held(conn, entry):
                     check.missing += 1
                     check.missing_own += owner == device
                     if len(check.missing_named) < NAMED:

@@ -10,13 +10,14 @@ card's rows are written again in order. Either way the result depends only on th
 from __future__ import annotations
 
 import sqlite3
+from dataclasses import replace
 from datetime import date
 from typing import cast
 
 from quizcards.core.checks import is_day, is_moment
 from quizcards.core.days import iso_day
 from quizcards.core.errors import StoreError
-from quizcards.core.scheduler import REVIEW_KINDS, Grade, ReviewKind, Schedule
+from quizcards.core.scheduler import REVIEW_KINDS, Grade, ReviewKind, ReviewLog, Schedule
 from quizcards.core.sync.merge import DerivedRow, LogRow, derived_log
 from quizcards.store.reviews import SCHEDULER_NAME, Reviews, schedule_in
 from quizcards.store.rows import card_name
@@ -149,3 +150,11 @@ def _insert(
             for item in rows
         ),
     )
+
+
+def placed(conn: sqlite3.Connection, pk: int, log: ReviewLog, uuid: str) -> tuple[ReviewLog, int]:
+    """The card's log derived again with the new row in its place (as every device will derive it): the
+    new row's kind as that derivation gives it, the card's schedule after it all, and the row's new id."""
+    settle_card(conn, pk, [])
+    review_id, kind = conn.execute("SELECT id, kind FROM reviews WHERE uuid = ?", [uuid]).fetchone()
+    return replace(log, kind=kind, after=schedule_in(conn, pk)), int(review_id)

@@ -22,15 +22,15 @@ _OWN = (("reviews", "reviewed_at"), ("sync_undone", "undone_at"), ("sync_card_ev
 class OwnJournal(Connection):
     """Keeping this device's own files and its database in step."""
 
-    def adopt_own_lines(self, path: str, device: str, new: NewLines) -> bool:
+    def adopt_own_lines(self, path: str, device: str, new: NewLines, *, whole: bool = False) -> bool:
         """Lines of this device's own file it did not remember writing; True when they are taken back.
 
         When every one is an entry of this device that the database holds (a sync killed after
         renaming the file, before its flags were committed; two syncs at once; a file restored or
-        rewritten by a sync tool, ``new.restarted``), they are marked journaled and the file's end is
-        remembered; after a restart, this device's entries of the month that the file lacks are marked
-        to be sent again. Any other line means another writer shares this device's id: nothing is
-        changed, and False.
+        rewritten by a sync tool, ``new.restarted``; or all of a file cut mid-line, ``whole``), they are
+        marked journaled and the file's end is remembered; after a restart or a cut, this device's
+        entries of the month that the file lacks are marked to be sent again. Any other line means
+        another writer shares this device's id: nothing is changed, and False.
         """
         uuids: dict[str, list[str]] = {"reviews": [], "sync_undone": [], "sync_card_events": []}
         for _number, raw in new.lines:
@@ -59,7 +59,7 @@ class OwnJournal(Connection):
                     f"UPDATE {table} SET journaled = 1 WHERE uuid IN (SELECT value FROM json_each(?))",
                     [json.dumps(held_uuids)],
                 )
-            if new.restarted:
+            if new.restarted or whole:
                 _unjournal_month(conn, path, exclude=[uuid for group in uuids.values() for uuid in group])
             save_position(conn, path, new.position)
         return True

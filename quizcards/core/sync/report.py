@@ -109,6 +109,7 @@ class JournalCheck:
     missing: int = 0  # entries of the folder the database holds nowhere
     missing_named: list[str] = field(default_factory=list)  # "PATH line N"
     missing_own: int = 0  # of those, lines of this device's own files (a restored backup, or a copy)
+    unread: int = 0  # entries past where the last sync read: the next one takes them in
     stray: list[str] = field(default_factory=list)  # files the reader ignores (conflict copies, others)
     unsent: list[str] = field(default_factory=list)  # UUIDs of this device's entries marked journaled that
     # its own files do not hold
