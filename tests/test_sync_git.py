@@ -427,3 +427,17 @@ def test_a_rebase_in_progress_is_reported_never_forced(tmp_path: Path) -> None:
     assert caught.value.kind == "rebase_in_progress"
     assert clones.git(desktop, "rev-parse", "--git-path", "rebase-merge").stdout.strip()
     assert (desktop / clones.git(desktop, "rev-parse", "--git-path", "rebase-merge").stdout.strip()).is_dir()
+
+
+def test_a_push_the_remote_refuses_quotes_the_remotes_reason_not_gits_advice(fake: FakeGit) -> None:
+    """Reviewer R3: a hook or a protected branch says why on "remote:" lines; git's last line only says
+    it failed to push."""
+    said = (
+        "remote: error: GH006: Protected branch update failed for refs/heads/main.\n"
+        "To https://example.invalid/x.git\n"
+        " ! [remote rejected] HEAD -> main (protected branch hook declined)\n"
+        "error: failed to push some refs to 'https://example.invalid/x.git'"
+    )
+    with pytest.raises(GitProblem) as caught:
+        fake.exchange(FAKE_GIT_FAIL="push", FAKE_GIT_STDERR=said, FAKE_GIT_EXIT="1")
+    assert "git said: remote: error: GH006: Protected branch update failed" in str(caught.value)
