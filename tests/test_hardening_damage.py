@@ -313,15 +313,17 @@ def test_check_reports_a_damaged_log_row_that_nothing_can_rebuild(
     assert fingerprint(graded_db) == before
 
 
-def test_a_log_whose_dates_go_backwards_is_replayed_in_the_order_it_was_written(
+def test_a_grade_dated_before_the_last_is_put_in_its_place_in_the_log(
     deck_db: Path, quiz: Callable[..., Result]
 ) -> None:
-    # A clock set back: the second grade is dated before the first. The live session applied
-    # them in the order given (review id), and check and repair replay them in that order too.
+    # A clock set back: the second grade is dated before the first. Since sync (issue 18) a card's log
+    # is its reviews in (day, time) order on every machine, so the grade is put in its place at once
+    # (the row ids follow), and check and repair replay that order.
     grade(deck_db, "attention", "qkv", 5, date(2026, 3, 10))
     grade(deck_db, "attention", "qkv", 5, date(2026, 3, 4))
     stored = rows(deck_db, "SELECT due_on, interval_days, last_reviewed_on FROM cards WHERE card_id = 'qkv'")
-    assert stored == [("2026-03-10", 6, "2026-03-04")]
+    assert stored == [("2026-03-16", 6, "2026-03-10")]
+    assert rows(deck_db, "SELECT reviewed_on FROM reviews ORDER BY id") == [("2026-03-04",), ("2026-03-10",)]
     result = quiz("check")
     assert result.exit_code == 0, result.output
     tamper(deck_db, "UPDATE cards SET due_on = '2026-03-11' WHERE card_id = 'qkv'")

@@ -287,9 +287,9 @@ def _replayed(
     """The schedule the log replays to (in the order it was written: review id), the day the card
     was introduced, and each row's derived values as the replay gives them.
 
-    ValueError names the first row that is impossible. A day earlier than the row before's (a
-    clock set back) changes nothing: grades are replayed in the order they were given, as the
-    live session applied them.
+    ValueError names the first row that is impossible. The store keeps a card's review ids in its
+    log's (day, time) order (a grade dated earlier than the last is put in its place when it is
+    written, and a sync merges the same way), so this order is the log's.
     """
     schedule = replay(())
     introduced: date | None = None

@@ -28,8 +28,11 @@ class SyncChecks(Syncing):
         positions = self.sync_positions()
         for path, owner, new in reads:
             check.files += 1
-            # Lines past where the last sync read (another machine wrote since) wait for the next sync.
+            # Another machine's lines past where the last sync read wait for the next sync; this machine's
+            # own lines it does not hold are missing wherever they are (a restored backup, or a copy).
             read = positions[path].lines if path in positions else 0
+            if owner == device:
+                read = len(new.lines) + 1
             for number, raw in new.lines:
                 entry = entry_of(raw)
                 if isinstance(entry, LineProblem) and entry.newer:
