@@ -76,7 +76,7 @@ def test_m009_names_old_reviews_by_their_facts_so_copies_agree(
 def test_a_new_review_gets_a_random_uuid_and_an_undo_leaves_a_tombstone(small_store: Store) -> None:
     grade(small_store, "attention", "qkv", 4, DAY)
     uuid = small_store.conn.execute("SELECT uuid FROM reviews").fetchone()[0]
-    assert uuid[14] == "4"
+    assert uuid[14] == "7"  # time-ordered: the grade's millisecond, then a counter
     small_store.undo_review(uuid, undone_at=datetime(2026, 3, 10, 9, 5, tzinfo=UTC))
     assert small_store.conn.execute("SELECT uuid, undone_at, journaled FROM sync_undone").fetchall() == [
         (uuid, "2026-03-10T09:05:00.000Z", 0)
@@ -260,3 +260,16 @@ def test_a_large_receive_drops_the_logs_indexes_while_it_writes_and_makes_them_a
     assert small_store.conn.execute(indexes).fetchall() == before
     assert small_store.integrity_problems() == []
     assert receive(small_store, review("1", "qkv", DAY, 8, 4)).applied.duplicates == 1
+
+
+def test_grades_at_one_moment_keep_their_order_when_the_log_is_merged(small_store: Store) -> None:
+    """A fixed clock (or a quick re-drill) gives two rows one time: new UUIDs are time-ordered with a
+    counter, so the merge's last tie-breaker keeps the order they were given, on every device."""
+    for _ in range(20):  # random UUIDs would swap the two about half the time
+        grade(small_store, "attention", "qkv", 2, DAY)
+        grade(small_store, "attention", "qkv", 4, DAY)
+    receive(small_store, review("1", "qkv", date(2026, 3, 2), 8, 5))  # sorts first: the card is rewritten
+    kinds = small_store.conn.execute("SELECT grade, kind FROM reviews ORDER BY id").fetchall()
+    assert [grade_value for grade_value, _kind in kinds] == [5] + [2, 4] * 20
+    assert kinds[:3] == [(5, "scheduled"), (2, "scheduled"), (4, "redrill")]
+    assert all(kind == "redrill" for _grade, kind in kinds[3:])

@@ -344,7 +344,7 @@ def _values(entry: ReviewLogEntry) -> tuple[Any, ...]:
         entry.interval_after,
         entry.easiness_after,
         entry.due_after,
-        entry.uuid if entry.uuid is not None else new_uuid(),
+        entry.uuid if entry.uuid is not None else new_uuid(entry.reviewed_at),
     )
 
 
