@@ -25,7 +25,7 @@ def build_history(folder: Path) -> None:
     import_decks(db_path, attention)
 
 
-_UUID = re.compile(r"'[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'")
+_UUID = re.compile(r"'[0-9a-f]{8}-[0-9a-f]{4}-[47][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}'")
 
 
 def contents(folder: Path) -> tuple[list[str], list[str]]:
