@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import re
 import stat
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -200,34 +201,25 @@ class Journal:
             raise ValueError(f"not a journal file: {device}/{path.name}")
         if any(not line.endswith(b"\n") or b"\n" in line[:-1] for line in lines):
             raise ValueError("each line must be one line ending in a newline")
-        temporary = folder / f".{path.name}.{os.getpid()}.tmp"
+        added = b"".join(lines)
         try:
             folder.mkdir(exist_ok=True)
-            old = _open_own(path)
+        except OSError as error:
+            raise _failed(path, error, "write") from None
+        with _opened_own(path) as old:
             try:
                 _check_own(path, old, expected)
-                temporary.unlink(missing_ok=True)
-                with open(temporary, "xb") as written:
-                    if old is not None:
-                        os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))
-                        old.seek(0)
-                        while chunk := old.read(CHUNK):
-                            written.write(chunk)
-                    added = b"".join(lines)
-                    written.write(added)
-                    written.flush()
-                    os.fsync(written.fileno())
-            finally:
+            except OSError as error:
+                raise _failed(path, error) from None
+
+            def fill(written: BinaryIO) -> None:
                 if old is not None:
-                    old.close()
-            os.replace(temporary, path)
-            _sync_folder(folder)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise _failed(path, error, "write") from None
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+                    old.seek(0)
+                    while chunk := old.read(CHUNK):
+                        written.write(chunk)
+                written.write(added)
+
+            _swap(path, fill, old)
         new_tail = tail_of(bytes.fromhex(expected.tail) + added)
         return FilePosition(expected.offset + len(added), new_tail, expected.lines + len(lines))
 
@@ -240,30 +232,16 @@ class Journal:
         path = folder / f"{month}.jsonl"
         if not MONTH_FILE.fullmatch(path.name) or not DEVICE_FOLDER.fullmatch(device):
             raise ValueError(f"not a journal file: {device}/{path.name}")
-        temporary = folder / f".{path.name}.{os.getpid()}.tmp"
-        try:
-            old = _open_own(path)
+        with _opened_own(path) as old:
             if old is None:
                 raise ForeignLines(path)
-            with old:
+            try:
                 kept = old.read(position.offset)
-                mode = stat.S_IMODE(os.fstat(old.fileno()).st_mode)
+            except OSError as error:
+                raise _failed(path, error) from None
             if len(kept) != position.offset or tail_of(kept) != position.tail:
                 raise ForeignLines(path)
-            temporary.unlink(missing_ok=True)
-            with open(temporary, "xb") as written:
-                os.chmod(temporary, mode)
-                written.write(kept)
-                written.flush()
-                os.fsync(written.fileno())
-            os.replace(temporary, path)
-            _sync_folder(folder)
-        except OSError as error:
-            temporary.unlink(missing_ok=True)
-            raise _failed(path, error, "write") from None
-        except BaseException:
-            temporary.unlink(missing_ok=True)
-            raise
+            _swap(path, lambda written: written.write(kept), old)
 
     def remove_temporaries(self, device: str) -> int:
         """Remove this device's temporary files left by a crash during a write; how many there were."""
@@ -281,6 +259,43 @@ class Journal:
                     raise _failed(Path(entry.path), error, "remove") from None
                 removed += 1
         return removed
+
+
+@contextlib.contextmanager
+def _opened_own(path: Path) -> Iterator[BinaryIO | None]:
+    """This device's month file open for reading while the caller replaces it (None: there is none)."""
+    try:
+        old = _open_own(path)
+    except OSError as error:
+        raise _failed(path, error, "write") from None
+    try:
+        yield old
+    finally:
+        if old is not None:
+            old.close()
+
+
+def _swap(path: Path, fill: Callable[[BinaryIO], object], old: BinaryIO | None) -> None:
+    """The one atomic replace of a month file: ``fill`` writes the new content to a dot-named temporary
+    file beside it (with the old file's mode), which is flushed, synced and renamed over the file; then
+    the folder is synced. A failure removes the temporary file and is a JournalError naming the file."""
+    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        temporary.unlink(missing_ok=True)
+        with open(temporary, "xb") as written:
+            if old is not None:
+                os.chmod(temporary, stat.S_IMODE(os.fstat(old.fileno()).st_mode))
+            fill(written)
+            written.flush()
+            os.fsync(written.fileno())
+        os.replace(temporary, path)
+        _sync_folder(path.parent)
+    except OSError as error:
+        temporary.unlink(missing_ok=True)
+        raise _failed(path, error, "write") from None
+    except BaseException:
+        temporary.unlink(missing_ok=True)
+        raise
 
 
 def _open_own(path: Path) -> BinaryIO | None:
