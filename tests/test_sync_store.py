@@ -73,7 +73,7 @@ def test_m009_names_old_reviews_by_their_facts_so_copies_agree(
     assert scalar(old, "SELECT count(*) FROM _sqlite_migrations") == len(NAMES)
 
 
-def test_a_new_review_gets_a_random_uuid_and_an_undo_leaves_a_tombstone(small_store: Store) -> None:
+def test_a_new_review_gets_a_time_ordered_uuid_and_an_undo_leaves_a_tombstone(small_store: Store) -> None:
     grade(small_store, "attention", "qkv", 4, DAY)
     uuid = small_store.conn.execute("SELECT uuid FROM reviews").fetchone()[0]
     assert uuid[14] == "7"  # time-ordered: the grade's millisecond, then a counter

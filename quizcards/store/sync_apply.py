@@ -321,3 +321,22 @@ def apply_events_of(conn: sqlite3.Connection, cards: Iterable[tuple[str, str]]) 
             "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE deck = ? AND card_id = ?)", [deck, card_id]
         ).fetchone()[0]:
             apply_card_events(conn, deck, card_id)
+
+
+def is_held(conn: sqlite3.Connection, entry: Entry) -> bool:
+    """Whether the database holds an entry already: a review logged, undone or waiting for its card; an
+    undo's tombstone; a card event."""
+    if isinstance(entry, ReviewEntry):
+        sql = (
+            "SELECT EXISTS (SELECT 1 FROM reviews WHERE uuid = ?1) OR EXISTS (SELECT 1 FROM sync_undone "
+            "WHERE uuid = ?1) OR EXISTS (SELECT 1 FROM sync_pending WHERE uuid = ?1)"
+        )
+        return bool(conn.execute(sql, [entry.uuid]).fetchone()[0])
+    if isinstance(entry, UndoEntry):
+        sql = "SELECT EXISTS (SELECT 1 FROM sync_undone WHERE undo_uuid = ? OR uuid = ?)"
+        return bool(conn.execute(sql, [entry.uuid, entry.review]).fetchone()[0])
+    return bool(
+        conn.execute(
+            "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE uuid = ?)", [entry.uuid]
+        ).fetchone()[0]
+    )

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import json
-import sqlite3
 from collections.abc import Iterable, Iterator
 
-from quizcards.core.sync.entries import CardEvent, LineProblem, ReviewEntry, UndoEntry, entry_of
+from quizcards.core.sync.entries import LineProblem, UndoEntry, entry_of
 from quizcards.core.sync.merge import derived_log
 from quizcards.core.sync.reading import NewLines
 from quizcards.core.sync.report import JournalCheck
 from quizcards.store.sync import Syncing
+from quizcards.store.sync_apply import is_held
 from quizcards.store.sync_merge import HELD, held_row, is_mergeable, same_as_derived, settle_card
 
 # The first few of a kind are named; the counts say the rest.
@@ -43,9 +43,9 @@ class SyncChecks(Syncing):
                 check.entries += 1
                 if owner == device:
                     own.add(entry.review if isinstance(entry, UndoEntry) else entry.uuid)
-                if number > read and not _held(conn, entry):
+                if number > read and not is_held(conn, entry):
                     check.unread += 1
-                elif not _held(conn, entry):
+                elif not is_held(conn, entry):
                     check.missing += 1
                     check.missing_own += owner == device
                     if len(check.missing_named) < NAMED:
@@ -89,20 +89,3 @@ class SyncChecks(Syncing):
                     [uuids],
                 )
         return len(check.unmerged) + len(check.unsent)
-
-
-def _held(conn: sqlite3.Connection, entry: ReviewEntry | UndoEntry | CardEvent) -> bool:
-    if isinstance(entry, ReviewEntry):
-        sql = (
-            "SELECT EXISTS (SELECT 1 FROM reviews WHERE uuid = ?1) OR EXISTS (SELECT 1 FROM sync_undone "
-            "WHERE uuid = ?1) OR EXISTS (SELECT 1 FROM sync_pending WHERE uuid = ?1)"
-        )
-        return bool(conn.execute(sql, [entry.uuid]).fetchone()[0])
-    if isinstance(entry, UndoEntry):
-        sql = "SELECT EXISTS (SELECT 1 FROM sync_undone WHERE undo_uuid = ? OR uuid = ?)"
-        return bool(conn.execute(sql, [entry.uuid, entry.review]).fetchone()[0])
-    return bool(
-        conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE uuid = ?)", [entry.uuid]
-        ).fetchone()[0]
-    )

@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import sqlite3
 
-from quizcards.core.sync.entries import LineProblem, ReviewEntry, UndoEntry, entry_of
+from quizcards.core.sync.entries import Entry, LineProblem, ReviewEntry, UndoEntry, entry_of
 from quizcards.core.sync.reading import NewLines
 from quizcards.store.connection import Connection
 from quizcards.store.sync import next_month, save_position
+from quizcards.store.sync_apply import is_held
 
 _OWN = (("reviews", "reviewed_at"), ("sync_undone", "undone_at"), ("sync_card_events", "at"))
 
@@ -35,22 +36,14 @@ class OwnJournal(Connection):
         uuids: dict[str, list[str]] = {"reviews": [], "sync_undone": [], "sync_card_events": []}
         for _number, raw in new.lines:
             entry = entry_of(raw)
-            if isinstance(entry, LineProblem) or entry.device != device:
+            if isinstance(entry, LineProblem) or entry.device != device or not self._holds(entry):
                 return False
             if isinstance(entry, ReviewEntry):
-                held = (
-                    "SELECT EXISTS (SELECT 1 FROM reviews WHERE uuid = ?1) "
-                    "OR EXISTS (SELECT 1 FROM sync_undone WHERE uuid = ?1)"
-                )
                 table, uuid = "reviews", entry.uuid
             elif isinstance(entry, UndoEntry):
-                held = "SELECT EXISTS (SELECT 1 FROM sync_undone WHERE undo_uuid = ?1)"
                 table, uuid = "sync_undone", entry.review
             else:
-                held = "SELECT EXISTS (SELECT 1 FROM sync_card_events WHERE uuid = ?1)"
                 table, uuid = "sync_card_events", entry.uuid
-            if not self._run(held, [entry.uuid]).fetchone()[0]:
-                return False
             uuids[table].append(uuid)
         with self._transaction() as conn:
             for table, held_uuids in uuids.items():
@@ -63,6 +56,12 @@ class OwnJournal(Connection):
                 _unjournal_month(conn, path, exclude=[uuid for group in uuids.values() for uuid in group])
             save_position(conn, path, new.position)
         return True
+
+    def _holds(self, entry: Entry) -> bool:
+        try:
+            return is_held(self.conn, entry)
+        except sqlite3.Error as error:
+            raise self._describe(error) from None
 
     def forget_own_file(self, path: str) -> None:
         """This device's file is gone from the folder: its month's entries are sent again."""
